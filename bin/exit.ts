@@ -1,0 +1,19 @@
+// Exit statuses of the rvhart CLI (DESIGN §8). A guest's own exit code passes through unchanged.
+
+export const EXIT = {
+  OK: 0,
+  /** Bad command line. */
+  USAGE: 2,
+  /** An image or input file that cannot be loaded (bad ELF, assembly errors, link errors). */
+  BAD_IMAGE: 3,
+  /** `--max-insns` reached before the guest stopped. */
+  MAX_INSNS: 124,
+  /** The guest stopped in a way that is not an exit code (double-fault loop, unsupported pc). */
+  GUEST_STOPPED: 125,
+} as const;
+
+/** Prints one line to stderr and exits: the only way a command reports a user-facing error. */
+export function fail(status: number, message: string): never {
+  process.stderr.write(`rvhart: ${message}\n`);
+  process.exit(status);
+}

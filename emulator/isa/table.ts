@@ -1,0 +1,171 @@
+// THE instruction table of rvhart: RV64I, M, A, C, Zicsr, Zifencei and the privileged instructions.
+// Decoder, compressed expansion, disassembler and the assembler's encoder are all derived from it;
+// there is no second list of instructions anywhere in the project.
+//
+// An instruction matches when (bits & mask) === match and every field marked `nonzero` is nonzero.
+// Entries that must win over a more general one (c.nop before c.addi, pause before fence, ...) come
+// first: the decoder tries entries in table order.
+
+import { FIELDS, type FieldName } from './fields.js';
+
+export type Extension = 'I' | 'M' | 'A' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
+export type Format =
+  | 'R' | 'I' | 'S' | 'B' | 'U' | 'J' | 'AMO' | 'FENCE' | 'SYS'
+  | 'CR' | 'CI' | 'CSS' | 'CIW' | 'CL' | 'CS' | 'CA' | 'CB' | 'CJ';
+
+/** Registers an expansion fixes, in base-instruction roles (c.lwsp reads sp, c.j writes x0, ...). */
+export interface Fixed { readonly rd?: number; readonly rs1?: number; readonly rs2?: number; readonly imm?: number }
+
+export interface InsnDef {
+  readonly mnemonic: string;
+  readonly ext: Extension;
+  readonly format: Format;
+  readonly size: 2 | 4;
+  readonly mask: number;
+  readonly match: number;
+  /**
+   * Assembly operand syntax in field names, as GNU as writes it: 'rd, rs1, imm12', 'rd, imm12(rs1)',
+   * 'rd, rs2, (rs1)'. Fixed registers of compressed forms appear as register names ('sp').
+   */
+  readonly syntax: string;
+  /** The fields this encoding has, in syntax order (aqrl is written as a mnemonic suffix). */
+  readonly fields: readonly FieldName[];
+  /** Compressed only: the base instruction this expands to and the operands the encoding implies. */
+  readonly expand?: { readonly base: string; readonly fixed: Fixed };
+}
+
+// --- builders: each computes mask/match from the spec's opcode/funct fields -------------------------
+
+const isField = (t: string): t is FieldName => t in FIELDS;
+function parseFields(syntax: string): FieldName[] {
+  const tokens: string[] = syntax.match(/[a-z_0-9]+/g) ?? [];
+  return tokens.filter(isField);
+}
+
+function def(mnemonic: string, ext: Extension, format: Format, mask: number, match: number, syntax: string,
+  expand?: InsnDef['expand']): InsnDef {
+  const size = (match & 3) === 3 ? 4 : 2;
+  const fields = parseFields(syntax);
+  if (format === 'AMO') fields.push('aqrl');
+  return { mnemonic, ext, format, size, mask: mask >>> 0, match: match >>> 0, syntax, fields, expand };
+}
+
+const OPC = 0x7f, F3 = 0x7000, F7 = 0xfe000000 | 0, F6 = 0xfc000000 | 0;
+const r = (m: string, ext: Extension, opcode: number, f3: number, f7: number) =>
+  def(m, ext, 'R', OPC | F3 | F7, opcode | (f3 << 12) | (f7 << 25), 'rd, rs1, rs2');
+const i = (m: string, ext: Extension, opcode: number, f3: number, syntax = 'rd, rs1, imm12') =>
+  def(m, ext, 'I', OPC | F3, opcode | (f3 << 12), syntax);
+const s = (m: string, f3: number) => def(m, 'I', 'S', OPC | F3, 0x23 | (f3 << 12), 'rs2, simm12(rs1)');
+const b = (m: string, f3: number) => def(m, 'I', 'B', OPC | F3, 0x63 | (f3 << 12), 'rs1, rs2, bimm13');
+const shift = (m: string, opcode: number, f3: number, f6: number, word: boolean) => word
+  ? def(m, 'I', 'I', OPC | F3 | F7, opcode | (f3 << 12) | (f6 << 26), 'rd, rs1, shamt5')
+  : def(m, 'I', 'I', OPC | F3 | F6, opcode | (f3 << 12) | (f6 << 26), 'rd, rs1, shamt6');
+const amo = (m: string, f5: number, f3: number) =>
+  def(m, 'A', 'AMO', OPC | F3 | (0x1f << 27), 0x2f | (f3 << 12) | (f5 << 27), 'rd, rs2, (rs1)');
+const sys = (m: string, ext: Extension, bits: number) => def(m, ext, 'SYS', 0xffffffff, bits, '');
+const csr = (m: string, f3: number, src: 'rs1' | 'zimm5') => def(m, 'Zicsr', 'I', OPC | F3, 0x73 | (f3 << 12), `rd, csr, ${src}`);
+
+// Compressed: op = bits 1:0, funct3 = bits 15:13, plus whatever extra bits the encoding pins down.
+const c = (m: string, format: Format, op: number, f3: number, extraMask: number, extraMatch: number,
+  syntax: string, base: string, fixed: Fixed = {}) =>
+  def(m, 'C', format, 0xe003 | extraMask, op | (f3 << 13) | extraMatch, syntax, { base, fixed });
+
+export const TABLE: readonly InsnDef[] = [
+  // ---- RV64I ----
+  def('lui', 'I', 'U', OPC, 0x37, 'rd, uimm20'),
+  def('auipc', 'I', 'U', OPC, 0x17, 'rd, uimm20'),
+  def('jal', 'I', 'J', OPC, 0x6f, 'rd, jimm21'),
+  i('jalr', 'I', 0x67, 0, 'rd, imm12(rs1)'),
+  b('beq', 0), b('bne', 1), b('blt', 4), b('bge', 5), b('bltu', 6), b('bgeu', 7),
+  i('lb', 'I', 0x03, 0, 'rd, imm12(rs1)'), i('lh', 'I', 0x03, 1, 'rd, imm12(rs1)'),
+  i('lw', 'I', 0x03, 2, 'rd, imm12(rs1)'), i('ld', 'I', 0x03, 3, 'rd, imm12(rs1)'),
+  i('lbu', 'I', 0x03, 4, 'rd, imm12(rs1)'), i('lhu', 'I', 0x03, 5, 'rd, imm12(rs1)'),
+  i('lwu', 'I', 0x03, 6, 'rd, imm12(rs1)'),
+  s('sb', 0), s('sh', 1), s('sw', 2), s('sd', 3),
+  i('addi', 'I', 0x13, 0), i('slti', 'I', 0x13, 2), i('sltiu', 'I', 0x13, 3),
+  i('xori', 'I', 0x13, 4), i('ori', 'I', 0x13, 6), i('andi', 'I', 0x13, 7),
+  shift('slli', 0x13, 1, 0x00, false), shift('srli', 0x13, 5, 0x00, false), shift('srai', 0x13, 5, 0x10, false),
+  r('add', 'I', 0x33, 0, 0x00), r('sub', 'I', 0x33, 0, 0x20), r('sll', 'I', 0x33, 1, 0x00),
+  r('slt', 'I', 0x33, 2, 0x00), r('sltu', 'I', 0x33, 3, 0x00), r('xor', 'I', 0x33, 4, 0x00),
+  r('srl', 'I', 0x33, 5, 0x00), r('sra', 'I', 0x33, 5, 0x20), r('or', 'I', 0x33, 6, 0x00),
+  r('and', 'I', 0x33, 7, 0x00),
+  i('addiw', 'I', 0x1b, 0),
+  shift('slliw', 0x1b, 1, 0x00, true), shift('srliw', 0x1b, 5, 0x00, true), shift('sraiw', 0x1b, 5, 0x10, true),
+  r('addw', 'I', 0x3b, 0, 0x00), r('subw', 'I', 0x3b, 0, 0x20), r('sllw', 'I', 0x3b, 1, 0x00),
+  r('srlw', 'I', 0x3b, 5, 0x00), r('sraw', 'I', 0x3b, 5, 0x20),
+  // fence.tso and pause are fences with fixed fm/pred/succ; they precede the general fence.
+  def('fence.tso', 'I', 'FENCE', 0xfff0707f, 0x8330000f, ''),
+  def('pause', 'I', 'FENCE', 0xffffffff, 0x0100000f, ''),
+  def('fence', 'I', 'FENCE', OPC | F3, 0x0f, 'pred, succ'),
+  sys('ecall', 'I', 0x00000073), sys('ebreak', 'I', 0x00100073),
+
+  // ---- Zifencei ----
+  def('fence.i', 'Zifencei', 'I', OPC | F3, 0x100f, ''),
+
+  // ---- Zicsr ----
+  csr('csrrw', 1, 'rs1'), csr('csrrs', 2, 'rs1'), csr('csrrc', 3, 'rs1'),
+  csr('csrrwi', 5, 'zimm5'), csr('csrrsi', 6, 'zimm5'), csr('csrrci', 7, 'zimm5'),
+
+  // ---- Privileged ----
+  sys('sret', 'Priv', 0x10200073), sys('mret', 'Priv', 0x30200073), sys('wfi', 'Priv', 0x10500073),
+  def('sfence.vma', 'Priv', 'R', F7 | 0x7fff, 0x12000073, 'rs1, rs2'),
+
+  // ---- M ----
+  r('mul', 'M', 0x33, 0, 1), r('mulh', 'M', 0x33, 1, 1), r('mulhsu', 'M', 0x33, 2, 1), r('mulhu', 'M', 0x33, 3, 1),
+  r('div', 'M', 0x33, 4, 1), r('divu', 'M', 0x33, 5, 1), r('rem', 'M', 0x33, 6, 1), r('remu', 'M', 0x33, 7, 1),
+  r('mulw', 'M', 0x3b, 0, 1), r('divw', 'M', 0x3b, 4, 1), r('divuw', 'M', 0x3b, 5, 1),
+  r('remw', 'M', 0x3b, 6, 1), r('remuw', 'M', 0x3b, 7, 1),
+
+  // ---- A ----
+  def('lr.w', 'A', 'AMO', OPC | F3 | (0x1f << 27) | (0x1f << 20), 0x2f | (2 << 12) | (0x02 << 27), 'rd, (rs1)'),
+  amo('sc.w', 0x03, 2), amo('amoswap.w', 0x01, 2), amo('amoadd.w', 0x00, 2), amo('amoxor.w', 0x04, 2),
+  amo('amoand.w', 0x0c, 2), amo('amoor.w', 0x08, 2), amo('amomin.w', 0x10, 2), amo('amomax.w', 0x14, 2),
+  amo('amominu.w', 0x18, 2), amo('amomaxu.w', 0x1c, 2),
+  def('lr.d', 'A', 'AMO', OPC | F3 | (0x1f << 27) | (0x1f << 20), 0x2f | (3 << 12) | (0x02 << 27), 'rd, (rs1)'),
+  amo('sc.d', 0x03, 3), amo('amoswap.d', 0x01, 3), amo('amoadd.d', 0x00, 3), amo('amoxor.d', 0x04, 3),
+  amo('amoand.d', 0x0c, 3), amo('amoor.d', 0x08, 3), amo('amomin.d', 0x10, 3), amo('amomax.d', 0x14, 3),
+  amo('amominu.d', 0x18, 3), amo('amomaxu.d', 0x1c, 3),
+
+  // ---- C (RV64C), quadrant 0 ----
+  c('c.addi4spn', 'CIW', 0, 0, 0, 0, 'c_rd_p, sp, c_nzuimm10', 'addi', { rs1: 2 }),
+  c('c.lw', 'CL', 0, 2, 0, 0, 'c_rd_p, c_uimm7(c_rs1_p)', 'lw'),
+  c('c.ld', 'CL', 0, 3, 0, 0, 'c_rd_p, c_uimm8(c_rs1_p)', 'ld'),
+  c('c.sw', 'CS', 0, 6, 0, 0, 'c_rs2_p, c_uimm7(c_rs1_p)', 'sw'),
+  c('c.sd', 'CS', 0, 7, 0, 0, 'c_rs2_p, c_uimm8(c_rs1_p)', 'sd'),
+  // ---- quadrant 1 ----
+  c('c.nop', 'CI', 1, 0, 0x1ffc, 0, '', 'addi', { rd: 0, rs1: 0, imm: 0 }),
+  c('c.addi', 'CI', 1, 0, 0, 0, 'c_rdrs1, c_imm6', 'addi'),
+  c('c.addiw', 'CI', 1, 1, 0, 0, 'c_rdrs1_n0, c_imm6', 'addiw'),
+  c('c.li', 'CI', 1, 2, 0, 0, 'c_rd, c_imm6', 'addi', { rs1: 0 }),
+  c('c.addi16sp', 'CI', 1, 3, 0xf80, 0x100, 'sp, c_nzimm10', 'addi', { rd: 2, rs1: 2 }),
+  c('c.lui', 'CI', 1, 3, 0, 0, 'c_rd, c_nzimm18', 'lui'),
+  c('c.srli', 'CB', 1, 4, 0xc00, 0x000, 'c_rdrs1_p, c_shamt6', 'srli'),
+  c('c.srai', 'CB', 1, 4, 0xc00, 0x400, 'c_rdrs1_p, c_shamt6', 'srai'),
+  c('c.andi', 'CB', 1, 4, 0xc00, 0x800, 'c_rdrs1_p, c_imm6', 'andi'),
+  c('c.sub', 'CA', 1, 4, 0x1c60, 0x0c00, 'c_rdrs1_p, c_rs2_p', 'sub'),
+  c('c.xor', 'CA', 1, 4, 0x1c60, 0x0c20, 'c_rdrs1_p, c_rs2_p', 'xor'),
+  c('c.or', 'CA', 1, 4, 0x1c60, 0x0c40, 'c_rdrs1_p, c_rs2_p', 'or'),
+  c('c.and', 'CA', 1, 4, 0x1c60, 0x0c60, 'c_rdrs1_p, c_rs2_p', 'and'),
+  c('c.subw', 'CA', 1, 4, 0x1c60, 0x1c00, 'c_rdrs1_p, c_rs2_p', 'subw'),
+  c('c.addw', 'CA', 1, 4, 0x1c60, 0x1c20, 'c_rdrs1_p, c_rs2_p', 'addw'),
+  c('c.j', 'CJ', 1, 5, 0, 0, 'c_jimm12', 'jal', { rd: 0 }),
+  c('c.beqz', 'CB', 1, 6, 0, 0, 'c_rs1_p, c_bimm9', 'beq', { rs2: 0 }),
+  c('c.bnez', 'CB', 1, 7, 0, 0, 'c_rs1_p, c_bimm9', 'bne', { rs2: 0 }),
+  // ---- quadrant 2 ----
+  c('c.slli', 'CI', 2, 0, 0, 0, 'c_rdrs1, c_shamt6', 'slli'),
+  c('c.lwsp', 'CI', 2, 2, 0, 0, 'c_rd_n0, c_uimm8sp(sp)', 'lw', { rs1: 2 }),
+  c('c.ldsp', 'CI', 2, 3, 0, 0, 'c_rd_n0, c_uimm9sp(sp)', 'ld', { rs1: 2 }),
+  c('c.jr', 'CR', 2, 4, 0x107c, 0x0000, 'c_rs1_n0', 'jalr', { rd: 0, imm: 0 }),
+  c('c.mv', 'CR', 2, 4, 0x1000, 0x0000, 'c_rd, c_rs2_n0', 'add', { rs1: 0 }),
+  c('c.ebreak', 'CR', 2, 4, 0x1ffc, 0x1000, '', 'ebreak'),
+  c('c.jalr', 'CR', 2, 4, 0x107c, 0x1000, 'c_rs1_n0', 'jalr', { rd: 1, imm: 0 }),
+  c('c.add', 'CR', 2, 4, 0x1000, 0x1000, 'c_rdrs1, c_rs2_n0', 'add'),
+  c('c.swsp', 'CSS', 2, 6, 0, 0, 'c_rs2, c_uimm8sp_s(sp)', 'sw', { rs1: 2 }),
+  c('c.sdsp', 'CSS', 2, 7, 0, 0, 'c_rs2, c_uimm9sp_s(sp)', 'sd', { rs1: 2 }),
+];
+
+/** Table entries by mnemonic. */
+export const BY_MNEMONIC: ReadonlyMap<string, InsnDef> = new Map(TABLE.map((d) => [d.mnemonic, d]));
+
+/** Table index of every entry by mnemonic: the hart's execute switch and the decode cache use it. */
+export const OPCODE: Readonly<Record<string, number>> = Object.fromEntries(TABLE.map((d, n) => [d.mnemonic, n]));
