@@ -214,13 +214,13 @@ export function readElf(bytes: Uint8Array, file: string): ElfImage {
       else if (shndx === SHN_ABS) section = '*ABS*';
       else if (shndx === SHN_COMMON) section = '*COM*';
       else if (shndx >= SHN_LORESERVE) section = `*${hex(shndx)}*`;
-      else if (shndx >= shnum) fail(o + 6, `symbol ${i}: st_shndx ${shndx} is not a section (there are ${shnum})`);
+      else if (shndx >= shnum) section = fail(o + 6, `symbol ${i}: st_shndx ${shndx} is not a section (there are ${shnum})`);
       else section = sections[shndx]!.name;
       let name = cstr(strtab, u32(o), o, `symbol ${i}`);
       if (t === STT_SECTION && name === '' && section !== null) name = section;
       symbols.push({
         name, value: u64(o + 8), size: u64(o + 16), shndx,
-        section: section!,
+        section,
         type: t === STT_NOTYPE ? 'notype' : t === STT_OBJECT ? 'object' : t === STT_FUNC ? 'func'
           : t === STT_SECTION ? 'section' : t === STT_FILE ? 'file' : 'other',
         bind: b === STB_LOCAL ? 'local' : b === STB_GLOBAL ? 'global' : b === STB_WEAK ? 'weak' : 'other',

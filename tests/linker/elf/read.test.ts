@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../linker/elf/read.js';
 import { ToolError } from '../../../linker/object.js';
-import { gnuLink, haveBinutils, warnIfNoBinutils } from '../gnu.js';
+import { gnuLink, haveBinutils, warnIfNoBinutils } from './gnu.js';
 
 warnIfNoBinutils();
 
