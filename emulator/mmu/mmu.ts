@@ -1,0 +1,234 @@
+// The one access path that fetch, load, store and AMO use: translation (Sv39/48/57 when satp.MODE is
+// not Bare and the effective privilege is S or U) → PMP → PMA. Contract: notes/mmu-contract.md.
+//
+// Fast path: a direct-mapped per-page cache, one segment per (privilege, access type), holding the
+// physical page of VA pages whose translation, PMP verdict and PMA verdict are all known good for every
+// byte of the page. A hit is three typed-array reads and two compares. Anything else (a page PMP covers
+// only partly, a device page, an atomic, a miss) takes the slow path, which checks byte-exactly.
+
+import type { Bus } from '../board/bus.js';
+import { Trap } from '../hart/trap.js';
+import { ACCESS_FAULT, FETCH, PAGE_FAULT, PRV_M, PRV_S, STORE, type AccessType } from './access.js';
+import { pagingModeOf, SATP_MODE_OF, type PagingMode, type SatpModeName } from './modes.js';
+import { Pma, PMA_OK } from './pma.js';
+import { Pmp, PMP_ALLOW } from './pmp.js';
+import { PTE_D } from './pte.js';
+import { newStats, type MmuStats } from './stats.js';
+import { Tlb } from './tlb.js';
+import { isCanonical, leafPermits, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext } from './walk.js';
+
+export type { SatpModeName } from './modes.js';
+export type { AccessType } from './access.js';
+export { FETCH, LOAD, STORE } from './access.js';
+
+export interface MmuOptions {
+  modes: SatpModeName[];
+  pmpEntries: 0 | 16 | 64;
+  ad: AdPolicy;
+}
+
+/** Entries per fast-cache segment (a power of two). */
+const FAST = 2048, FAST_MASK = FAST - 1;
+/** Segments: privilege index (U 0, S 1, M 2) × 3 + access type. */
+const SEGMENTS = 9;
+const INVALID_TAG = 1;             // real tags have bits 11..0 clear
+const PA_LIMIT = 2 ** 53;          // physical addresses at or above are holes
+const SATP_PPN_MASK = (1n << 44n) - 1n;
+
+const privIndex = (p: number): number => (p === PRV_M ? 2 : p === PRV_S ? 1 : 0);
+
+export class Mmu implements WalkContext {
+  readonly options: MmuOptions;
+  readonly pmp: Pmp;
+  readonly tlb = new Tlb();
+  readonly stats: MmuStats = newStats();
+  generation = 0;
+  get ad(): AdPolicy { return this.options.ad; }
+  adue = false;
+
+  // Translation regime (kept decoded for the slow path).
+  private satp = 0n;
+  mode: PagingMode | undefined;
+  private rootPpn = 0;
+  private asid = 0;
+  priv = PRV_M;
+  dataPriv = PRV_M;
+  sum = false;
+  mxr = false;
+
+  private readonly fastTagLo = new Int32Array(FAST * SEGMENTS).fill(INVALID_TAG);
+  private readonly fastTagHi = new Int32Array(FAST * SEGMENTS);
+  private readonly fastPage = new Float64Array(FAST * SEGMENTS);
+  /** Segment base for fetch, load, store under the current privilege / effective data privilege. */
+  private readonly seg = new Int32Array(3);
+  private readonly out = new WalkOut();
+  private pmaTable: Pma | undefined;
+
+  constructor(readonly bus: Bus, options: Partial<MmuOptions> = {}) {
+    this.options = {
+      modes: options.modes ?? ['bare', 'sv39', 'sv48', 'sv57'],
+      pmpEntries: options.pmpEntries ?? 16,
+      ad: options.ad ?? 'hardware',
+    };
+    this.pmp = new Pmp(this.options.pmpEntries);
+    this.setSegments();
+  }
+
+  /** The PMA table, built from the bus on first use (after the board has attached its devices). */
+  get pma(): Pma { return (this.pmaTable ??= new Pma(this.bus.regions())); }
+  /** Rebuilds the PMA table (call after attaching a device late). */
+  refreshPma(): void { this.pmaTable = undefined; this.flushFast(0, SEGMENTS); this.generation++; }
+
+  // ---- privilege and mstatus -------------------------------------------------------------------
+
+  setPrivilege(priv: number, mstatus: bigint, menvcfg: bigint): void {
+    const mprv = (mstatus >> 17n) & 1n, mpp = Number((mstatus >> 11n) & 3n);
+    const sum = ((mstatus >> 18n) & 1n) === 1n, mxr = ((mstatus >> 19n) & 1n) === 1n;
+    const dataPriv = priv === PRV_M && mprv ? mpp : priv;
+    this.adue = ((menvcfg >> 61n) & 1n) === 1n;
+    let changed = false;
+    if (sum !== this.sum || mxr !== this.mxr) {
+      // SUM and MXR change what S (and, for MXR, U) loads/stores may do: drop those verdicts.
+      this.sum = sum; this.mxr = mxr;
+      this.flushFast(0, 6);
+      changed = true;
+    }
+    if (priv !== this.priv || dataPriv !== this.dataPriv) {
+      this.priv = priv; this.dataPriv = dataPriv;
+      this.setSegments();
+      changed = true;
+    }
+    if (changed) this.generation++;
+  }
+
+  private setSegments(): void {
+    this.seg[0] = (privIndex(this.priv) * 3 + 0) * FAST;
+    this.seg[1] = (privIndex(this.dataPriv) * 3 + 1) * FAST;
+    this.seg[2] = (privIndex(this.dataPriv) * 3 + 2) * FAST;
+  }
+
+  /** Invalidates fast-cache segments [from, to). */
+  private flushFast(from: number, to: number): void {
+    this.fastTagLo.fill(INVALID_TAG, from * FAST, to * FAST);
+  }
+
+  // ---- satp ------------------------------------------------------------------------------------
+
+  getSatp(): bigint { return this.satp; }
+
+  setSatp(value: bigint): void {
+    value = BigInt.asUintN(64, value);
+    const modeNum = Number(value >> 60n);
+    const name = (Object.keys(SATP_MODE_OF) as SatpModeName[]).find((n) => SATP_MODE_OF[n] === modeNum);
+    if (name === undefined || !this.options.modes.includes(name)) return; // WARL: no effect at all
+    const asid = Number((value >> 44n) & 0xffffn), ppn = Number(value & SATP_PPN_MASK);
+    const oldMode = this.mode?.satpMode ?? 0;
+    if (modeNum !== oldMode) this.tlb.flushAll();
+    else if (asid === this.asid && ppn !== this.rootPpn) this.tlb.flushAsid(asid); // new root, same ASID
+    this.satp = value;
+    this.mode = pagingModeOf(modeNum);
+    this.asid = asid;
+    this.rootPpn = ppn;
+    this.flushFast(0, 6);
+    this.generation++;
+  }
+
+  get satpAsid(): number { return this.asid; }
+  get satpPpn(): number { return this.rootPpn; }
+
+  // ---- PMP CSRs --------------------------------------------------------------------------------
+
+  readPmpcfg(cfgIndex: number): bigint { return this.pmp.readPmpcfg(cfgIndex); }
+  writePmpcfg(cfgIndex: number, value: bigint): void { this.pmp.writePmpcfg(cfgIndex, value); this.pmpChanged(); }
+  readPmpaddr(addrIndex: number): bigint { return this.pmp.readPmpaddr(addrIndex); }
+  writePmpaddr(addrIndex: number, value: bigint): void { this.pmp.writePmpaddr(addrIndex, value); this.pmpChanged(); }
+  private pmpChanged(): void { this.flushFast(0, SEGMENTS); this.generation++; }
+
+  // ---- SFENCE.VMA ------------------------------------------------------------------------------
+
+  sfence(vaddr: bigint | null, asid: bigint | null): void {
+    const asidNum = asid === null ? null : Number(BigInt.asUintN(16, asid));
+    this.generation++;
+    if (vaddr === null) {
+      if (asidNum === null) this.tlb.flushAll(); else this.tlb.flushAsid(asidNum);
+      this.flushFast(0, 6);
+      return;
+    }
+    const v = BigInt.asUintN(64, vaddr);
+    const vaLo = Number(v & 0xffffffffn) | 0, vaHi = Number(v >> 32n) | 0;
+    const mode = this.mode;
+    if (!mode) { this.flushFast(0, 6); return; }
+    if (!isCanonical(mode, vaHi)) return; // not a valid VA: SFENCE.VMA has no effect
+    const highest = this.tlb.flushVa(vpnOf(mode, vaLo, vaHi), asidNum);
+    if (highest > 0 || this.tlb.evictedSuperpage) {
+      this.tlb.evictedSuperpage = false;
+      this.flushFast(0, 6);
+    } else {
+      const slot = (vaLo >>> 12) & FAST_MASK;
+      for (let s = 0; s < 6; s++) this.fastTagLo[s * FAST + slot] = INVALID_TAG;
+    }
+  }
+
+  // ---- the access path -------------------------------------------------------------------------
+
+  translate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic?: boolean): number {
+    const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
+    if (this.fastTagLo[i] === (vaLo & ~0xfff) && this.fastTagHi[i] === vaHi && atomic !== true) {
+      this.stats.hits++;
+      return this.fastPage[i]! + (vaLo & 0xfff);
+    }
+    return this.slowTranslate(vaLo, vaHi, size, access, atomic === true);
+  }
+
+  private slowTranslate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic: boolean): number {
+    const priv = access === FETCH ? this.priv : this.dataPriv;
+    const mode = this.mode;
+    let paPage: number;
+    if (priv === PRV_M || mode === undefined) {
+      // Bare: PA = VA. Physical addresses are numbers; at or above 2^53 they are holes (PMA refuses).
+      paPage = vaHi < 0 || vaHi >= 0x200000 ? PA_LIMIT : vaHi * 0x100000000 + ((vaLo & ~0xfff) >>> 0);
+    } else {
+      paPage = this.translatePage(mode, vaLo, vaHi, access, priv) * 4096;
+    }
+    const pa = paPage + (vaLo & 0xfff);
+    if (this.pmp.check(pa, size, access, priv) !== PMP_ALLOW || this.pma.check(pa, size, access, atomic) !== PMA_OK) {
+      this.fault(ACCESS_FAULT[access]!, vaLo, vaHi);
+    }
+    if (!atomic && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
+      const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
+      this.fastTagLo[i] = vaLo & ~0xfff;
+      this.fastTagHi[i] = vaHi;
+      this.fastPage[i] = paPage;
+    }
+    return pa;
+  }
+
+  /** Translated access: TLB, else the walk. Returns the 4 KiB physical page number. */
+  private translatePage(mode: PagingMode, vaLo: number, vaHi: number, access: AccessType, priv: number): number {
+    // Step 1 first: a non-canonical VA must never hit a TLB entry made for its low bits.
+    if (!isCanonical(mode, vaHi)) this.fault(PAGE_FAULT[access]!, vaLo, vaHi);
+    const vpn = vpnOf(mode, vaLo, vaHi), tlb = this.tlb;
+    const slot = tlb.lookup(vpn, this.asid, mode.levels);
+    if (slot >= 0) {
+      const flags = tlb.flags[slot]!;
+      // A refused permission or a store needing D re-walks (the PTE may have changed; the walk sets D).
+      if (leafPermits(flags, access, priv, this.sum, this.mxr) && (access !== STORE || flags & PTE_D)) {
+        this.stats.hits++;
+        return tlb.paPpn(slot, vpn);
+      }
+      tlb.valid[slot] = 0;
+    } else {
+      this.stats.misses++;
+    }
+    this.stats.walks++;
+    const out = this.out;
+    if (!walk(this, mode, this.rootPpn, vaLo, vaHi, access, priv, this.sum, this.mxr, out, null)) this.fault(out.cause, vaLo, vaHi);
+    tlb.insert(vpn, out.level, this.asid, out.ppn, out.flags);
+    return out.paPpn;
+  }
+
+  private fault(cause: number, vaLo: number, vaHi: number): never {
+    this.stats.faults[cause] = (this.stats.faults[cause] ?? 0) + 1;
+    throw new Trap(cause, BigInt.asUintN(64, (BigInt(vaHi) << 32n) | BigInt(vaLo >>> 0)));
+  }
+}
