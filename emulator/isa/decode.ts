@@ -54,6 +54,7 @@ export function lookup(bits: number): InsnDef | undefined {
   for (const d of g) {
     if (((word & d.mask) >>> 0) !== d.match) continue;
     if (d.fields.some((f) => FIELDS[f].nonzero === true && extractField(FIELDS[f], word) === 0)) continue;
+    if (d.fields.some((f) => FIELDS[f].exclude?.includes(extractField(FIELDS[f], word)) === true)) continue;
     return d;
   }
   return undefined;

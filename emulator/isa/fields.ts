@@ -21,6 +21,8 @@ export interface FieldKind {
   readonly prime?: boolean;
   /** The encoding with this field equal to zero is reserved (illegal), not a HINT. */
   readonly nonzero?: boolean;
+  /** Values that encode a different instruction (c.lui with rd = 2 is c.addi16sp): not this field's. */
+  readonly exclude?: readonly number[];
   /** How the assembler and disassembler write it. */
   readonly syntax: 'reg' | 'imm' | 'uimm' | 'offset' | 'csr' | 'fence' | 'shamt';
 }
@@ -55,6 +57,8 @@ export const FIELDS = {
   // 16-bit encodings (C extension); names follow the spec's CIW/CL/CS/CA/CB/CJ/CR/CI/CSS formats
   c_rd: reg('c_rd', 'rd', 11, 7),
   c_rd_n0: reg('c_rd_n0', 'rd', 11, 7, { nonzero: true }),
+  /** c.lui's rd: rd = 2 is c.addi16sp (rd = 0 is a HINT, still c.lui). */
+  c_rd_n2: reg('c_rd_n2', 'rd', 11, 7, { exclude: [2] }),
   c_rdrs1: reg('c_rdrs1', 'rdrs1', 11, 7),
   c_rdrs1_n0: reg('c_rdrs1_n0', 'rdrs1', 11, 7, { nonzero: true }),
   c_rs1_n0: reg('c_rs1_n0', 'rs1', 11, 7, { nonzero: true }),
@@ -71,7 +75,10 @@ export const FIELDS = {
   c_nzimm6: imm('c_nzimm6', 6, true, [[12, 12, 5], [6, 2, 0]], { nonzero: true }),
   c_shamt6: imm('c_shamt6', 6, false, [[12, 12, 5], [6, 2, 0]], { syntax: 'shamt' }),
   c_nzimm10: imm('c_nzimm10', 10, true, [[12, 12, 9], [6, 6, 4], [5, 5, 6], [4, 3, 7], [2, 2, 5]], { nonzero: true }),
-  /** c.lui: like uimm20, the value is the 20-bit field (nzimm[17:12] sign-extended to 20 bits). */
+  /**
+   * c.lui: the raw value is nzimm[17:12] as a signed 6-bit number (-32..31), the 20-bit upper
+   * immediate sign-extended from bit 5 (GNU writes -32 as 0xfffe0); decode's imm is it << 12.
+   */
   c_nzimm18: imm('c_nzimm18', 6, true, [[12, 12, 5], [6, 2, 0]], { nonzero: true }),
   c_jimm12: imm('c_jimm12', 12, true, [[12, 12, 11], [11, 11, 4], [10, 9, 8], [8, 8, 10], [7, 7, 6], [6, 6, 7], [5, 3, 1], [2, 2, 5]], { syntax: 'offset' }),
   c_bimm9: imm('c_bimm9', 9, true, [[12, 12, 8], [11, 10, 3], [6, 5, 6], [4, 3, 1], [2, 2, 5]], { syntax: 'offset' }),
@@ -99,6 +106,7 @@ export function extractField(kind: FieldKind, bits: number): number {
 export function fieldFits(kind: FieldKind, value: number): boolean {
   if (kind.prime) return value >= 8 && value <= 15;
   if (kind.nonzero && value === 0) return false;
+  if (kind.exclude?.includes(value)) return false;
   const min = kind.signed ? -(2 ** (kind.width - 1)) : 0;
   const max = kind.signed ? 2 ** (kind.width - 1) - 1 : 2 ** kind.width - 1;
   if (value < min || value > max) return false;

@@ -138,7 +138,7 @@ export const TABLE: readonly InsnDef[] = [
   c('c.addiw', 'CI', 1, 1, 0, 0, 'c_rdrs1_n0, c_imm6', 'addiw'),
   c('c.li', 'CI', 1, 2, 0, 0, 'c_rd, c_imm6', 'addi', { rs1: 0 }),
   c('c.addi16sp', 'CI', 1, 3, 0xf80, 0x100, 'sp, c_nzimm10', 'addi', { rd: 2, rs1: 2 }),
-  c('c.lui', 'CI', 1, 3, 0, 0, 'c_rd, c_nzimm18', 'lui'),
+  c('c.lui', 'CI', 1, 3, 0, 0, 'c_rd_n2, c_nzimm18', 'lui'),
   c('c.srli', 'CB', 1, 4, 0xc00, 0x000, 'c_rdrs1_p, c_shamt6', 'srli'),
   c('c.srai', 'CB', 1, 4, 0xc00, 0x400, 'c_rdrs1_p, c_shamt6', 'srai'),
   c('c.andi', 'CB', 1, 4, 0xc00, 0x800, 'c_rdrs1_p, c_imm6', 'andi'),
