@@ -6,6 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { disassemble, newDisasmState } from '../../../emulator/isa/disasm.js';
+import { CSR_NAMES } from '../../../emulator/isa/csrs.js';
+import { decode } from '../../../emulator/isa/decode.js';
 import { encode } from '../../../emulator/isa/encode.js';
 import { TABLE } from '../../../emulator/isa/table.js';
 import { fetchInsn, gnuAssemble, haveBinutils, MARCH, symbolizer } from './gnu.js';
@@ -286,6 +288,32 @@ describe('disassembler against objdump -d', () => {
     const r = compare(src);
     expect(r.mismatches).toEqual([]);
     expect(r.lines).toBe(n);
+  });
+
+  it.skipIf(!have)('matches on 32-bit words around every entry (random operands, one mask bit flipped in a quarter)', () => {
+    // Deterministic: a fixed-seed xorshift, so a failure reproduces.
+    let s = 0x2545f491;
+    const rnd = (): number => {
+      s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+      return s >>> 0;
+    };
+    const wide = TABLE.filter((d) => d.size === 4);
+    let src = '_start:\n';
+    for (let n = 0; n < 30000; n++) {
+      const d = wide[rnd() % wide.length]!;
+      let w = ((d.match & d.mask) | (rnd() & ~d.mask)) >>> 0;
+      if (rnd() % 4 === 0) w = (w ^ (1 << (2 + (rnd() % 30)))) >>> 0;
+      if ((w & 0x1f) === 0x1f) continue; // a 48-bit or longer encoding, not ours
+      // Known differences, left out: CSRs objdump names that csrs.ts does not (hypervisor, debug,
+      // F, stateen, RV32 high halves) print as numbers; uret, hret and sfence.vm (withdrawn from the
+      // privileged spec) are not instructions of ours.
+      const dec = decode(w);
+      if (dec?.def.mnemonic.startsWith('csr') && !CSR_NAMES.has(dec.csr)) continue;
+      if (w === 0x00200073 || w === 0x20200073 || (w & 0xfff07fff) === 0x10400073) continue;
+      src += `.insn 4, 0x${w.toString(16)}\n`;
+    }
+    const r = compare(src);
+    expect(r.mismatches).toEqual([]);
   });
 
   it('prints without symbols or state', () => {
