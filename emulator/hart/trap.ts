@@ -34,7 +34,11 @@ export const INTERRUPT_NAMES: Readonly<Record<number, string>> = {
   9: 'supervisor-external', 11: 'machine-external',
 };
 
-/** A synchronous exception: cause code and xtval (the faulting address or instruction bits). */
+/**
+ * A synchronous exception: cause code and xtval (the faulting address or instruction bits). `epc`
+ * is given only when the trapping pc is not the current instruction's (a fetch fault at the target
+ * of a jump the hart cannot represent as its pc).
+ */
 export class Trap {
-  constructor(readonly cause: number, readonly tval: bigint) {}
+  constructor(readonly cause: number, readonly tval: bigint, readonly epc?: bigint) {}
 }

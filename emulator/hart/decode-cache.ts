@@ -1,0 +1,148 @@
+// Decoded instructions cached by PHYSICAL address (a page remapped to other code runs the new code),
+// one CodePage per 4 KiB physical page, one slot per halfword, in typed arrays so the fast path
+// allocates nothing. A store to a RAM page that has cached decodes clears it (xv6 writes code
+// without fence.i); fence.i clears everything.
+//
+// Slot layout, `info` (0 = not decoded yet):
+//   bits 7..0 the executor's own code · 13..8 rd (32 = the x0 sink) · 18..14 rs1 · 23..19 rs2
+//   26..24 group (I, M, A, system, illegal) · 27 four-byte instruction
+// `imm` holds the architectural immediate (for CSR instructions: csr | zimm << 12), `bits` the raw bits.
+
+import type { Bus } from '../board/bus.js';
+import type { Ram } from '../board/ram.js';
+import { FETCH } from '../mmu/access.js';
+import { decode } from '../isa/decode.js';
+import { TABLE } from '../isa/table.js';
+import { CAUSE, Trap } from './trap.js';
+import { I_MNEMONICS } from './execute-i.js';
+import { M_MNEMONICS } from './execute-m.js';
+import { A_MNEMONICS } from './execute-a.js';
+import { SYSTEM_MNEMONICS } from './execute-system.js';
+import type { HartMmu } from './ports.js';
+
+export const G_I = 1, G_M = 2, G_A = 3, G_SYS = 4, G_ILLEGAL = 7;
+/** The slot an instruction crossing a page boundary is decoded into (never cached). */
+export const SCRATCH = 2048;
+/** rd = x0 is written here. */
+export const SINK = 32;
+export const MARK_CODE = 1, MARK_WATCH = 2;
+
+export interface CodePage {
+  readonly info: Int32Array;
+  readonly imm: Int32Array;
+  readonly bits: Int32Array;
+  /** The memory the page lies in and the page's offset in it. */
+  readonly mem: Ram;
+  readonly offset: number;
+}
+
+/** For each TABLE index: group << 24 | executor code; 0 for entries no executor runs (compressed forms). */
+export const OP_INFO: Int32Array = (() => {
+  const t = new Int32Array(TABLE.length);
+  const add = (group: number, names: readonly string[]): void => {
+    names.forEach((name, code) => {
+      const op = TABLE.findIndex((d) => d.mnemonic === name);
+      if (op < 0) throw new Error(`hart: executor names ${name}, which is not in the ISA table`);
+      if (t[op] !== 0) throw new Error(`hart: ${name} has two executors`);
+      t[op] = (group << 24) | code;
+    });
+  };
+  add(G_I, I_MNEMONICS);
+  add(G_M, M_MNEMONICS);
+  add(G_A, A_MNEMONICS);
+  add(G_SYS, SYSTEM_MNEMONICS);
+  return t;
+})();
+
+function newPage(mem: Ram, offset: number): CodePage {
+  return {
+    info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
+    mem, offset,
+  };
+}
+
+/** What `fill` needs of the hart. */
+interface Fetcher { readonly mmu: HartMmu }
+
+export class CodeCache {
+  private readonly pages = new Map<number, CodePage>();
+  /** One byte per RAM page, checked on every RAM store: MARK_CODE when it has cached decodes,
+   *  MARK_WATCH when stores to it are reported (HTIF tohost). */
+  readonly marks: Uint8Array;
+  /** A page used before the first fetch (all slots empty). */
+  readonly scratchPage: CodePage;
+
+  constructor(private readonly bus: Bus) {
+    this.marks = new Uint8Array(Math.ceil(bus.ram.size / 4096));
+    this.scratchPage = newPage(bus.ram, 0);
+  }
+
+  /** The code page at a page-aligned physical address. Fetch outside RAM/ROM is an access fault. */
+  pageAt(pa: number): CodePage {
+    let p = this.pages.get(pa);
+    if (p) return p;
+    const { ram, rom } = this.bus;
+    if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base);
+    else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base);
+    else throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt(pa));
+    this.pages.set(pa, p);
+    return p;
+  }
+
+  /**
+   * Decodes the instruction in slot idx of `page` (at virtual pc) and returns the slot holding it:
+   * idx, or SCRATCH for a 4-byte instruction whose second half is on the next page (its second
+   * half is fetched through the MMU every time and never cached).
+   */
+  fill(h: Fetcher, page: CodePage, idx: number, pc: number): number {
+    const mem = page.mem, o = page.offset + idx * 2;
+    if (o + 2 > mem.size) throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt.asUintN(64, BigInt(pc)));
+    let bits = mem.view.getUint16(o, true);
+    let slot = idx;
+    if ((bits & 3) === 3) {
+      if (idx < SCRATCH - 1 && o + 4 <= mem.size) {
+        bits = mem.view.getUint32(o, true);
+      } else {
+        const next = pc + 2;
+        const pa2 = h.mmu.translate(next | 0, Math.floor(next / 4294967296) | 0, 2, FETCH);
+        const { ram, rom } = this.bus;
+        const m2 = ram.contains(pa2, 2) ? ram : rom.contains(pa2, 2) ? rom : undefined;
+        if (!m2) throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt.asUintN(64, BigInt(next)));
+        bits = (bits | (m2.view.getUint16(pa2 - m2.base, true) << 16)) >>> 0;
+        slot = SCRATCH;
+      }
+    }
+    const d = decode(bits);
+    let info: number, imm = 0;
+    if (d === undefined || OP_INFO[d.op] === 0) {
+      info = (G_ILLEGAL << 24) | ((bits & 3) === 3 ? 1 << 27 : 0);
+    } else {
+      const rd = d.rd === 0 ? SINK : d.rd;
+      info = OP_INFO[d.op] | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.size === 4 ? 1 << 27 : 0);
+      imm = d.base.mnemonic.startsWith('csr') ? d.csr | (d.imm << 12) : d.imm;
+    }
+    page.info[slot] = info;
+    page.imm[slot] = imm;
+    page.bits[slot] = bits | 0;
+    if (slot !== SCRATCH && mem === this.bus.ram) this.marks[o >>> 12] |= MARK_CODE;
+    return slot;
+  }
+
+  /** A store hit RAM page n, which has cached decodes: forget them. */
+  invalidateRamPage(n: number): void {
+    this.marks[n] &= ~MARK_CODE;
+    const p = this.pages.get(this.bus.ram.base + n * 4096);
+    if (p) p.info.fill(0);
+  }
+
+  /** fence.i: forget every decode. */
+  flushAll(): void {
+    for (const p of this.pages.values()) p.info.fill(0);
+    for (let n = 0; n < this.marks.length; n++) this.marks[n] &= ~MARK_CODE;
+  }
+
+  /** Reports stores to the RAM page holding pa (through Hart.onWatchedStore). */
+  watch(pa: number): void {
+    if (this.bus.ram.contains(pa, 1)) this.marks[(pa - this.bus.ram.base) >>> 12] |= MARK_WATCH;
+  }
+}

@@ -1,0 +1,449 @@
+// One RV64IMAC hart: architectural state, the fetch–decode–execute loop and trap entry.
+//
+// Registers are two Int32Arrays (low and high halves); index 32 is a write sink that decoded
+// instructions with rd = x0 write to, so x0 reads 0 without a test on every write. pc is a JS
+// number holding the signed 64-bit value (exact for |pc| ≤ 2^53; every canonical Sv39/Sv48 address
+// fits). Decoded instructions are cached by physical address (decode-cache.ts). Anything that goes
+// wrong for the guest is a thrown Trap caught in `run`, never a host exception.
+
+import type { Bus } from '../board/bus.js';
+import type { InterruptSink } from '../board/device.js';
+import { FETCH } from '../mmu/access.js';
+import { CAUSE, Trap } from './trap.js';
+import type { Clock, HartMmu } from './ports.js';
+import { CodeCache, type CodePage, G_I, G_M, G_A, G_SYS, G_ILLEGAL, SCRATCH } from './decode-cache.js';
+import { executeI } from './execute-i.js';
+import { executeM } from './execute-m.js';
+import { executeA } from './execute-a.js';
+import { executeSystem } from './execute-system.js';
+import { pendingInterrupt } from './interrupts.js';
+import { bigToNum, fitsNumber, toBig, toNum } from './int64.js';
+import {
+  MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
+  MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S,
+} from './mstatus.js';
+
+/** The register index decoded instructions use for rd = x0. */
+export const SINK = 32;
+
+/** Events that make the loop leave its fast path at the next instruction boundary. */
+export const EV_IRQ = 1, EV_STOP = 2, EV_WFI = 4, EV_YIELD = 8;
+
+/** Why `run` returned early. */
+export type HartStop = { kind: 'wfi' } | { kind: 'stop'; reason: string } | { kind: 'yield' };
+
+export interface HartOptions {
+  bus: Bus;
+  mmu: HartMmu;
+  clock: Clock;
+  hartid?: number;
+}
+
+/** A store the trace sees: virtual address, size, value. */
+export type StoreObserver = (vaLo: number, vaHi: number, size: number, value: bigint) => void;
+
+const TWO32 = 4294967296;
+
+export class Hart {
+  /** Integer registers: low and high 32-bit halves; [32] is the x0 write sink. */
+  readonly xl = new Int32Array(33);
+  readonly xh = new Int32Array(33);
+  pc = 0;
+  /** Current privilege: 0 U, 1 S, 3 M. */
+  priv = PRV_M;
+
+  readonly bus: Bus;
+  readonly mmu: HartMmu;
+  readonly clock: Clock;
+  readonly hartid: number;
+  readonly code: CodeCache;
+
+  // --- RAM fast path ---
+  readonly ramBase: number;
+  readonly ramSize: number;
+  readonly ramView: DataView;
+
+  // --- CSR state (csr.ts has the rules) ---
+  /** mstatus[31:0]; the upper half is the constant MSTATUS_HI. */
+  mstatus = 0;
+  mie = 0;
+  /** mip bits written by software (SSIP, STIP without Sstc, SEIP). */
+  mipSw = 0;
+  /** mip bits driven by the platform (MSIP, MTIP, MEIP, SEIP from the PLIC, STIP from stimecmp). */
+  mipHw = 0;
+  medeleg = 0;
+  mideleg = 0;
+  mtvec = 0n; stvec = 0n;
+  mepc = 0n; sepc = 0n;
+  mcause = 0n; scause = 0n;
+  mtval = 0n; stval = 0n;
+  mscratch = 0n; sscratch = 0n;
+  mcounteren = 0; scounteren = 0;
+  mcountinhibit = 0;
+  menvcfg = 0n; senvcfg = 0n;
+  stimecmp = (1n << 64n) - 1n;
+  /** mcycle/minstret = retired + offset (frozen while inhibited). */
+  cycleOffset = 0n; instretOffset = 0n;
+  cycleFrozen = 0n; instretFrozen = 0n;
+
+  // --- LR/SC ---
+  resValid = false;
+  /** Physical address of the reservation (the reserved doubleword or word). */
+  resAddr = -1;
+
+  // --- run state ---
+  /** Instructions retired since reset. */
+  retired = 0;
+  events = 0;
+  waiting = false;
+  stopReason: string | undefined;
+  /** Traps taken by cause (interrupts as 'irq:N'), for --stats. */
+  readonly trapCounts = new Map<string, number>();
+  /** Called on every trap (the debugger's `catch trap`); undefined normally. */
+  onTrap: ((cause: number, interrupt: boolean, tval: bigint, epc: bigint) => void) | undefined;
+  /** Sees every store (the trace); undefined normally. */
+  storeObserver: StoreObserver | undefined;
+  /** Called for a store to a RAM page marked as watched (HTIF tohost). */
+  onWatchedStore: ((pa: number, size: number) => void) | undefined;
+
+  // trap-loop detection: traps taken without an instruction retiring in between
+  private lastTrapRetired = -1;
+  private trapStreak = 0;
+
+  // fetch translation cache: the VA page the pc is on and its code page
+  private fetchVa = NaN;
+  private fetchPage: CodePage;
+  private fetchGen = -1;
+
+  constructor(opts: HartOptions) {
+    this.bus = opts.bus;
+    this.mmu = opts.mmu;
+    this.clock = opts.clock;
+    this.hartid = opts.hartid ?? 0;
+    this.ramBase = opts.bus.ram.base;
+    this.ramSize = opts.bus.ram.size;
+    this.ramView = opts.bus.ram.view;
+    this.code = new CodeCache(opts.bus);
+    this.fetchPage = this.code.scratchPage;
+    this.mstatus = 0;
+    this.privChanged();
+  }
+
+  // ------------------------------------------------------------------ registers
+
+  /** x[n] as a signed 64-bit bigint. */
+  reg(n: number): bigint {
+    return n === 0 ? 0n : toBig(this.xl[n], this.xh[n]);
+  }
+
+  setReg(n: number, v: bigint): void {
+    if (n === 0) return;
+    this.xl[n] = Number(BigInt.asIntN(32, v));
+    this.xh[n] = Number(BigInt.asIntN(32, v >> 32n));
+  }
+
+  /** pc as an unsigned 64-bit bigint. */
+  pcBig(): bigint {
+    return BigInt.asUintN(64, BigInt(this.pc));
+  }
+
+  /** The full mstatus value. */
+  mstatusBig(): bigint {
+    return (BigInt(MSTATUS_HI) << 32n) | BigInt(this.mstatus >>> 0);
+  }
+
+  mip(): number {
+    return this.mipSw | this.mipHw;
+  }
+
+  // ------------------------------------------------------------------ platform inputs
+
+  /** The InterruptSink devices drive (CLINT: MSIP/MTIP, PLIC: MEIP/SEIP). */
+  readonly irqSink: InterruptSink = {
+    setPending: (irq: number, level: boolean): void => {
+      const bit = 1 << irq;
+      const before = this.mipHw;
+      this.mipHw = level ? before | bit : before & ~bit;
+      if (this.mipHw !== before) this.events |= EV_IRQ;
+    },
+  };
+
+  /** Re-evaluates Sstc's STIP (stimecmp ≤ time) for the given mtime. */
+  updateStimecmp(mtime: bigint): void {
+    const on = (this.menvcfg & MENVCFG_STCE) !== 0n && mtime >= this.stimecmp;
+    this.irqSink.setPending(5, on);
+  }
+
+  /** Asks the loop to stop at the next instruction boundary (poweroff, debugger, ...). */
+  requestStop(reason: string): void {
+    if (this.stopReason === undefined) this.stopReason = reason;
+    this.events |= EV_STOP;
+  }
+
+  /** Asks the loop to return at the next instruction boundary without stopping (a device needs service). */
+  requestYield(): void {
+    this.events |= EV_YIELD;
+  }
+
+  /** Whether some interrupt is pending and enabled in mie (what wakes WFI). */
+  wakeable(): boolean {
+    return (this.mip() & this.mie) !== 0;
+  }
+
+  // ------------------------------------------------------------------ state changes
+
+  /** After any change of priv, mstatus or menvcfg: tell the MMU, drop the fetch translation, recheck interrupts. */
+  privChanged(): void {
+    this.mmu.setPrivilege(this.priv, this.mstatusBig(), this.menvcfg);
+    this.fetchVa = NaN;
+    this.events |= EV_IRQ;
+  }
+
+  /** After satp, PMP or sfence: cached fetch translation may be stale. */
+  translationChanged(): void {
+    this.fetchVa = NaN;
+  }
+
+  /** fence.i, or a store to a page holding cached decodes. */
+  flushCode(): void {
+    this.code.flushAll();
+  }
+
+  // ------------------------------------------------------------------ the loop
+
+  /**
+   * Runs up to `budget` instructions. Returns why it stopped early, or undefined when the budget is
+   * used up. Traps are taken here; nothing the guest does escapes as a host exception.
+   */
+  run(budget: number): HartStop | undefined {
+    const end = this.retired + budget;
+    while (this.retired < end) {
+      try {
+        const why = this.loop(end);
+        if (why !== undefined) return why;
+      } catch (e) {
+        if (!(e instanceof Trap)) throw e;
+        if (e instanceof StopSignal) return { kind: 'stop', reason: this.stopReason ?? 'stopped' };
+        this.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : this.pcBig());
+        if (this.stopReason !== undefined) return { kind: 'stop', reason: this.stopReason };
+      }
+    }
+    return undefined;
+  }
+
+  /** The fast path: fetch from the code cache, dispatch by extension group. */
+  private loop(end: number): HartStop | undefined {
+    const xl = this.xl, xh = this.xh;
+    let page = this.fetchPage;
+    while (this.retired < end) {
+      if (this.events !== 0) {
+        const why = this.handleEvents();
+        if (why !== undefined) return why;
+      }
+      const pc = this.pc;
+      let off = pc - this.fetchVa;
+      if (!(off >= 0 && off < 4096) || this.mmu.generation !== this.fetchGen) {
+        this.refillFetch(pc);
+        page = this.fetchPage;
+        off = pc - this.fetchVa;
+      } else if (page !== this.fetchPage) {
+        page = this.fetchPage;
+      }
+      let idx = off >> 1;
+      let info = page.info[idx];
+      if (info === 0) {
+        idx = this.code.fill(this, page, idx, pc);
+        info = page.info[idx];
+      }
+      const len = (info >>> 27) & 1 ? 4 : 2;
+      const k = info & 0xff, rd = (info >>> 8) & 0x3f, rs1 = (info >>> 14) & 0x1f, rs2 = (info >>> 19) & 0x1f;
+      const imm = page.imm[idx];
+      switch ((info >>> 24) & 7) {
+        case G_I: this.pc = executeI(this, xl, xh, k, rd, rs1, rs2, imm, pc, len); break;
+        case G_M: executeM(xl, xh, k, rd, rs1, rs2); this.pc = pc + len; break;
+        case G_A: executeA(this, k, rd, rs1, rs2); this.pc = pc + len; break;
+        case G_SYS: this.pc = executeSystem(this, k, rd, rs1, rs2, imm, pc, len, page.bits[idx]); break;
+        default: throw new Trap(CAUSE.ILLEGAL_INSN, BigInt(page.bits[idx] >>> 0));
+      }
+      this.retired++;
+    }
+    return undefined;
+  }
+
+  private handleEvents(): HartStop | undefined {
+    const ev = this.events;
+    this.events = 0;
+    if (ev & EV_STOP || this.stopReason !== undefined) {
+      this.events = EV_STOP;
+      return { kind: 'stop', reason: this.stopReason ?? 'stopped' };
+    }
+    if (ev & EV_IRQ) {
+      const irq = pendingInterrupt(this);
+      if (irq >= 0) {
+        this.waiting = false;
+        this.takeTrap(irq, true, 0n, this.pcBig());
+        if (this.stopReason !== undefined) return { kind: 'stop', reason: this.stopReason };
+      }
+    }
+    if (this.waiting) {
+      if (this.wakeable()) this.waiting = false;
+      else { this.events |= EV_WFI; return { kind: 'wfi' }; }
+    }
+    if (ev & EV_YIELD) return { kind: 'yield' };
+    return undefined;
+  }
+
+  /** Translates the pc's page for fetch and selects its code page. Throws the fetch fault. */
+  private refillFetch(pc: number): void {
+    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+    const pa = this.mmu.translate(lo, hi, 2, FETCH);
+    const pageOff = lo & 0xfff;
+    this.fetchPage = this.code.pageAt(pa - pageOff);
+    this.fetchVa = pc - pageOff;
+    this.fetchGen = this.mmu.generation;
+  }
+
+  /** A jump to (lo, hi) & ~1: the new pc, or the fetch fault if the target cannot be a JS number. */
+  jumpTo(lo: number, hi: number): number {
+    if (fitsNumber(hi)) return toNum(lo, hi);
+    return this.farJump(lo, hi);
+  }
+
+  /**
+   * A target above 2^53 in magnitude: in Bare/Sv39/Sv48 it is a PA hole or non-canonical, so the
+   * MMU raises the fetch fault; the jump itself retired, so epc = the target. A canonical Sv57
+   * address above 2^53 would translate: that is this hart's documented limit, a clean stop.
+   */
+  private farJump(lo: number, hi: number): never {
+    const target = BigInt.asUintN(64, toBig(lo, hi));
+    this.retired++;
+    try {
+      this.mmu.translate(lo, hi, 2, FETCH);
+    } catch (e) {
+      if (e instanceof Trap) throw new Trap(e.cause, e.tval, target);
+      throw e;
+    }
+    this.retired--;
+    this.requestStop(`pc 0x${target.toString(16)} does not fit a JS number (Sv57 upper half is not supported)`);
+    throw new StopSignal();
+  }
+
+  // ------------------------------------------------------------------ traps
+
+  /**
+   * Trap entry (privileged spec 3.1.6.1, 3.1.12–3.1.16, 4.1.1): delegation through medeleg/mideleg
+   * when in S or U, xEPC/xCAUSE/xTVAL, xPIE ← xIE, xIE ← 0, xPP ← priv, pc ← xtvec (vectored for
+   * interrupts). The reservation is cleared.
+   */
+  takeTrap(cause: number, interrupt: boolean, tval: bigint, epc: bigint): void {
+    const key = interrupt ? `irq:${cause}` : String(cause);
+    this.trapCounts.set(key, (this.trapCounts.get(key) ?? 0) + 1);
+    if (this.onTrap) this.onTrap(cause, interrupt, tval, epc);
+    if (this.retired === this.lastTrapRetired) {
+      if (++this.trapStreak >= 1000) {
+        this.requestStop(`trap loop: ${interrupt ? 'interrupt' : 'exception'} ${cause} at pc 0x${epc.toString(16)} ` +
+          `taken 1000 times without an instruction retiring`);
+        return;
+      }
+    } else {
+      this.trapStreak = 0;
+      this.lastTrapRetired = this.retired;
+    }
+    this.resValid = false;
+    const deleg = interrupt ? this.mideleg : this.medeleg;
+    const xcause = (interrupt ? 1n << 63n : 0n) | BigInt(cause);
+    let tvec: bigint;
+    let ms = this.mstatus;
+    if (this.priv <= PRV_S && ((deleg >>> cause) & 1) !== 0) {
+      this.scause = xcause;
+      this.sepc = epc;
+      this.stval = tval;
+      ms = (ms & MSTATUS_SIE) ? ms | MSTATUS_SPIE : ms & ~MSTATUS_SPIE;
+      ms &= ~MSTATUS_SIE;
+      ms = this.priv === PRV_S ? ms | MSTATUS_SPP : ms & ~MSTATUS_SPP;
+      this.priv = PRV_S;
+      tvec = this.stvec;
+    } else {
+      this.mcause = xcause;
+      this.mepc = epc;
+      this.mtval = tval;
+      ms = (ms & MSTATUS_MIE) ? ms | MSTATUS_MPIE : ms & ~MSTATUS_MPIE;
+      ms &= ~MSTATUS_MIE;
+      ms = (ms & ~MSTATUS_MPP) | (this.priv << MSTATUS_MPP_SHIFT);
+      this.priv = PRV_M;
+      tvec = this.mtvec;
+    }
+    this.mstatus = ms;
+    let target = tvec & ~3n;
+    if (interrupt && (tvec & 3n) === 1n) target += BigInt(4 * cause);
+    this.waiting = false;
+    this.privChanged();
+    this.setPcBig(target);
+  }
+
+  /** MRET (3.3.2): priv ← MPP, MIE ← MPIE, MPIE ← 1, MPP ← U; MPRV ← 0 when leaving M. */
+  mret(): void {
+    let ms = this.mstatus;
+    const mpp = (ms & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT;
+    ms = (ms & MSTATUS_MPIE) ? ms | MSTATUS_MIE : ms & ~MSTATUS_MIE;
+    ms |= MSTATUS_MPIE;
+    ms &= ~MSTATUS_MPP;
+    if (mpp !== PRV_M) ms &= ~MSTATUS_MPRV;
+    this.mstatus = ms;
+    this.priv = mpp;
+    this.resValid = false;
+    this.privChanged();
+    this.setPcBig(this.mepc);
+  }
+
+  /** SRET: priv ← SPP, SIE ← SPIE, SPIE ← 1, SPP ← U; MPRV ← 0 (SRET never returns to M). */
+  sret(): void {
+    let ms = this.mstatus;
+    const spp = (ms & MSTATUS_SPP) ? PRV_S : 0;
+    ms = (ms & MSTATUS_SPIE) ? ms | MSTATUS_SIE : ms & ~MSTATUS_SIE;
+    ms |= MSTATUS_SPIE;
+    ms &= ~MSTATUS_SPP;
+    ms &= ~MSTATUS_MPRV;
+    this.mstatus = ms;
+    this.priv = spp;
+    this.resValid = false;
+    this.privChanged();
+    this.setPcBig(this.sepc);
+  }
+
+  /** Sets pc from a 64-bit CSR value (xepc, xtvec). A value that is not a JS number faults on fetch. */
+  setPcBig(v: bigint): void {
+    const n = bigToNum(v);
+    if (n !== undefined) { this.pc = n; return; }
+    const s = BigInt.asIntN(64, v);
+    const lo = Number(BigInt.asIntN(32, s)), hi = Number(BigInt.asIntN(32, s >> 32n));
+    // Take the fetch fault now, as the first fetch at the new pc would.
+    try {
+      this.mmu.translate(lo, hi, 2, FETCH);
+      this.requestStop(`pc 0x${BigInt.asUintN(64, v).toString(16)} does not fit a JS number (Sv57 upper half is not supported)`);
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e;
+      this.takeTrap(e.cause, false, e.tval, BigInt.asUintN(64, v));
+    }
+  }
+
+  /** Whether Sstc's stimecmp drives STIP (menvcfg.STCE). */
+  sstcEnabled(): boolean {
+    return (this.menvcfg & MENVCFG_STCE) !== 0n;
+  }
+
+  /** mip as software sees it. */
+  mipValue(): number {
+    return this.mipSw | this.mipHw;
+  }
+
+  /** The STIP bit software may write in mip (only without Sstc). */
+  stipWritable(): number {
+    return this.sstcEnabled() ? 0 : MIP_STIP;
+  }
+}
+
+/** Thrown to unwind the loop after requestStop from deep inside an instruction. */
+export class StopSignal extends Trap {
+  constructor() { super(-1, 0n); }
+}

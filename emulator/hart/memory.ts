@@ -1,0 +1,87 @@
+// Loads and stores: the MMU's access path (translation → PMP → PMA) gives the physical address,
+// then RAM is read through its DataView and anything else through the bus. Misaligned accesses to
+// RAM are performed (as QEMU does); one that crosses a page is split into bytes, all translated
+// before any is written. Values travel as 32-bit halves, never as bigint on the RAM path.
+
+import { LOAD, STORE } from '../mmu/access.js';
+import type { AccessSize } from '../board/device.js';
+import { MARK_CODE, MARK_WATCH } from './decode-cache.js';
+import type { Hart } from './hart.js';
+import { hiOf, loOf, toBigU } from './int64.js';
+
+/** The last load's high half (the low half is the return value): avoids allocating a pair. */
+export let loadHi = 0;
+
+/** Loads `size` bytes at VA (lo, hi), sign- or zero-extended; returns the low half, sets `loadHi`. */
+export function load(h: Hart, lo: number, hi: number, size: number, signed: boolean): number {
+  if ((lo & 0xfff) + size > 0x1000) return loadSplit(h, lo, hi, size, signed);
+  const pa = h.mmu.translate(lo, hi, size, LOAD);
+  const o = pa - h.ramBase;
+  if (o >= 0 && o + size <= h.ramSize) {
+    const v = h.ramView;
+    switch (size) {
+      case 1: { const x = signed ? v.getInt8(o) : v.getUint8(o); loadHi = signed ? x >> 31 : 0; return x; }
+      case 2: { const x = signed ? v.getInt16(o, true) : v.getUint16(o, true); loadHi = signed ? x >> 31 : 0; return x; }
+      case 4: { const x = v.getInt32(o, true); loadHi = signed ? x >> 31 : 0; return x; }
+      default: loadHi = v.getInt32(o + 4, true); return v.getInt32(o, true);
+    }
+  }
+  return extend(h.bus.read(pa, size as AccessSize), size, signed);
+}
+
+function extend(raw: bigint, size: number, signed: boolean): number {
+  const v = signed ? BigInt.asIntN(size * 8, raw) : raw;
+  loadHi = hiOf(v);
+  return loOf(v);
+}
+
+/** Byte address (lo, hi) + i, as halves. */
+function addLo(lo: number, i: number): number { return (lo + i) | 0; }
+function addHi(lo: number, hi: number, i: number): number { return (lo >>> 0) + i > 0xffffffff ? (hi + 1) | 0 : hi; }
+
+function loadSplit(h: Hart, lo: number, hi: number, size: number, signed: boolean): number {
+  const pas: number[] = [];
+  for (let i = 0; i < size; i++) pas.push(h.mmu.translate(addLo(lo, i), addHi(lo, hi, i), 1, LOAD));
+  let raw = 0n;
+  for (let i = size - 1; i >= 0; i--) raw = (raw << 8n) | h.bus.read(pas[i], 1);
+  return extend(raw, size, signed);
+}
+
+/** Stores the low `size` bytes of (vlo, vhi) at VA (lo, hi). */
+export function store(h: Hart, lo: number, hi: number, size: number, vlo: number, vhi: number): void {
+  if (h.storeObserver !== undefined) h.storeObserver(lo, hi, size, BigInt.asUintN(size * 8, toBigU(vlo, vhi)));
+  if ((lo & 0xfff) + size > 0x1000) { storeSplit(h, lo, hi, size, vlo, vhi); return; }
+  const pa = h.mmu.translate(lo, hi, size, STORE);
+  storePa(h, pa, size, vlo, vhi);
+}
+
+/** Stores to a physical address that has passed translation, PMP and PMA. */
+export function storePa(h: Hart, pa: number, size: number, vlo: number, vhi: number): void {
+  const o = pa - h.ramBase;
+  if (h.resValid && pa < h.resAddr + 8 && pa + size > h.resAddr) h.resValid = false;
+  if (o >= 0 && o + size <= h.ramSize) {
+    const v = h.ramView;
+    switch (size) {
+      case 1: v.setInt8(o, vlo); break;
+      case 2: v.setInt16(o, vlo, true); break;
+      case 4: v.setInt32(o, vlo, true); break;
+      default: v.setInt32(o, vlo, true); v.setInt32(o + 4, vhi, true); break;
+    }
+    const m = h.code.marks[o >>> 12];
+    if (m !== 0) {
+      if (m & MARK_CODE) h.code.invalidateRamPage(o >>> 12);
+      if (m & MARK_WATCH && h.onWatchedStore !== undefined) h.onWatchedStore(pa, size);
+    }
+    return;
+  }
+  h.bus.write(pa, size as AccessSize, BigInt.asUintN(size * 8, toBigU(vlo, vhi)));
+}
+
+function storeSplit(h: Hart, lo: number, hi: number, size: number, vlo: number, vhi: number): void {
+  const pas: number[] = [];
+  for (let i = 0; i < size; i++) pas.push(h.mmu.translate(addLo(lo, i), addHi(lo, hi, i), 1, STORE));
+  for (let i = 0; i < size; i++) {
+    const byte = i < 4 ? (vlo >>> (8 * i)) & 0xff : (vhi >>> (8 * (i - 4))) & 0xff;
+    storePa(h, pas[i], 1, byte, 0);
+  }
+}
