@@ -13,6 +13,9 @@ export interface TlbEntryInfo {
 }
 
 const pow512 = (i: number): number => 2 ** (9 * i);
+/** Set index: the tag's low bits mixed with the ASID, so address spaces do not evict each other's
+ *  entries for the same VA. Global entries live in the ASID-0 set, which every lookup also probes. */
+const setOf = (level: number, tag: number, asid: number): number => level * TLB_SETS + (((tag % TLB_SETS) + asid * 97) % TLB_SETS);
 
 export class Tlb {
   readonly valid = new Uint8Array(TLB_SETS * TLB_MAX_LEVELS);
@@ -30,8 +33,10 @@ export class Tlb {
   lookup(vpn: number, asid: number, levels: number): number {
     for (let level = 0; level < levels; level++) {
       const tag = level === 0 ? vpn : Math.floor(vpn / pow512(level));
-      const s = level * TLB_SETS + (tag % TLB_SETS);
+      const s = setOf(level, tag, asid);
       if (this.valid[s] && this.tag[s] === tag && (this.asid[s] === asid || this.flags[s]! & PTE_G)) return s;
+      const g = setOf(level, tag, 0);
+      if (this.valid[g] && this.tag[g] === tag && this.flags[g]! & PTE_G) return g;
     }
     return -1;
   }
@@ -48,7 +53,7 @@ export class Tlb {
   }
 
   insert(vpn: number, level: number, asid: number, ppn: number, flags: number): void {
-    const tag = Math.floor(vpn / pow512(level)), s = level * TLB_SETS + (tag % TLB_SETS);
+    const tag = Math.floor(vpn / pow512(level)), s = setOf(level, tag, flags & PTE_G ? 0 : asid);
     if (this.valid[s] && level > 0) this.evictedSuperpage = true;
     this.valid[s] = 1; this.tag[s] = tag; this.asid[s] = asid; this.ppn[s] = ppn; this.flags[s] = flags;
   }
@@ -65,11 +70,16 @@ export class Tlb {
   flushVa(vpn: number, asid: number | null): number {
     let highest = -1;
     for (let level = 0; level < TLB_MAX_LEVELS; level++) {
-      const tag = Math.floor(vpn / pow512(level)), s = level * TLB_SETS + (tag % TLB_SETS);
-      if (!this.valid[s] || this.tag[s] !== tag) continue;
-      if (asid !== null && (this.asid[s] !== asid || this.flags[s]! & PTE_G)) continue;
-      this.valid[s] = 0;
-      highest = level;
+      const tag = Math.floor(vpn / pow512(level));
+      // One ASID: its slot only. All ASIDs: any slot of the level may hold a copy.
+      const from = asid === null ? level * TLB_SETS : setOf(level, tag, asid);
+      const to = asid === null ? from + TLB_SETS : from + 1;
+      for (let s = from; s < to; s++) {
+        if (!this.valid[s] || this.tag[s] !== tag) continue;
+        if (asid !== null && (this.asid[s] !== asid || this.flags[s]! & PTE_G)) continue;
+        this.valid[s] = 0;
+        highest = level;
+      }
     }
     return highest;
   }
