@@ -14,6 +14,8 @@ export interface Region {
   readonly size: number;
   /** For io regions: the access sizes the device accepts. */
   readonly accessSizes: readonly AccessSize[];
+  /** For io regions whose device refines accessSizes per register (Device.accepts): offset from base. */
+  readonly accepts?: (offset: number, size: AccessSize) => boolean;
 }
 
 export class Bus {
@@ -34,7 +36,8 @@ export class Bus {
     const all: Region[] = [
       { name: 'bootrom', kind: 'rom', base: this.rom.base, size: this.rom.size, accessSizes: [1, 2, 4, 8] },
       { name: 'ram', kind: 'ram', base: this.ram.base, size: this.ram.size, accessSizes: [1, 2, 4, 8] },
-      ...this.devices.map((d): Region => ({ name: d.name, kind: 'io', base: d.base, size: d.size, accessSizes: d.accessSizes })),
+      ...this.devices.map((d): Region => ({ name: d.name, kind: 'io', base: d.base, size: d.size, accessSizes: d.accessSizes,
+        accepts: d.accepts?.bind(d) })),
     ];
     return all.sort((a, b) => a.base - b.base);
   }

@@ -60,8 +60,14 @@ export class Clint implements Device {
     return this.time.read() + (this.mtimecmp - now);
   }
 
+  /** As QEMU: the msip block (an ACLINT MSWI) takes only 4-byte accesses; the mtimer block 4 and 8. */
+  accepts(offset: number, size: AccessSize): boolean {
+    return offset >= CLINT_MTIMECMP ? size === 4 || size === 8 : size === 4;
+  }
+
   read(offset: number, size: AccessSize): bigint {
-    if (offset === CLINT_MSIP) return BigInt(this.msip & 1); // 8-byte: hart 1's msip (absent) reads 0
+    // An 8-byte msip access only gets here if PMA ignores accepts(): it sees hart 0's msip and hart 1's (absent, 0).
+    if (offset === CLINT_MSIP) return BigInt(this.msip & 1);
     if (offset === CLINT_MSIP + 4 && size === 4) return 0n;  // msip of hart 1: absent
     const cmp = this.half(offset, size, CLINT_MTIMECMP);
     if (cmp !== undefined) return cmp(this.mtimecmp);

@@ -10,6 +10,11 @@ export interface Device {
   readonly size: number;
   /** The access sizes it accepts; others, and misaligned accesses, are access faults (PMA). */
   readonly accessSizes: readonly AccessSize[];
+  /**
+   * Optional, for devices whose registers differ in the sizes they accept (the CLINT's msip takes only
+   * 4-byte accesses, its mtimer 4 and 8): false makes an access that `accessSizes` allows a fault too.
+   */
+  accepts?(offset: number, size: AccessSize): boolean;
   /** Reads `size` bytes at `offset` from base. Returns the value zero-extended. */
   read(offset: number, size: AccessSize): bigint;
   /** Writes the low `size` bytes of value at `offset` from base. */

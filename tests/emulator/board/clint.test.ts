@@ -15,6 +15,12 @@ describe('CLINT', () => {
     expect([clint.base, clint.size, clint.accessSizes]).toEqual([0x2000000, 0x10000, [4, 8]]);
   });
 
+  it('accepts only 4-byte accesses to msip, 4 and 8 to mtimecmp/mtime (QEMU faults the others)', () => {
+    const { clint } = board();
+    expect([clint.accepts(0, 4), clint.accepts(0, 8), clint.accepts(0x4000, 8), clint.accepts(0x4004, 4), clint.accepts(0xbff8, 8)])
+      .toEqual([true, false, true, true, true]);
+  });
+
   it('mtimecmp is 0 at reset, so MTIP is pending as on QEMU 7.2', () => {
     const { clint, pending } = board();
     expect(clint.read(0x4000, 8)).toBe(0n);
