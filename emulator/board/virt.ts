@@ -1,0 +1,229 @@
+// The machine: QEMU `virt`'s memory map (DESIGN §5) wired to one hart and the MMU, image loading
+// (firmware + kernel, or `--bios none`), the device tree and boot ROM, and the run loop that
+// advances time, services devices between instruction chunks and reports why it stopped.
+//
+// Time: with the default `insns` time source mtime advances by one tick (of the 10 MHz timebase)
+// per retired instruction, so every run is reproducible; a WFI with nothing pending fast-forwards
+// mtime to the next timer deadline instead of spinning. `wall` reads the host clock.
+
+import { Bus } from './bus.js';
+import { Ram } from './ram.js';
+import { BOOTROM_BASE, BOOTROM_SIZE, bootRomImage } from './bootrom.js';
+import { Clint, TIMEBASE_FREQUENCY, type TimeSource } from './clint.js';
+import { Plic } from './plic.js';
+import { Uart16550, UART0_IRQ } from './uart16550.js';
+import { Syscon, type PowerEvent } from './syscon.js';
+import { Htif } from './htif.js';
+import { buildVirtFdt, fdtLoadAddress } from './fdt.js';
+import { Mmu, type MmuOptions } from '../mmu/mmu.js';
+import type { SatpModeName } from '../mmu/modes.js';
+import { Hart } from '../hart/hart.js';
+
+export const RAM_BASE = 0x8000_0000;
+export const DEFAULT_MEM = 128 * 1024 * 1024;
+/** Where a kernel goes when firmware occupies 0x80000000 (QEMU's `-bios FW -kernel IMAGE`). */
+export const KERNEL_BASE = 0x8020_0000;
+/** The ISA the device tree advertises: exactly what the hart implements. */
+export const VIRT_ISA = 'rv64imac_zicsr_zifencei_zicntr_sstc';
+
+/** A loadable image, already parsed (emulator/ reads no files: bin/ converts an ELF into this). */
+export interface BootImage {
+  readonly name: string;
+  readonly entry: number;
+  readonly segments: readonly { readonly paddr: number; readonly data: Uint8Array; readonly memsz: number }[];
+  /** Symbol addresses (tohost/fromhost for HTIF). */
+  readonly symbols: ReadonlyMap<string, number>;
+}
+
+export interface VirtOptions {
+  /** RAM size in bytes (default 128 MiB). */
+  readonly mem?: number;
+  readonly satpModes?: readonly SatpModeName[];
+  readonly pmpEntries?: 0 | 16 | 64;
+  readonly ad?: MmuOptions['ad'];
+  readonly timeSource?: 'insns' | 'wall';
+  /** UART and HTIF console output. */
+  readonly output?: (bytes: Uint8Array) => void;
+  readonly bootargs?: string;
+}
+
+/** Why the machine stopped. */
+export type MachineStop =
+  | { readonly kind: 'exit'; readonly code: number; readonly reason: string }
+  | { readonly kind: 'limit'; readonly reason: string }
+  | { readonly kind: 'stopped'; readonly reason: string }
+  /** WFI with nothing pending: only host input or wall time can wake it (the async caller waits). */
+  | { readonly kind: 'idle'; readonly reason: string };
+
+/** Instructions per chunk between device polls. */
+const CHUNK = 1 << 15;
+
+export class Virt {
+  readonly ram: Ram;
+  readonly bus: Bus;
+  readonly mmu: Mmu;
+  readonly hart: Hart;
+  readonly clint: Clint;
+  readonly plic: Plic;
+  readonly uart: Uart16550;
+  readonly syscon: Syscon;
+  htif: Htif | undefined;
+  readonly timeSource: 'insns' | 'wall';
+  /** Ticks skipped by WFI fast-forward (insns time source). */
+  private idleTicks = 0;
+  private readonly wallStart = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  private result: MachineStop | undefined;
+  /** Whether host input may still arrive (stdin open): a WFI with no timer then waits instead of stopping. */
+  inputOpen = false;
+  /** Where the DTB was put. */
+  dtbAddr = 0;
+  readonly output: (bytes: Uint8Array) => void;
+
+  constructor(readonly options: VirtOptions = {}) {
+    const mem = options.mem ?? DEFAULT_MEM;
+    this.output = options.output ?? (() => {});
+    this.timeSource = options.timeSource ?? 'insns';
+    this.ram = new Ram(RAM_BASE, mem);
+    this.bus = new Bus(this.ram, BOOTROM_BASE, BOOTROM_SIZE);
+    this.mmu = new Mmu(this.bus, {
+      modes: options.satpModes ? [...options.satpModes] : undefined,
+      pmpEntries: options.pmpEntries,
+      ad: options.ad,
+    });
+    const time: TimeSource = this.timeSource === 'insns'
+      ? { read: () => BigInt(this.hart.retired + this.idleTicks) }
+      : { read: () => BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000))) };
+    // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
+    this.hart = new Hart({ bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
+    this.clint = new Clint(this.hart.irqSink, time);
+    this.plic = new Plic(this.hart.irqSink);
+    this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));
+    this.syscon = new Syscon((e) => this.power(e));
+    for (const d of [this.clint, this.plic, this.uart, this.syscon]) this.bus.attach(d);
+  }
+
+  private power(e: PowerEvent): void {
+    if (e.kind === 'reset') this.finish({ kind: 'exit', code: 0, reason: 'guest requested reset (syscon 0x7777)' });
+    else if (e.kind === 'pass') this.finish({ kind: 'exit', code: 0, reason: 'syscon poweroff (pass)' });
+    else this.finish({ kind: 'exit', code: e.code, reason: `syscon fail, code ${e.code}` });
+  }
+
+  private finish(stop: MachineStop): void {
+    if (this.result === undefined) this.result = stop;
+    this.hart.requestStop(stop.reason);
+  }
+
+  /**
+   * Loads the images and sets up reset: firmware at its addresses and the kernel (`-bios FW -kernel
+   * IMAGE`), or the kernel alone started in M-mode from the boot ROM (`-bios none`). Throws a
+   * RangeError naming the segment that does not fit in RAM.
+   */
+  boot(kernel: BootImage | undefined, firmware?: BootImage): void {
+    for (const img of [firmware, kernel]) {
+      if (!img) continue;
+      for (const s of img.segments) {
+        if (s.memsz === 0) continue;
+        if (!this.ram.contains(s.paddr, s.memsz)) {
+          throw new RangeError(`${img.name}: segment at 0x${s.paddr.toString(16)} (0x${s.memsz.toString(16)} bytes) ` +
+            `is outside RAM 0x${RAM_BASE.toString(16)}..0x${this.ram.end.toString(16)}`);
+        }
+        this.ram.bytes.fill(0, s.paddr - RAM_BASE, s.paddr - RAM_BASE + s.memsz);
+        this.ram.load(s.paddr, s.data);
+      }
+    }
+    const modes = this.mmu.options.modes;
+    const fdt = buildVirtFdt({
+      memBase: RAM_BASE, memSize: this.ram.size, isa: VIRT_ISA,
+      mmuType: modes.includes('sv57') ? 'riscv,sv57' : modes.includes('sv48') ? 'riscv,sv48' : 'riscv,sv39',
+      timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs,
+    });
+    this.dtbAddr = fdtLoadAddress(RAM_BASE, this.ram.size, fdt.length);
+    this.ram.load(this.dtbAddr, fdt);
+    const entry = firmware ? firmware.entry : kernel ? kernel.entry : RAM_BASE;
+    this.bus.rom.load(BOOTROM_BASE, bootRomImage({
+      entry, dtbAddr: this.dtbAddr, nextAddr: firmware && kernel ? kernel.entry : undefined,
+    }));
+    const syms = (firmware ?? kernel)?.symbols;
+    const tohost = syms?.get('tohost') ?? kernel?.symbols.get('tohost');
+    if (tohost !== undefined) {
+      const fromhost = syms?.get('fromhost') ?? kernel?.symbols.get('fromhost');
+      this.htif = new Htif(this.bus, tohost, fromhost, this.output,
+        (code) => this.finish({ kind: 'exit', code, reason: `HTIF exit, code ${code}` }),
+        (msg) => this.finish({ kind: 'stopped', reason: `HTIF: ${msg}` }));
+      const htif = this.htif;
+      this.hart.code.watch(tohost);
+      this.hart.onWatchedStore = (pa, size) => htif.noteStore(pa, size);
+    }
+    this.hart.pc = BOOTROM_BASE;
+  }
+
+  /** Host input to the UART (and HTIF console). */
+  input(bytes: Uint8Array): void {
+    this.uart.pushInput(bytes);
+    this.htif?.pushInput(bytes);
+    this.hart.requestYield();
+  }
+
+  /** The stop, once there is one. */
+  get stopped(): MachineStop | undefined {
+    return this.result;
+  }
+
+  /** The current time-source reading and the next one at which a timer fires (CLINT or Sstc). */
+  private nextDeadline(): bigint | undefined {
+    let d = this.clint.nextDeadline();
+    const h = this.hart;
+    if (h.sstcEnabled()) {
+      const now = this.clint.mtime();
+      if (h.stimecmp > now) {
+        const t = this.timeNow() + (h.stimecmp - now);
+        if (d === undefined || t < d) d = t;
+      }
+    }
+    return d;
+  }
+
+  private timeNow(): bigint {
+    return this.timeSource === 'insns' ? BigInt(this.hart.retired + this.idleTicks)
+      : BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000)));
+  }
+
+  /** Devices' view of time catches up: MTIP, Sstc's STIP, HTIF. */
+  private service(): void {
+    this.clint.update();
+    this.hart.updateStimecmp(this.clint.mtime());
+    this.htif?.poll();
+  }
+
+  /**
+   * Runs until the guest stops, `maxInsns` instructions have retired in total, or the hart idles
+   * waiting for input. Synchronous; an async caller (the CLI) calls it again after input arrives.
+   */
+  run(maxInsns = Number.POSITIVE_INFINITY, chunk = CHUNK): MachineStop {
+    const h = this.hart;
+    for (;;) {
+      if (this.result) return this.result;
+      if (h.stopReason !== undefined) return (this.result = { kind: 'stopped', reason: h.stopReason });
+      const left = maxInsns - h.retired;
+      if (left <= 0) return { kind: 'limit', reason: `instruction limit reached (${maxInsns})` };
+      let n = Math.min(chunk, left);
+      if (this.timeSource === 'insns') {
+        const d = this.nextDeadline();
+        if (d !== undefined) n = Math.max(1, Math.min(n, Number(d - this.timeNow())));
+      }
+      const why = h.run(n);
+      this.service();
+      if (why?.kind !== 'wfi') continue;
+      if (h.wakeable()) { h.waiting = false; continue; }
+      const d = this.nextDeadline();
+      if (this.timeSource === 'insns' && d !== undefined) {
+        this.idleTicks += Number(d - this.timeNow());
+        this.service();
+        continue;
+      }
+      if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
+      if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
+      return (this.result = { kind: 'stopped', reason: `wfi at pc 0x${h.pcBig().toString(16)} with no interrupt that could ever wake it` });
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// The ISA/MMU test helper (DESIGN §10): assembles a snippet with our assembler, links it at
+// 0x80000000, boots it on the virt board with `--bios none` semantics (M-mode, at _start — or the
+// first instruction when the snippet has no _start), and returns the hart, the UART text and the
+// exit code. A snippet ends by writing the syscon (see EXIT_PASS/exitWith below) or by an HTIF exit.
+
+import { assemble } from '../../linker/asm/assemble.js';
+import { link } from '../../linker/link/link.js';
+import { readElf } from '../../linker/elf/read.js';
+import { Virt, type MachineStop, type VirtOptions } from '../../emulator/board/virt.js';
+import type { Hart } from '../../emulator/hart/hart.js';
+import { bootImage } from '../../bin/image.js';
+
+export interface RunAsmOptions {
+  bios?: 'none';
+  /** Privilege the snippet starts in: 'M' (default), or 'S'/'U' entered through mret from a prologue. */
+  priv?: 'M' | 'S' | 'U';
+  /** Instruction limit (default 1,000,000). */
+  maxInsns?: number;
+  mem?: number;
+  satpModes?: VirtOptions['satpModes'];
+  pmpEntries?: VirtOptions['pmpEntries'];
+  ad?: VirtOptions['ad'];
+  /** Bytes available to the UART receiver from the start. */
+  input?: string;
+  /** Assemble with RVC (default true). */
+  rvc?: boolean;
+}
+
+export interface RunAsmResult {
+  hart: Hart;
+  machine: Virt;
+  uart: string;
+  /** The guest's exit code (syscon or HTIF), or undefined when it did not exit. */
+  exitCode: number | undefined;
+  stop: MachineStop;
+  symbols: Map<string, bigint>;
+}
+
+/** Linker script: everything at 0x80000000, in source order. */
+const SCRIPT = `
+ENTRY(_start)
+SECTIONS {
+  . = 0x80000000;
+  .text : { *(.text.init) *(.text .text.*) }
+  .rodata : { *(.rodata .rodata.*) }
+  .data : { *(.data .data.* .sdata .sdata.*) }
+  .bss : { *(.bss .bss.* .sbss .sbss.* COMMON) }
+  . = ALIGN(8);
+  _end = .;
+}`;
+
+/** A prologue that drops from M to S or U at label `_snippet` (PMP opened so S/U can reach memory). */
+function prologue(priv: 'S' | 'U'): string {
+  const mpp = priv === 'S' ? 1 : 0;
+  return `
+    .section .text.init
+    .globl _start
+_start:
+    li t0, -1
+    csrw pmpaddr0, t0
+    li t0, 0x1f
+    csrw pmpcfg0, t0
+    li t0, 0x1800
+    csrc mstatus, t0
+    li t0, ${mpp << 11}
+    csrs mstatus, t0
+    la t0, _snippet
+    csrw mepc, t0
+    mret
+    .text
+_snippet:
+`;
+}
+
+export function runAsm(source: string, opts: RunAsmOptions = {}): RunAsmResult {
+  const priv = opts.priv ?? 'M';
+  let text = source;
+  if (priv !== 'M') text = prologue(priv) + source;
+  else if (!/^\s*_start\s*:/m.test(source)) text = `  .text\n  .globl _start\n_start:\n${source}`;
+  const obj = assemble(text, 'snippet.s', { rvc: opts.rvc ?? true });
+  const linked = link([obj], SCRIPT, 'run-asm.ld');
+  const elf = readElf(linked.elf, 'snippet.elf');
+  let uart = '';
+  const decoder = new TextDecoder();
+  const machine = new Virt({
+    mem: opts.mem ?? 16 * 1024 * 1024, satpModes: opts.satpModes, pmpEntries: opts.pmpEntries, ad: opts.ad,
+    output: (b) => { uart += decoder.decode(b, { stream: true }); },
+  });
+  machine.boot(bootImage(elf));
+  if (opts.input !== undefined) machine.input(new TextEncoder().encode(opts.input));
+  const stop = machine.run(opts.maxInsns ?? 1_000_000);
+  return {
+    hart: machine.hart, machine, uart, stop, symbols: linked.symbols,
+    exitCode: stop.kind === 'exit' ? stop.code : undefined,
+  };
+}
+
+/** Assembly that powers off through the syscon with exit code `code` (0 = pass). */
+export function exitWith(code: number | string): string {
+  return `
+    li t0, 0x100000
+    li t1, ${typeof code === 'number' ? (code === 0 ? 0x5555 : (code << 16) | 0x3333) : code}
+    sw t1, 0(t0)
+1:  j 1b
+`;
+}
