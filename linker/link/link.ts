@@ -165,7 +165,8 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
   if (entry === undefined) {
     const text = outputs.find((o) => o.name === '.text') ?? outputs.find((o) => o.exec) ?? outputs[0];
     entry = text?.addr ?? 0n;
-    warnings.push(`${parsed.entry ? formatLoc(parsed.entry.loc) : scriptFile}: cannot find entry symbol ${entryName}; defaulting to 0x${entry.toString(16)}`);
+    const where = script !== undefined && parsed.entry ? `${formatLoc(parsed.entry.loc)}: ` : '';
+    warnings.push(`${where}cannot find entry symbol ${entryName}; defaulting to 0x${entry.toString(16)}`);
   }
 
   // 7. The output symbol table.
