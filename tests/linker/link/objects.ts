@@ -14,7 +14,7 @@ export interface SectionSpec {
   name: string;
   items?: Item[];
   nobits?: number;
-  flags?: { write?: boolean; exec?: boolean };
+  flags?: { write?: boolean; exec?: boolean; alloc?: boolean };
   align?: number;
 }
 
@@ -49,7 +49,7 @@ export function object(file: string, sections: SectionSpec[], globals: string[] 
     }
     return {
       name: spec.name, type: spec.nobits !== undefined ? 'nobits' : 'progbits',
-      flags: { alloc: true, write: spec.flags?.write ?? (!exec && !spec.name.startsWith('.rodata')), exec },
+      flags: { alloc: spec.flags?.alloc ?? true, write: spec.flags?.write ?? (!exec && !spec.name.startsWith('.rodata')), exec },
       align: spec.align ?? (exec ? 2 : 8), data: new Uint8Array(bytes), size: spec.nobits ?? bytes.length, relocs,
     };
   });
