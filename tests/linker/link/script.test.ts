@@ -122,6 +122,6 @@ describe('ld script layout', () => {
     expect(err(() => link([boot], 'SECTIONS { .text 0x1000 : { *(.text*) } ASSERT(. < 0x1004, "text too big") }', 's.ld')))
       .toBe('s.ld:1:41: assertion failed: text too big');
     expect(err(() => link([boot], 'SECTIONS { .a 0x1000 : { *(.text) } .b 0x1001 : { *(.text.boot) } }', 's.ld')))
-      .toBe('s.ld:1:37: section .b [0x1001..0x1003) overlaps section .a [0x1000..0x1002)');
+      .toBe('s.ld:1:37: section .b [0x1001..0x1004) overlaps section .a [0x1000..0x1002)');
   });
 });
