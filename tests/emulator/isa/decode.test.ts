@@ -29,7 +29,7 @@ describe('decode', () => {
     [0x6081, 'c.lui with nzimm = 0'],
     [0x4002, 'c.lwsp with rd = x0'],
     [0x8002, 'c.jr with rs1 = x0'],
-  ] as const)('refuses 0x%s (%s)', (bits) => {
+  ] as const)('refuses 0x%s (%s)', (bits, _why) => {
     expect(decode(bits)).toBeUndefined();
   });
 
