@@ -1,9 +1,190 @@
-// `rvhart boot` — placeholder until its issue lands; it refuses to run rather than pretend.
-import type { CommandModule } from 'yargs';
-import { EXIT, fail } from './exit.js';
+// `rvhart boot IMAGE`: boots an ELF on the virt board, UART on stdout, stdin to the UART.
+// Exit status: the guest's (syscon, HTIF, SBI shutdown via syscon), EXIT.MAX_INSNS when --max-insns
+// is reached, EXIT.GUEST_STOPPED for a stop that is not an exit (trap loop, WFI that nothing can wake),
+// 2 for usage errors and 3 for an unloadable image.
 
-export const bootCommand: CommandModule = {
-  command: 'boot',
-  describe: 'boot (not built yet)',
-  handler: () => fail(EXIT.USAGE, 'boot is not implemented yet'),
+import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { Virt, type BootImage, type MachineStop } from '../emulator/board/virt.js';
+import type { SatpModeName } from '../emulator/mmu/modes.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/hart/trap.js';
+import { traceStep } from '../emulator/hart/trace.js';
+import { EXIT, fail } from './exit.js';
+import { ImageError, loadImage, parseSize } from './load.js';
+
+interface BootArgs {
+  image?: string;
+  bios?: string;
+  mem: string;
+  'max-insns'?: number;
+  stats: boolean;
+  trace?: string;
+  'time-source': string;
+  ad: string;
+  'satp-modes': string;
+  'pmp-entries': number;
+}
+
+/** The bundled firmware, once `rvhart build` has produced it. */
+function builtinFirmware(): string | undefined {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const p = join(root, 'build', 'firmware.elf');
+  return existsSync(p) ? p : undefined;
+}
+
+const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
+
+export const bootOptions = (y: Argv) => y
+  .positional('image', { type: 'string', describe: 'ELF image to boot' })
+  .option('bios', { type: 'string', describe: 'none | PATH | builtin (default: builtin when built, else none)' })
+  .option('mem', { type: 'string', default: '128M', describe: 'RAM size (K/M/G suffixes)' })
+  .option('max-insns', { type: 'number', describe: `stop after N instructions (exit ${EXIT.MAX_INSNS})` })
+  .option('stats', { type: 'boolean', default: false, describe: 'print instructions, MIPS, traps and TLB counters to stderr' })
+  .option('trace', { type: 'string', describe: 'one line per instruction to stderr, or to FILE with --trace=FILE' })
+  .option('time-source', { type: 'string', default: 'insns', describe: 'insns (1 tick/instruction, deterministic) | wall' })
+  .option('ad', { type: 'string', default: 'hardware', describe: 'PTE A/D policy: hardware | svade | svadu' })
+  .option('satp-modes', { type: 'string', default: 'bare,sv39,sv48,sv57', describe: 'supported satp modes' })
+  .option('pmp-entries', { type: 'number', default: 16, describe: 'PMP entries: 0, 16 or 64' });
+
+export const bootCommand: CommandModule<object, BootArgs> = {
+  command: 'boot [image]',
+  describe: 'boot an ELF image on the virt board',
+  builder: (y) => bootOptions(y) as unknown as Argv<BootArgs>,
+  handler: (args) => boot(args),
 };
+
+async function boot(args: BootArgs): Promise<void> {
+  const mem = parseSize(args.mem);
+  if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
+  if (args['time-source'] !== 'insns' && args['time-source'] !== 'wall') fail(EXIT.USAGE, `--time-source ${args['time-source']}: expected insns or wall`);
+  if (!['hardware', 'svade', 'svadu'].includes(args.ad)) fail(EXIT.USAGE, `--ad ${args.ad}: expected hardware, svade or svadu`);
+  const modes = args['satp-modes'].split(',').map((s) => s.trim().toLowerCase());
+  const bad = modes.find((m) => !MODES.includes(m as SatpModeName));
+  if (bad !== undefined || !modes.includes('bare')) fail(EXIT.USAGE, `--satp-modes ${args['satp-modes']}: expected a list of bare, sv39, sv48, sv57 including bare`);
+  const pmp = args['pmp-entries'];
+  if (pmp !== 0 && pmp !== 16 && pmp !== 64) fail(EXIT.USAGE, `--pmp-entries ${pmp}: expected 0, 16 or 64`);
+  const maxInsns = args['max-insns'];
+  if (maxInsns !== undefined && !(Number.isInteger(maxInsns) && maxInsns > 0)) fail(EXIT.USAGE, `--max-insns: expected a positive integer`);
+  if (args.image === undefined) fail(EXIT.USAGE, 'name an image to boot (the bundled kernel is not built yet)');
+
+  let biosPath: string | undefined;
+  const bios = args.bios ?? (builtinFirmware() ? 'builtin' : 'none');
+  if (bios === 'builtin') {
+    biosPath = builtinFirmware();
+    if (biosPath === undefined) fail(EXIT.USAGE, '--bios builtin: the bundled firmware is not built (build/firmware.elf)');
+  } else if (bios !== 'none') biosPath = bios;
+
+  let kernel: BootImage, firmware: BootImage | undefined;
+  try {
+    kernel = loadImage(args.image);
+    firmware = biosPath === undefined ? undefined : loadImage(biosPath);
+  } catch (e) {
+    if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+
+  const out: Uint8Array[] = [];
+  const machine = new Virt({
+    mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
+    ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall',
+    output: (b) => { out.push(b); },
+  });
+  try {
+    machine.boot(kernel, firmware);
+  } catch (e) {
+    if (e instanceof RangeError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+
+  const flush = (): void => {
+    if (out.length === 0) return;
+    const all = Buffer.concat(out);
+    out.length = 0;
+    writeAll(1, all);
+  };
+
+  // stdin → UART: raw and non-blocking; it never keeps the process alive once the guest stops.
+  const stdin = process.stdin;
+  if (stdin.isTTY) stdin.setRawMode(true);
+  machine.inputOpen = true;
+  let wake: (() => void) | undefined;
+  stdin.on('data', (d: Buffer) => { machine.input(new Uint8Array(d)); wake?.(); });
+  stdin.on('end', () => { machine.inputOpen = false; wake?.(); });
+  stdin.on('error', () => { machine.inputOpen = false; });
+
+  let traceFd: number | undefined;
+  if (args.trace !== undefined) traceFd = args.trace === '' ? 2 : openSync(args.trace, 'w');
+
+  const started = performance.now();
+  const limit = maxInsns ?? Number.POSITIVE_INFINITY;
+  let stop: MachineStop;
+  for (;;) {
+    if (traceFd !== undefined) {
+      let s: MachineStop | undefined;
+      const lines: string[] = [];
+      for (let i = 0; i < 4096; i++) {
+        lines.push(traceStep(machine.hart, () => { s = machine.run(limit, 1, 1); }));
+        if (s && s.kind !== 'slice') break;
+      }
+      writeAll(traceFd, Buffer.from(lines.join('\n') + '\n'));
+      stop = s ?? { kind: 'slice', reason: '' };
+    } else {
+      stop = machine.run(limit, undefined, 4_000_000);
+    }
+    flush();
+    if (stop.kind === 'slice') { await new Promise((r) => setImmediate(r)); continue; }
+    if (stop.kind === 'idle') {
+      await new Promise<void>((r) => { wake = r; setTimeout(r, machine.timeSource === 'wall' ? 1 : 50); });
+      wake = undefined;
+      continue;
+    }
+    break;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  flush();
+  if (traceFd !== undefined && traceFd !== 2) closeSync(traceFd);
+  if (stdin.isTTY) stdin.setRawMode(false);
+  stdin.pause();
+
+  if (args.stats) printStats(machine, elapsed);
+  switch (stop.kind) {
+    case 'exit': process.exit(stop.code & 0xff);
+    // eslint-disable-next-line no-fallthrough
+    case 'limit':
+      process.stderr.write(`rvhart: ${stop.reason}\n`);
+      process.exit(EXIT.MAX_INSNS);
+    // eslint-disable-next-line no-fallthrough
+    default:
+      process.stderr.write(`rvhart: guest stopped: ${stop.reason}\n`);
+      process.exit(EXIT.GUEST_STOPPED);
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += writeSync(fd, data, off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      throw e;
+    }
+  }
+}
+
+function printStats(m: Virt, seconds: number): void {
+  const h = m.hart, s = m.mmu.stats;
+  const lines = [
+    `instructions: ${h.retired}`,
+    `host time: ${seconds.toFixed(3)} s`,
+    `MIPS: ${(h.retired / seconds / 1e6).toFixed(1)}`,
+  ];
+  const traps = [...h.trapCounts.entries()].sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k.startsWith('irq:') ? INTERRUPT_NAMES[Number(k.slice(4))] + ' interrupt' : CAUSE_NAMES[Number(k)] ?? k} ${n}`);
+  lines.push(`traps: ${traps.length ? traps.join(', ') : 'none'}`);
+  const faults = Object.entries(s.faults).map(([c, n]) => `${CAUSE_NAMES[Number(c)] ?? c} ${n}`);
+  lines.push(`tlb: hits ${s.hits}, misses ${s.misses}, walks ${s.walks}, faults ${faults.length ? faults.join(', ') : 'none'}`);
+  process.stderr.write(lines.map((l) => `rvhart: ${l}\n`).join(''));
+}

@@ -53,7 +53,9 @@ export type MachineStop =
   | { readonly kind: 'limit'; readonly reason: string }
   | { readonly kind: 'stopped'; readonly reason: string }
   /** WFI with nothing pending: only host input or wall time can wake it (the async caller waits). */
-  | { readonly kind: 'idle'; readonly reason: string };
+  | { readonly kind: 'idle'; readonly reason: string }
+  /** `slice` instructions ran; call run again (lets an async caller service its event loop). */
+  | { readonly kind: 'slice'; readonly reason: string };
 
 /** Instructions per chunk between device polls. */
 const CHUNK = 1 << 15;
@@ -199,14 +201,18 @@ export class Virt {
    * Runs until the guest stops, `maxInsns` instructions have retired in total, or the hart idles
    * waiting for input. Synchronous; an async caller (the CLI) calls it again after input arrives.
    */
-  run(maxInsns = Number.POSITIVE_INFINITY, chunk = CHUNK): MachineStop {
+  run(maxInsns = Number.POSITIVE_INFINITY, chunk = CHUNK, slice = Number.POSITIVE_INFINITY): MachineStop {
     const h = this.hart;
+    const sliceEnd = h.retired + slice;
     for (;;) {
+      if (h.retired >= sliceEnd && !this.result && h.stopReason === undefined && h.retired < maxInsns) {
+        return { kind: 'slice', reason: 'slice done' };
+      }
       if (this.result) return this.result;
       if (h.stopReason !== undefined) return (this.result = { kind: 'stopped', reason: h.stopReason });
       const left = maxInsns - h.retired;
       if (left <= 0) return { kind: 'limit', reason: `instruction limit reached (${maxInsns})` };
-      let n = Math.min(chunk, left);
+      let n = Math.min(chunk, left, sliceEnd - h.retired);
       if (this.timeSource === 'insns') {
         const d = this.nextDeadline();
         if (d !== undefined) n = Math.max(1, Math.min(n, Number(d - this.timeNow())));
