@@ -144,7 +144,7 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
       if (discardedUse) throw new ToolError(at, `reference to ${discardedUse}`);
       if (S === undefined) {
         const decl = inp.obj.symbols.find((s) => s.name === reloc.symbol && s.section === null);
-        const declared = decl && decl.loc.line > 0 ? ` (declared at ${formatLoc(decl.loc)})` : '';
+        const declared = decl && decl.loc.line > 0 && formatLoc(decl.loc) !== at ? ` (declared at ${formatLoc(decl.loc)})` : '';
         throw new ToolError(at, `undefined reference to '${reloc.symbol}'${declared}; no input object defines it`);
       }
       if (inp.out.nobits) throw new ToolError(at, `relocation ${reloc.type} in ${inp.sec.name}, which has no file contents`);
