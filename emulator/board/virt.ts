@@ -55,7 +55,9 @@ export type MachineStop =
   /** WFI with nothing pending: only host input or wall time can wake it (the async caller waits). */
   | { readonly kind: 'idle'; readonly reason: string }
   /** `slice` instructions ran; call run again (lets an async caller service its event loop). */
-  | { readonly kind: 'slice'; readonly reason: string };
+  | { readonly kind: 'slice'; readonly reason: string }
+  /** The debugger's hook stopped the hart before an instruction (breakpoint, watchpoint, caught trap); resumable. */
+  | { readonly kind: 'debug'; readonly reason: string };
 
 /** Instructions per chunk between device polls. */
 const CHUNK = 1 << 15;
@@ -219,6 +221,7 @@ export class Virt {
       }
       const why = h.run(n);
       this.service();
+      if (why?.kind === 'debug') return { kind: 'debug', reason: why.reason };
       if (why?.kind !== 'wfi') continue;
       if (h.wakeable()) { h.waiting = false; continue; }
       const d = this.nextDeadline();

@@ -40,6 +40,7 @@ export function executeA(h: Hart, k: number, rd: number, rs1: number, rs2: numbe
     throw new Trap(isLr ? CAUSE.LOAD_MISALIGNED : CAUSE.STORE_MISALIGNED, BigInt.asUintN(64, toBig(lo, hi)));
   }
   const v = h.ramView;
+  if (h.loadObserver !== undefined && op !== A.sc_w) h.loadObserver(lo, hi, size); // LR and AMOs read
   if (isLr) {
     const pa = h.mmu.translate(lo, hi, size, LOAD, true);
     const o = ramOffset(h, pa, size, CAUSE.LOAD_ACCESS_FAULT, lo, hi);

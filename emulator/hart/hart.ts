@@ -27,10 +27,12 @@ import {
 export const SINK = 32;
 
 /** Events that make the loop leave its fast path at the next instruction boundary. */
-export const EV_IRQ = 1, EV_STOP = 2, EV_WFI = 4, EV_YIELD = 8;
+export const EV_IRQ = 1, EV_STOP = 2, EV_WFI = 4, EV_YIELD = 8, EV_DEBUG = 16;
 
 /** Why `run` returned early. */
-export type HartStop = { kind: 'wfi' } | { kind: 'stop'; reason: string } | { kind: 'yield' };
+export type HartStop = { kind: 'wfi' } | { kind: 'stop'; reason: string } | { kind: 'yield' }
+  /** The debugger's hook asked to stop before the instruction at pc (resumable, unlike 'stop'). */
+  | { kind: 'debug'; reason: string };
 
 export interface HartOptions {
   bus: Bus;
@@ -41,6 +43,8 @@ export interface HartOptions {
 
 /** A store the trace sees: virtual address, size, value. */
 export type StoreObserver = (vaLo: number, vaHi: number, size: number, value: bigint) => void;
+/** A load the debugger's read watchpoints see: virtual address and size (before translation). */
+export type LoadObserver = (vaLo: number, vaHi: number, size: number) => void;
 
 const TWO32 = 4294967296;
 
@@ -103,6 +107,14 @@ export class Hart {
   onTrap: ((cause: number, interrupt: boolean, tval: bigint, epc: bigint) => void) | undefined;
   /** Sees every store (the trace); undefined normally. */
   storeObserver: StoreObserver | undefined;
+  /** Sees every load (the debugger's rwatch/awatch); undefined normally. */
+  loadObserver: LoadObserver | undefined;
+  /**
+   * The debugger's check at each instruction boundary (breakpoints, caught traps, watchpoint hits):
+   * a reason stops `run` with {kind: 'debug'}. Set it with setDebugHook; while unset it costs
+   * nothing (the loop sees it only through `events`).
+   */
+  private debugHook: (() => string | undefined) | undefined;
   /** Called for a store to a RAM page marked as watched (HTIF tohost). */
   onWatchedStore: ((pa: number, size: number) => void) | undefined;
 
@@ -183,6 +195,12 @@ export class Hart {
   /** Asks the loop to return at the next instruction boundary without stopping (a device needs service). */
   requestYield(): void {
     this.events |= EV_YIELD;
+  }
+
+  /** Installs or removes the debugger's boundary check (see debugHook). */
+  setDebugHook(hook: (() => string | undefined) | undefined): void {
+    this.debugHook = hook;
+    if (hook !== undefined) this.events |= EV_DEBUG;
   }
 
   /** Whether some interrupt is pending and enabled in mie (what wakes WFI). */
@@ -288,6 +306,12 @@ export class Hart {
     if (this.waiting) {
       if (this.wakeable()) this.waiting = false;
       else { this.events |= EV_WFI; return { kind: 'wfi' }; }
+    }
+    if (this.debugHook !== undefined) {
+      // Checked after interrupts are taken: the pc is the instruction about to run.
+      this.events |= EV_DEBUG;
+      const reason = this.debugHook();
+      if (reason !== undefined) return { kind: 'debug', reason };
     }
     if (ev & EV_YIELD) return { kind: 'yield' };
     return undefined;

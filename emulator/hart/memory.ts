@@ -14,6 +14,7 @@ export let loadHi = 0;
 
 /** Loads `size` bytes at VA (lo, hi), sign- or zero-extended; returns the low half, sets `loadHi`. */
 export function load(h: Hart, lo: number, hi: number, size: number, signed: boolean): number {
+  if (h.loadObserver !== undefined) h.loadObserver(lo, hi, size);
   if ((lo & 0xfff) + size > 0x1000) return loadSplit(h, lo, hi, size, signed);
   const pa = h.mmu.translate(lo, hi, size, LOAD);
   const o = pa - h.ramBase;
