@@ -106,6 +106,8 @@ export class Assembler {
       if (pseudo) throw new OperandError(ops[0]?.at ?? op, `${name} takes ${pseudo.counts.join(' or ')} operands, found ${ops.length}`);
       throw new OperandError(op, `unknown mnemonic '${op.text}'`);
     }
+    // As GNU as: compressed mnemonics need RVC enabled.
+    if (def.ext === 'C' && !this.opts.rvc) throw new OperandError(op, `'${name}' needs the C extension (.option norvc is in effect)`);
     this.tableInstruction(def, ops, aqrl, op, end);
   }
 
@@ -143,6 +145,8 @@ export class Assembler {
         continue;
       }
       raw[imm.field] = this.constExpr(imm.expr, imm.field, imm.at);
+      // GNU as refuses the HINT shift-by-0 forms of c.slli/c.srli/c.srai.
+      if (def.ext === 'C' && kind.syntax === 'shamt' && raw[imm.field] === 0) throw new OperandError(imm.at, `${def.mnemonic}: shift amount must be 1..63`);
     }
     if (fix) { this.push(def, raw, at, fix); return; }
     // GNU as compresses jal/jalr only through their pseudo forms (j, jr, jalr rs, ret).
@@ -218,9 +222,8 @@ export class Assembler {
 
   data(size: 1 | 2 | 4 | 8, expr: Expr, at: Token): void {
     this.checkCode(at);
-    // Evaluate now for errors and `.`; symbols are resolved after layout.
-    this.evalAt(expr);
-    this.sec.items.push({ kind: 'data', size, expr: this.pinDot(expr), loc: this.loc(at) });
+    // Symbols are resolved after layout; `.` and numeric label references are fixed now.
+    this.sec.items.push({ kind: 'data', size, expr: this.pin(expr), loc: this.loc(at) });
   }
   bytes(b: Uint8Array, at: Token): void { this.checkCode(at); this.sec.items.push({ kind: 'bytes', data: b }); }
   space(n: number, fill: number, at: Token): void {
@@ -229,7 +232,11 @@ export class Assembler {
   }
   align(align: number, fill: number | undefined, max: number): void {
     this.sec.align = Math.max(this.sec.align, align);
-    this.sec.items.push({ kind: 'align', align, fill, max, code: this.sec.flags.exec && fill === undefined });
+    const code = this.sec.flags.exec && fill === undefined;
+    // GNU as (riscv_frag_align_code): code alignment up to the instruction alignment (2 with RVC,
+    // else 4) emits nothing at all, even where the location is not that aligned.
+    if (code && align <= (this.opts.rvc ? 2 : 4)) return;
+    this.sec.items.push({ kind: 'align', align, fill, max, code });
   }
 
   switchSection(name: string, flags: SectionFlags | undefined, nobits: boolean | undefined, _at: Token): void {
@@ -255,7 +262,7 @@ export class Assembler {
 
   bind(t: Token, binding: 'local' | 'global'): void { this.metaOf(t.text).binding = binding; }
   setType(t: Token, type: 'func' | 'object'): void { this.metaOf(t.text).type = type; }
-  setSize(t: Token, e: Expr): void { const m = this.metaOf(t.text); m.size = this.pinDot(e); m.loc = this.loc(t); }
+  setSize(t: Token, e: Expr): void { const m = this.metaOf(t.text); m.size = this.pin(e); m.loc = this.loc(t); }
   private metaOf(n: string): SymMeta { let m = this.meta.get(n); if (!m) this.meta.set(n, (m = {})); return m; }
 
   setSymbol(t: Token, e: Expr): void {
@@ -315,13 +322,16 @@ export class Assembler {
     return name;
   }
 
-  /** Replaces `.` by a label at the current position so later evaluation sees this location. */
-  private pinDot(e: Expr): Expr {
+  /**
+   * Fixes what depends on where an expression is written, for evaluation after layout: `.` becomes a
+   * label at the current position, `1b`/`1f` the label instance they mean here.
+   */
+  private pin(e: Expr): Expr {
     switch (e.kind) {
-      case 'sym': return e.name === '.' ? { ...e, name: this.internalLabel('.Ldot') } : e;
-      case 'unary': return { ...e, arg: this.pinDot(e.arg) };
-      case 'binary': return { ...e, left: this.pinDot(e.left), right: this.pinDot(e.right) };
-      case 'reloc': return { ...e, arg: this.pinDot(e.arg) };
+      case 'sym': return { ...e, name: e.name === '.' ? this.internalLabel('.Ldot') : this.canonical(e.name, e.tok) };
+      case 'unary': return { ...e, arg: this.pin(e.arg) };
+      case 'binary': return { ...e, left: this.pin(e.left), right: this.pin(e.right) };
+      case 'reloc': return { ...e, arg: this.pin(e.arg) };
       default: return e;
     }
   }
@@ -382,6 +392,24 @@ export class Assembler {
     return { kind: 'undef', name };
   }
 
+  /** Evaluates a pinned expression after layout. */
+  private late(e: Expr, loc: SourceLoc): Value {
+    try { return evaluate(e, (n) => this.resolveLate(n)); } catch (x) {
+      if (x instanceof ExprError) throw this.errorAt(x.tok ? this.loc(x.tok) : loc, x.message);
+      throw x;
+    }
+  }
+
+  /** For `A - B` with A and B labels of the same code section: the two values. */
+  private codeDifference(e: Expr, loc: SourceLoc): [Value, Value] | undefined {
+    if (e.kind !== 'binary' || e.op !== '-') return undefined;
+    const l = this.late(e.left, loc), r = this.late(e.right, loc);
+    if (l.sym === undefined || r.sym === undefined) return undefined;
+    const a = this.labelOffset(l.sym), b = this.labelOffset(r.sym);
+    if (!a || !b || a.section !== b.section || !this.sections.get(a.section)!.flags.exec) return undefined;
+    return [l, r];
+  }
+
   /** Offset from `pc` to a target in section `sec`, or undefined when it must be relocated. */
   private localOffset(target: Value, sec: Section, pc: number): number | undefined {
     if (target.sym === undefined) return undefined;
@@ -413,7 +441,7 @@ export class Assembler {
     }
     for (const s of this.sections.values()) {
       // GNU as pads the end of a code section with nops to the section's alignment.
-      if (s.flags.exec && s.align > 1) s.items.push({ kind: 'align', align: s.align, fill: undefined, max: Infinity, code: true });
+      if (s.flags.exec && s.align > (this.opts.rvc ? 2 : 4)) s.items.push({ kind: 'align', align: s.align, fill: undefined, max: Infinity, code: true });
       layout(s, (b, off) => this.branchSize(s, b, off));
     }
     const out: ObjSection[] = [];
@@ -449,7 +477,14 @@ export class Assembler {
           if (it.code) fillNops(buf, off, len); else buf.fill(it.fill ?? 0, off, off + len);
           break;
         case 'data': {
-          const v = evaluate(it.expr, (n) => this.resolveLate(n));
+          // GNU as keeps a difference of two labels of a code section as an ADD32/SUB32 pair.
+          const diff = it.size === 4 ? this.codeDifference(it.expr, it.loc) : undefined;
+          if (diff) {
+            reloc(off, 'R_RISCV_ADD32', diff[0], it.loc);
+            reloc(off, 'R_RISCV_SUB32', diff[1], it.loc);
+            break;
+          }
+          const v = this.late(it.expr, it.loc);
           if (v.sym !== undefined) {
             if (it.size !== 4 && it.size !== 8) throw this.errorAt(it.loc, `cannot relocate a ${it.size}-byte value against '${v.sym}'`);
             reloc(off, it.size === 4 ? 'R_RISCV_32' : 'R_RISCV_64', v, it.loc);
@@ -533,7 +568,7 @@ export class Assembler {
     const sizeOf = (name: string): bigint => {
       const m = this.meta.get(name);
       if (!m?.size) return 0n;
-      const v = evaluate(m.size, (n) => this.resolveLate(n));
+      const v = this.late(m.size, m.loc!);
       if (v.sym !== undefined) throw this.errorAt(m.loc!, `.size of '${name}' is not a constant`);
       return v.add;
     };

@@ -123,7 +123,8 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   lla: { counts: [2], run: loadAddress },
   call: {
     counts: [1, 2],
-    run: (a, ops, at) => ops.length === 1 ? callSeq(a, RA, RA, ops[0]!, at) : callSeq(a, reg(ops[0]!), reg(ops[0]!), ops[1]!, at),
+    // `call rd, sym` links into rd through t1, as GNU does.
+    run: (a, ops, at) => ops.length === 1 ? callSeq(a, RA, RA, ops[0]!, at) : callSeq(a, reg(ops[0]!), T1, ops[1]!, at),
   },
   tail: { counts: [1], run: (a, ops, at) => callSeq(a, 0, T1, ops[0]!, at) },
   ret: { counts: [0], run: (a, _o, at) => a.emit('jalr', { rd: 0, rs1: RA, imm: 0 }, at, true) },
