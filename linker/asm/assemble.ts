@@ -603,11 +603,11 @@ function inRange(field: FieldName, v: number): boolean { return fieldFits(FIELDS
 
 function rangeText(field: FieldName): string {
   const k = FIELDS[field];
-  const lo = k.signed ? -(2 ** (k.width - 1)) : 0;
-  const hi = k.signed ? 2 ** (k.width - 1) - 1 : 2 ** k.width - 1;
   let covered = 0;
   for (const [h, l, vlo] of k.segments) covered |= ((1 << (h - l + 1)) - 1) << vlo;
   const step = covered & -covered;
+  const lo = k.signed ? -(2 ** (k.width - 1)) : 0;
+  const hi = (k.signed ? 2 ** (k.width - 1) : 2 ** k.width) - step;
   return `${lo}..${hi}${step > 1 ? `, multiple of ${step}` : ''}${k.nonzero ? ', non-zero' : ''}`;
 }
 

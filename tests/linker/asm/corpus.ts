@@ -30,7 +30,7 @@ function samples(name: FieldName): string[] {
 
 function lines(def: InsnDef): string[] {
   if (def.syntax === '') return [def.mnemonic];
-  const names = def.fields.filter((f) => f !== 'aqrl');
+  const names: FieldName[] = def.fields.filter((f) => f !== 'aqrl');
   const out: string[] = [];
   for (let v = 0; v < 5; v++) {
     const ops = def.syntax.replace(/[a-z_0-9]+/g, (tok) => {
