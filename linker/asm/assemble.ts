@@ -15,7 +15,7 @@ import { compress } from './compress.js';
 import { PSEUDOS } from './pseudo.js';
 import { DIRECTIVES, assignment } from './directives.js';
 import { Section, layout, type Branch, type Fixup, type Item, type SectionFlags } from './sections.js';
-import { invertBranch, relocForOperator, RANGE } from './relocs.js';
+import { invertBranch, relocForOperator } from './relocs.js';
 
 export interface AssembleOptions {
   /** Start with `.option rvc` (default true, as GNU as does for rv64imac). */
@@ -192,7 +192,6 @@ export class Assembler {
       throw e;
     }
     if (def.size === 2) this.usedRvc = true;
-    if (fix?.target.sym !== undefined) this.noteRef(fix.target.sym);
     this.sec.items.push({ kind: 'insn', def, bits, size: def.size, fix, loc: this.loc(at), at });
   }
 
@@ -209,7 +208,6 @@ export class Assembler {
     const probe = op === 'jal' ? { rd: 0, jimm21: 0 } : { rs1, rs2, bimm13: 0 };
     const rvc = this.opts.rvc && compress(def, probe) !== undefined;
     if (rvc) this.usedRvc = true;
-    this.noteRef(target.sym);
     this.sec.items.push({ kind: 'branch', op, rs1, rs2, target, rvc, loc: this.loc(at), at, size: 0 });
   }
 
@@ -372,8 +370,6 @@ export class Assembler {
     if (l) return { kind: 'label', name: n, section: l.section };
     return { kind: 'undef', name: n };
   }
-
-  private noteRef(_sym: string): void { /* references are checked in finish() */ }
 
   // ---- layout and output ---------------------------------------------------------------------
 
@@ -629,4 +625,3 @@ function fillNops(buf: Uint8Array, off: number, len: number): void {
   for (; i < len; i += 4) { buf[off + i] = 0x13; buf[off + i + 1] = 0; buf[off + i + 2] = 0; buf[off + i + 3] = 0; }
 }
 
-export { RANGE };

@@ -1,9 +1,8 @@
 // Assembler directives (GNU as): sections, symbols' binding/type/size, alignment, data, strings,
 // space, symbol assignment and `.option`. On RISC-V `.align n` means `.p2align n`.
 
-import { ToolError } from '../object.js';
 import { Cursor, parseExpr, type Expr } from './expr.js';
-import { asExpr, OperandError, splitOperands, type RawOperand } from './operands.js';
+import { asExpr, OperandError, type RawOperand } from './operands.js';
 import type { Token } from './lexer.js';
 import type { Assembler } from './assemble.js';
 import type { SectionFlags } from './sections.js';
@@ -160,4 +159,3 @@ export function assignment(a: Assembler, name: Token, args: readonly Token[]): v
   a.setSymbol(name, e);
 }
 
-export { splitOperands, ToolError };

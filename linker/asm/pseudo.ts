@@ -3,7 +3,6 @@
 // slli and addi), so the instruction sequence equals GNU's; each resulting instruction is then
 // compressed where GNU would.
 
-import { registerNumber } from '../../emulator/isa/csrs.js';
 import { asExpr, asMemory, asRegister, OperandError, type RawOperand } from './operands.js';
 import type { Assembler, Compressible } from './assemble.js';
 import type { Token } from './lexer.js';
@@ -194,4 +193,3 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   },
 };
 
-export { registerNumber };

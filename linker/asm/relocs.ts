@@ -20,6 +20,3 @@ export function invertBranch(op: string): string {
   if (!r) throw new Error(`not a conditional branch: ${op}`);
   return r;
 }
-
-/** Reach of the pc-relative encodings, in bytes (for messages). */
-export const RANGE = { branch: 4096, jal: 1 << 20, rvcBranch: 256, rvcJump: 2048 } as const;
