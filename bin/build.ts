@@ -1,9 +1,94 @@
-// `rvhart build` — placeholder until its issue lands; it refuses to run rather than pretend.
-import type { CommandModule } from 'yargs';
+// `rvhart build FILE.s... [-T script.ld] [-o out.elf]`: assembles each file and links them.
+// Relocatable objects (.o from GNU as) may be given too. Errors: one line, exit 3.
+//
+// The pipeline is `buildImage(sources, objects, script)`: whatever produces assembly text (the
+// kernel-ts compiler, later) hands its texts to it and gets the linked image back.
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { assemble } from '../linker/asm/assemble.js';
+import { readObject } from '../linker/elf/object.js';
+import { link, type LinkResult } from '../linker/link/link.js';
+import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
 
-export const buildCommand: CommandModule = {
-  command: 'build',
-  describe: 'build (not built yet)',
-  handler: () => fail(EXIT.USAGE, 'build is not implemented yet'),
+/** An assembly source: its text and the name errors will cite. */
+export interface AsmSource { readonly file: string; readonly text: string }
+/** A linker script: its text and the name errors will cite. */
+export interface ScriptSource { readonly file: string; readonly text: string }
+
+export interface BuildInput {
+  readonly sources: readonly AsmSource[];
+  /** Objects already assembled (e.g. GNU as output read with readObject). */
+  readonly objects?: readonly ObjectFile[];
+  /** Without one, GNU ld's default layout (text at 0x10000, ENTRY _start). */
+  readonly script?: ScriptSource;
+  /** Start each source with `.option rvc` (default true, as GNU as does for rv64imac). */
+  readonly rvc?: boolean;
+}
+
+/** Assembles the sources and links them with the objects. Throws ToolError (file:line:col: ...). */
+export function buildImage(input: BuildInput): LinkResult {
+  const objects = [
+    ...input.sources.map((s) => assemble(s.text, s.file, { rvc: input.rvc ?? true })),
+    ...(input.objects ?? []),
+  ];
+  return link(objects, input.script?.text, input.script?.file ?? '');
+}
+
+interface BuildArgs { files: string[]; T?: string; o?: string; rvc: boolean }
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return fail(EXIT.BAD_IMAGE, `${path}: ${code === 'ENOENT' ? `no such ${what}` : (e as Error).message}`);
+  }
+}
+
+export const buildCommand: CommandModule<object, BuildArgs> = {
+  command: 'build <files..>',
+  describe: 'assemble FILE.s... and link them into an ELF executable',
+  builder: (y) => y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'assembly sources (.s) or relocatable objects (.o)' })
+    .option('T', { type: 'string', describe: 'GNU ld script (default: text at 0x10000, ENTRY _start)', requiresArg: true })
+    .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
+    .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
+  handler: (args) => {
+    const files = args.files.map(String);
+    if (files.length === 0) fail(EXIT.USAGE, 'build: name at least one .s or .o file');
+    const sources: AsmSource[] = [];
+    const objects: ObjectFile[] = [];
+    try {
+      for (const f of files) {
+        if (extname(f) === '.o') {
+          let bytes: Uint8Array;
+          try {
+            bytes = new Uint8Array(readFileSync(f));
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            return fail(EXIT.BAD_IMAGE, `${f}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+          }
+          objects.push(readObject(bytes, f));
+        } else {
+          sources.push({ file: f, text: readText(f, 'file') });
+        }
+      }
+      const script = args.T !== undefined ? { file: args.T, text: readText(args.T, 'linker script') } : undefined;
+      const result = buildImage({ sources, objects, script, rvc: args.rvc });
+      for (const w of result.warnings) process.stderr.write(`rvhart: warning: ${w}\n`);
+      const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
+      try {
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, result.elf);
+      } catch (e) {
+        fail(EXIT.BAD_IMAGE, `${out}: cannot write: ${(e as Error).message}`);
+      }
+    } catch (e) {
+      if (e instanceof ToolError) fail(EXIT.BAD_IMAGE, e.message);
+      throw e;
+    }
+  },
 };

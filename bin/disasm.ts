@@ -1,9 +1,125 @@
-// `rvhart disasm` — placeholder until its issue lands; it refuses to run rather than pretend.
-import type { CommandModule } from 'yargs';
+// `rvhart disasm ELF`: the listing `objdump -d` prints — every executable section, a `<symbol>:`
+// header where a symbol starts, address, raw instruction, and the disassembly with targets
+// named `<sym+0x..>` — so the two can be diffed line for line.
+
+import { readFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { disassemble, newDisasmState, type Symbolize } from '../emulator/isa/disasm.js';
+import { SHF_EXECINSTR, SHT_NOBITS } from '../linker/elf/consts.js';
+import { readElf, sectionData, type ElfImage, type ElfSymbol } from '../linker/elf/read.js';
+import { ToolError } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
 
-export const disasmCommand: CommandModule = {
-  command: 'disasm',
-  describe: 'disasm (not built yet)',
-  handler: () => fail(EXIT.USAGE, 'disasm is not implemented yet'),
+interface DisasmArgs { elf: string }
+
+export const disasmCommand: CommandModule<object, DisasmArgs> = {
+  command: 'disasm <elf>',
+  describe: 'disassemble an ELF image with symbols (objdump -d style)',
+  builder: (y) => y.positional('elf', { type: 'string', demandOption: true, describe: 'ELF file' }) as unknown as Argv<DisasmArgs>,
+  handler: (args) => {
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(readFileSync(args.elf));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      return fail(EXIT.BAD_IMAGE, `${args.elf}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    try {
+      process.stdout.write(disasmListing(readElf(bytes, args.elf), args.elf));
+    } catch (e) {
+      if (e instanceof ToolError) fail(EXIT.BAD_IMAGE, e.message);
+      throw e;
+    }
+  },
 };
+
+/**
+ * objdump's choice among symbols at one address (compare_symbols in binutils): functions, then
+ * objects, then globals before locals, larger sizes first, names not starting with '.', then by name.
+ */
+function preferred(a: ElfSymbol, b: ElfSymbol): number {
+  const rank = (s: ElfSymbol) => [s.type === 'func' ? 0 : 1, s.type === 'object' ? 0 : 1, s.bind === 'local' ? 1 : 0];
+  const ra = rank(a), rb = rank(b);
+  for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+  if (a.size !== b.size) return a.size > b.size ? -1 : 1;
+  const da = a.name.startsWith('.'), db = b.name.startsWith('.');
+  if (da !== db) return da ? 1 : -1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Symbols objdump would use for labels: named, in a section, not mapping symbols ($x, $d). */
+function labelSymbols(img: ElfImage): ElfSymbol[] {
+  return img.symbols
+    .filter((s) => s.name !== '' && s.type !== 'section' && s.type !== 'file' && s.section !== null
+      && s.section !== '*ABS*' && !s.section.startsWith('*') && !/^\$[xd]/.test(s.name))
+    .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : preferred(a, b)));
+}
+
+/** The objdump -d listing of an image. */
+export function disasmListing(img: ElfImage, file: string): string {
+  const syms = labelSymbols(img);
+  // The best symbol at each address, and a sorted list of them for "sym+off" lookups.
+  const best = new Map<bigint, ElfSymbol>();
+  for (const s of syms) if (!best.has(s.value)) best.set(s.value, s);
+  const sorted = [...best.values()];
+  const secOf = (s: ElfSymbol) => s.section;
+  const symbolize: Symbolize = (addr) => {
+    let lo = 0, hi = sorted.length - 1, at = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]!.value <= addr) { at = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (sorted.length === 0) return undefined;
+    // Below every symbol, objdump still names the first one, with a negative offset.
+    if (at < 0) return `${sorted[0]!.name}-0x${(sorted[0]!.value - addr).toString(16)}`;
+    // objdump prefers a symbol in the same section as the address being disassembled.
+    let s = sorted[at]!;
+    const target = img.sections.find((x) => x.addr <= addr && addr < x.addr + BigInt(x.size) && (x.flags & 2) !== 0);
+    if (target) {
+      for (let i = at; i >= 0; i--) {
+        if (secOf(sorted[i]!) === target.name) { s = sorted[i]!; break; }
+      }
+    }
+    const off = addr - s.value;
+    return off === 0n ? s.name : `${s.name}+0x${off.toString(16)}`;
+  };
+
+  const out: string[] = ['', `${file}:     file format elf64-littleriscv`, '', ''];
+  const gp = img.symbols.find((s) => s.name === '__global_pointer$')?.value;
+  for (const sec of img.sections) {
+    if ((sec.flags & SHF_EXECINSTR) === 0 || sec.type === SHT_NOBITS || sec.size === 0) continue;
+    out.push(`Disassembly of section ${sec.name}:`);
+    const data = sectionData(img, sec);
+    // objdump drops the leading zeros all addresses of the section share, in groups of four.
+    const maxAddr = (sec.addr + BigInt(sec.size)).toString(16).padStart(16, '0');
+    let skip = maxAddr.match(/^0*/)![0].length;
+    if (skip !== 0) skip = (skip - 1) & -4;
+    const state = newDisasmState(gp);
+    const sym = symbolize;
+    let first = true;
+    for (let off = 0; off < data.length;) {
+      const pc = sec.addr + BigInt(off);
+      const label = best.get(pc);
+      if (label && label.section === sec.name) {
+        out.push('', `${pc.toString(16).padStart(16, '0')} <${label.name}>:`);
+        first = false;
+      } else if (first) {
+        // objdump names the section start even without a symbol there.
+        out.push('', `${pc.toString(16).padStart(16, '0')} <${sym(pc) ?? sec.name}>:`);
+        first = false;
+      }
+      const lo = data[off]! | ((data[off + 1] ?? 0) << 8);
+      let bits = lo;
+      let size: 2 | 4 = (lo & 3) === 3 && off + 4 <= data.length ? 4 : 2;
+      if (size === 4) bits = (lo | (data[off + 2]! << 16) | (data[off + 3]! << 24)) >>> 0;
+      if (off + 2 > data.length) size = 2;
+      const d = disassemble(bits, pc, sym, state);
+      const raw = size === 4 ? bits.toString(16).padStart(8, '0') + ' '.repeat(10) : (bits & 0xffff).toString(16).padStart(4, '0') + ' '.repeat(16);
+      const addr = pc.toString(16).padStart(16, '0').slice(skip).replace(/^0+(?=.)/, (z) => ' '.repeat(z.length));
+      out.push(`${addr}:\t${raw}\t${d.text}`);
+      off += size;
+    }
+    out.push('');
+  }
+  return `${out.join('\n')}`;
+}

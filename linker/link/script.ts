@@ -337,7 +337,11 @@ class Parser {
     let address: Expr | undefined;
     let noload = false;
     // NAME [ADDRESS] [(TYPE)] : [AT(LMA)] [ALIGN(n)] { ... }
-    if (!this.isOp(this.peek(), ':')) {
+    const after = this.peek();
+    if (after.kind === 'eof' || this.isOp(after, '}') || this.isOp(after, ';') || this.isOp(after, '{')) {
+      this.error(nameTok.loc, `expected ':' after the output section name '${name}' (or an assignment: '${name} = ...;')`);
+    }
+    if (!this.isOp(after, ':')) {
       const save = this.pos;
       const p = this.next();
       const ty = this.isOp(p, '(') ? this.next('name') : undefined;
@@ -386,11 +390,11 @@ class Parser {
       body.push(this.bodyStmt());
     }
     // Trailing attributes: > REGION, AT> REGION, :PHDR, =FILL are not supported.
-    const after = this.peek();
-    if (this.isOp(after, '>') || this.isOp(after, '=') || this.isOp(after, ':')) {
-      this.error(after.loc, `'${after.text}' after an output section (memory regions, program headers, fill) is not supported`);
+    const trail = this.peek();
+    if (this.isOp(trail, '>') || this.isOp(trail, '=') || this.isOp(trail, ':')) {
+      this.error(trail.loc, `'${trail.text}' after an output section (memory regions, program headers, fill) is not supported`);
     }
-    if (this.isOp(after, ',')) this.next();
+    if (this.isOp(trail, ',')) this.next();
     return { kind: 'output', name, address, align, lma, noload, body, loc: nameTok.loc };
   }
 

@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage } from '../../bin/build.js';
+import { disasmListing } from '../../bin/disasm.js';
+import { readElf } from '../../linker/elf/read.js';
+import { rvhart } from '../helpers/cli.js';
+
+const haveObjdump = spawnSync('riscv64-unknown-elf-objdump', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!haveObjdump) console.warn('skipping objdump comparison: riscv64-unknown-elf-objdump not found (apt install binutils-riscv64-unknown-elf)');
+
+const SRC = `
+  .section .text.boot, "ax"
+  .globl _start
+_start:
+  la sp, boot_stack_top
+  la a0, idmap_pg_dir
+  call kmain
+1: wfi
+  j 1b
+  .text
+  .globl kmain
+  .type kmain, @function
+kmain:
+  addi sp, sp, -16
+  sd ra, 8(sp)
+  lla a0, msg
+  csrr t0, sstatus
+  li t1, 0x123456789
+  beqz a0, 2f
+  c.addi a0, 1
+2: ld ra, 8(sp)
+  addi sp, sp, 16
+  ret
+  .section .rodata
+msg: .asciz "hello"
+`;
+
+describe('rvhart disasm', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rvhart-disasm-'));
+  const script = new URL('../../linker/scripts/kernel.ld', import.meta.url);
+  const elf = buildImage({ sources: [{ file: 'k.s', text: SRC }], script: { file: 'kernel.ld', text: String(spawnSync('cat', [script.pathname], { encoding: 'utf8' }).stdout) } }).elf;
+  const file = join(dir, 'k.elf');
+  writeFileSync(file, elf);
+
+  it('lists executable sections with symbol headers and symbolized targets', () => {
+    const text = disasmListing(readElf(elf, file), file);
+    expect(text).toContain('Disassembly of section .text:');
+    expect(text).toContain('0000000080200000 <_start>:');
+    expect(text).toMatch(/<kmain>:\n/);
+    expect(text).toMatch(/jalr\t-?\d+\(ra\) # [0-9a-f]+ <kmain>/);
+  });
+  it.skipIf(!haveObjdump)('matches objdump -d line for line', () => {
+    const od = spawnSync('riscv64-unknown-elf-objdump', ['-d', file], { encoding: 'utf8' });
+    expect(disasmListing(readElf(elf, file), file)).toBe(od.stdout);
+  });
+  it('the CLI prints the listing, and refuses a bad file with one line and exit 3', () => {
+    const ok = rvhart(['disasm', file]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toBe(disasmListing(readElf(elf, file), file));
+    const junk = join(dir, 'junk.elf');
+    writeFileSync(junk, 'not an elf at all');
+    const bad = rvhart(['disasm', junk]);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toBe(`rvhart: ${junk}: offset 0x0: not an ELF file (bad magic, expected 7f 45 4c 46)\n`);
+  });
+});
