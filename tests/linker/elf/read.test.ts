@@ -120,3 +120,25 @@ describe('readElf on GNU ld output', () => {
     expect(errorOf(() => readElf(cut, 'cut.elf'))).toMatch(/^cut\.elf: offset 0x[0-9a-f]+: /);
   });
 });
+
+describe('readElf never throws anything but ToolError', () => {
+  it.skipIf(!haveBinutils)('on every truncation and on single-byte corruptions of a GNU-linked executable', () => {
+    const bytes = gnuLink({ 'a.s': SRC });
+    let seed = 12345;
+    const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+    const attempts: Uint8Array[] = [];
+    for (let n = 0; n < bytes.length; n += 7) attempts.push(bytes.subarray(0, n));
+    for (let i = 0; i < 2000; i++) {
+      const b = new Uint8Array(bytes);
+      // Half in the ELF and program headers, half anywhere (section headers, symbols, strings).
+      b[i % 2 ? rand() % 0x140 : rand() % b.length]! ^= 1 << (rand() % 8);
+      attempts.push(b);
+    }
+    for (const b of attempts) {
+      try { readElf(b, 'f.elf'); } catch (e) {
+        expect(e).toBeInstanceOf(ToolError);
+        expect((e as ToolError).message).toMatch(/^f\.elf: offset 0x[0-9a-f]+: [^\n]+$/);
+      }
+    }
+  });
+});
