@@ -274,6 +274,8 @@ class Layout {
 
   private outputSection(s: OutputSectionStmt): void {
     if (s.name === '/DISCARD/') return;
+    // Load addresses differing from run addresses would need paddr ≠ vaddr: refuse rather than ignore.
+    if (s.lma) this.error(s.loc, `AT(...) load addresses are not supported (output section '${s.name}')`);
     let out = this.outputsByStmt.get(s);
     if (!out) {
       out = { name: s.name, addr: 0n, size: 0, align: 1, inputs: [], data: [], write: false, exec: false, nobits: true, loc: s.loc };
