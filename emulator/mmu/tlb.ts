@@ -12,7 +12,8 @@ export interface TlbEntryInfo {
   level: number; asid: number; global: boolean; vpn: number; ppn: number; flags: number;
 }
 
-const pow512 = (i: number): number => 2 ** (9 * i);
+const POW512 = [1, 512, 512 ** 2, 512 ** 3, 512 ** 4];
+const pow512 = (i: number): number => POW512[i]!;
 /** Set index: the tag's low bits mixed with the ASID, so address spaces do not evict each other's
  *  entries for the same VA. Global entries live in the ASID-0 set, which every lookup also probes. */
 const setOf = (level: number, tag: number, asid: number): number => level * TLB_SETS + (((tag % TLB_SETS) + asid * 97) % TLB_SETS);
