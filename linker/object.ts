@@ -56,7 +56,8 @@ export interface ObjSymbol {
   /** Section it is defined in; null for an undefined (external) symbol; '*ABS*' for .equ/.set. */
   readonly section: string | null;
   readonly value: bigint;
-  readonly binding: 'local' | 'global';
+  /** 'weak' (`.weak`): a global that yields to a strong definition; STB_WEAK in ELF. */
+  readonly binding: 'local' | 'global' | 'weak';
   readonly type: 'notype' | 'func' | 'object' | 'section' | 'file';
   readonly size: bigint;
   readonly loc: SourceLoc;
