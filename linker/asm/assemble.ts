@@ -11,7 +11,7 @@ import { ToolError, type ObjectFile, type ObjSection, type ObjSymbol, type Reloc
 import { lex, type Statement, type Token } from './lexer.js';
 import { evaluate, ExprError, hi20, lo12, type Expr, type SymInfo, type Value } from './expr.js';
 import { asExpr, matchOperands, OperandError, splitOperands, type RawOperand } from './operands.js';
-import { compress } from './compress.js';
+import { compress, rolesOf } from './compress.js';
 import { PSEUDOS } from './pseudo.js';
 import { DIRECTIVES, assignment } from './directives.js';
 import { Section, layout, type Branch, type Fixup, type Item, type SectionFlags } from './sections.js';
@@ -22,11 +22,14 @@ export interface AssembleOptions {
   rvc?: boolean;
 }
 
-/** Whether an instruction may be compressed: no, yes (any C form), or only to the named C entry. */
-export type Compressible = boolean | string;
+/** Whether an instruction may be compressed: no, yes (any C form), or only to the named C entries. */
+export type Compressible = boolean | readonly string[];
+
+/** Relocations against an absolute address name this symbol (ELF's *ABS*, symbol index 0 in GNU's). */
+export const ABS = '*ABS*';
 
 interface LabelDef { readonly section: string; readonly index: number; readonly loc: SourceLoc }
-interface SymMeta { binding?: 'local' | 'global'; type?: 'func' | 'object'; size?: Expr; loc?: SourceLoc }
+interface SymMeta { binding?: ObjSymbol['binding']; type?: 'func' | 'object'; size?: Expr; loc?: SourceLoc }
 
 const NUMERIC_REF = /^([0-9]+)([bf])$/;
 
@@ -42,7 +45,8 @@ export class Assembler {
   private readonly sections = new Map<string, Section>();
   private sec: Section;
   private readonly labels = new Map<string, LabelDef>();
-  private readonly equs = new Map<string, { value: bigint; loc: SourceLoc }>();
+  /** `.equ`/`.set`/`=`: a constant, or an alias of a symbol plus a constant (`.set foo, bar + 4`). */
+  private readonly equs = new Map<string, { value: Value; loc: SourceLoc }>();
   private readonly meta = new Map<string, SymMeta>();
   private readonly numeric = new Map<string, number>();
   private readonly forwardRefs: { name: string; tok: Token }[] = [];
@@ -95,8 +99,10 @@ export class Assembler {
 
   private instruction(op: Token, ops: RawOperand[], end: Token): void {
     let name = op.text.toLowerCase();
+    // As GNU as: compressed mnemonics need RVC enabled.
+    if (name.startsWith('c.') && !this.opts.rvc) throw new OperandError(op, `'${name}' needs the C extension (.option norvc is in effect)`);
     const pseudo = PSEUDOS[name];
-    if (pseudo && pseudo.counts.includes(ops.length)) { pseudo.run(this, ops, op); return; }
+    if (pseudo && pseudo.counts.includes(ops.length) && (pseudo.when?.(ops) ?? true)) { pseudo.run(this, ops, op); return; }
     // AMO ordering suffixes: amoadd.w.aqrl = amoadd.w with aq and rl set.
     let aqrl = 0;
     const sfx = /^((?:lr|sc|amo[a-z]+)\.[wd])\.(aq|rl|aqrl)$/.exec(name);
@@ -106,13 +112,16 @@ export class Assembler {
       if (pseudo) throw new OperandError(ops[0]?.at ?? op, `${name} takes ${pseudo.counts.join(' or ')} operands, found ${ops.length}`);
       throw new OperandError(op, `unknown mnemonic '${op.text}'`);
     }
-    // As GNU as: compressed mnemonics need RVC enabled.
-    if (def.ext === 'C' && !this.opts.rvc) throw new OperandError(op, `'${name}' needs the C extension (.option norvc is in effect)`);
     this.tableInstruction(def, ops, aqrl, op, end);
   }
 
+  /** For pseudo-instructions: the operands read by the syntax of table entry `mnemonic`. */
+  asTable(mnemonic: string, ops: readonly RawOperand[], at: Token, compressible: Compressible): void {
+    this.tableInstruction(BY_MNEMONIC.get(mnemonic)!, ops, 0, at, at, compressible);
+  }
+
   /** An instruction written with its table mnemonic and the table's operand syntax. */
-  private tableInstruction(def: InsnDef, ops: RawOperand[], aqrl: number, at: Token, end: Token): void {
+  private tableInstruction(def: InsnDef, ops: readonly RawOperand[], aqrl: number, at: Token, end: Token, compressible?: Compressible): void {
     const m = matchOperands(def, ops, end);
     const raw: Partial<Record<FieldName, number>> = { ...m.regs };
     for (const [f, n] of Object.entries(m.names) as [FieldName, { text: string; at: Token }][]) {
@@ -123,13 +132,11 @@ export class Assembler {
     for (const imm of m.imms) {
       const kind = FIELDS[imm.field];
       if (kind.syntax === 'offset') {
-        if (def.format === 'B') { this.branch(def.mnemonic, raw.rs1 ?? 0, raw.rs2 ?? 0, imm.expr, imm.at, at); return; }
-        const target = this.evalAt(imm.expr);
-        if (target.sym === undefined) throw new OperandError(imm.at, `${def.mnemonic}: the target must be a label`);
-        const type: RelocType = def.format === 'J' ? 'R_RISCV_JAL' : def.format === 'CJ' ? 'R_RISCV_RVC_JUMP' : 'R_RISCV_RVC_BRANCH';
-        fix = { type, target, field: imm.field };
-        raw[imm.field] = 0;
-        continue;
+        // jal rd, target keeps its form; GNU relaxes c.j, c.beqz and c.bnez like j, beqz and bnez.
+        if (def.format === 'J') { this.jal(raw.rd ?? 0, imm.expr, at); return; }
+        const r = rolesOf(def, raw), fixed = def.expand?.fixed;
+        this.branch(def.expand?.base ?? def.mnemonic, r.rs1 ?? fixed?.rs1 ?? 0, r.rs2 ?? fixed?.rs2 ?? 0, imm.expr, at);
+        return;
       }
       if (imm.expr.kind === 'reloc') {
         const v = this.evalAt(imm.expr.arg);
@@ -149,8 +156,8 @@ export class Assembler {
       if (def.ext === 'C' && kind.syntax === 'shamt' && raw[imm.field] === 0) throw new OperandError(imm.at, `${def.mnemonic}: shift amount must be 1..63`);
     }
     if (fix) { this.push(def, raw, at, fix); return; }
-    // GNU as compresses jal/jalr only through their pseudo forms (j, jr, jalr rs, ret).
-    this.insn(def, raw, at, def.mnemonic !== 'jal' && def.mnemonic !== 'jalr');
+    // GNU as compresses jalr only through its pseudo forms (jr, jalr rs, ret).
+    this.insn(def, raw, at, compressible ?? def.mnemonic !== 'jalr');
   }
 
   // ---- API for pseudo-instructions and directives ---------------------------------------------------
@@ -178,7 +185,7 @@ export class Assembler {
 
   private insn(def: InsnDef, raw: Partial<Record<FieldName, number>>, at: Token, compressible: Compressible): void {
     if (def.size === 4 && this.opts.rvc && compressible !== false) {
-      const c = compress(def, raw, typeof compressible === 'string' ? compressible : undefined);
+      const c = compress(def, raw, compressible === true ? undefined : compressible);
       if (c) { this.usedRvc = true; this.sec.items.push({ kind: 'insn', def: c.def, bits: c.bits, size: 2, loc: this.loc(at), at }); return; }
     }
     this.push(def, raw, at, undefined);
@@ -199,11 +206,16 @@ export class Assembler {
     if (this.sec.type === 'nobits') throw new OperandError(at, `cannot put code or data in ${this.sec.name} (nobits)`);
   }
 
+  /** A branch or jump target: a symbol plus addend, or an absolute address (relocated against *ABS*, as GNU does). */
+  jumpTarget(e: Expr): Value {
+    const v = this.evalAt(e);
+    return v.sym === undefined ? { sym: ABS, add: v.add } : v;
+  }
+
   /** A conditional branch (or `j` when op is jal) whose size is chosen at layout. */
-  branch(op: string, rs1: number, rs2: number, targetExpr: Expr, targetAt: Token, at: Token): void {
+  branch(op: string, rs1: number, rs2: number, targetExpr: Expr, at: Token): void {
     this.checkCode(at);
-    const target = this.evalAt(targetExpr);
-    if (target.sym === undefined) throw new OperandError(targetAt, `${op === 'jal' ? 'j' : op}: the target must be a label`);
+    const target = this.jumpTarget(targetExpr);
     const def = BY_MNEMONIC.get(op)!;
     const probe = op === 'jal' ? { rd: 0, jimm21: 0 } : { rs1, rs2, bimm13: 0 };
     const rvc = this.opts.rvc && compress(def, probe) !== undefined;
@@ -212,10 +224,8 @@ export class Assembler {
   }
 
   /** `jal rd, label`: always the 4-byte jal (GNU does not relax it). */
-  jal(rd: number, targetExpr: Expr, targetAt: Token, at: Token): void {
-    const target = this.evalAt(targetExpr);
-    if (target.sym === undefined) throw new OperandError(targetAt, 'jal: the target must be a label');
-    this.push(BY_MNEMONIC.get('jal')!, { rd, jimm21: 0 }, at, { type: 'R_RISCV_JAL', target, field: 'jimm21' });
+  jal(rd: number, targetExpr: Expr, at: Token): void {
+    this.push(BY_MNEMONIC.get('jal')!, { rd, jimm21: 0 }, at, { type: 'R_RISCV_JAL', target: this.jumpTarget(targetExpr), field: 'jimm21' });
   }
 
   data(size: 1 | 2 | 4 | 8, expr: Expr, at: Token): void {
@@ -223,7 +233,12 @@ export class Assembler {
     // Symbols are resolved after layout; `.` and numeric label references are fixed now.
     this.sec.items.push({ kind: 'data', size, expr: this.pin(expr), loc: this.loc(at) });
   }
-  bytes(b: Uint8Array, at: Token): void { this.checkCode(at); this.sec.items.push({ kind: 'bytes', data: b }); }
+  /** Fixed bytes; `insn` marks an instruction that has no table entry (c.unimp). */
+  bytes(b: Uint8Array, at: Token, insn = false): void {
+    this.checkCode(at);
+    if (insn && b.length === 2) this.usedRvc = true;
+    this.sec.items.push({ kind: 'bytes', data: b });
+  }
   space(n: number, fill: number, at: Token): void {
     if (this.sec.type === 'nobits' && fill !== 0) throw new OperandError(at, 'non-zero fill in a nobits section');
     this.sec.items.push({ kind: 'space', size: n, fill });
@@ -258,16 +273,14 @@ export class Assembler {
     return s;
   }
 
-  bind(t: Token, binding: 'local' | 'global'): void { this.metaOf(t.text).binding = binding; }
+  bind(t: Token, binding: ObjSymbol['binding']): void { this.metaOf(t.text).binding = binding; }
   setType(t: Token, type: 'func' | 'object'): void { this.metaOf(t.text).type = type; }
   setSize(t: Token, e: Expr): void { const m = this.metaOf(t.text); m.size = this.pin(e); m.loc = this.loc(t); }
   private metaOf(n: string): SymMeta { let m = this.meta.get(n); if (!m) this.meta.set(n, (m = {})); return m; }
 
   setSymbol(t: Token, e: Expr): void {
     if (this.labels.has(t.text)) throw new OperandError(t, `symbol '${t.text}' is already defined as a label`);
-    const v = this.evalAt(e);
-    if (v.sym !== undefined) throw new OperandError(t, `.set/.equ of '${t.text}' needs an absolute value`);
-    this.equs.set(t.text, { value: v.add, loc: this.loc(t) });
+    this.equs.set(t.text, { value: this.evalAt(e), loc: this.loc(t) });
   }
 
   // ---- values ---------------------------------------------------------------------------------
@@ -363,12 +376,21 @@ export class Assembler {
 
   private resolveNow(name: string, t: Token): SymInfo {
     if (name === '.') return { kind: 'label', name: this.internalLabel('.Ldot'), section: this.sec.name };
-    const n = this.canonical(name, t);
+    return this.lookup(this.canonical(name, t), (n) => {
+      const l = this.labels.get(n);
+      return l && { kind: 'label', name: n, section: l.section };
+    });
+  }
+
+  /** A symbol seen through `.equ`/`.set`: a constant, or its alias target plus the addend; else a label. */
+  private lookup(n: string, label: (n: string) => SymInfo | undefined, depth = 0): SymInfo {
     const equ = this.equs.get(n);
-    if (equ) return { kind: 'abs', value: equ.value };
-    const l = this.labels.get(n);
-    if (l) return { kind: 'label', name: n, section: l.section };
-    return { kind: 'undef', name: n };
+    if (!equ) return label(n) ?? { kind: 'undef', name: n };
+    const { sym, add } = equ.value;
+    if (sym === undefined) return { kind: 'abs', value: add };
+    if (depth > 100) throw new ExprError(undefined, `symbol '${n}' is defined in terms of itself`);
+    const t = this.lookup(sym, label, depth + 1);
+    return t.kind === 'abs' ? { kind: 'abs', value: t.value + add } : { ...t, add: (t.add ?? 0n) + add };
   }
 
   // ---- layout and output ---------------------------------------------------------------------
@@ -381,11 +403,10 @@ export class Assembler {
   }
 
   private resolveLate(name: string): SymInfo {
-    const equ = this.equs.get(name);
-    if (equ) return { kind: 'abs', value: equ.value };
-    const l = this.labelOffset(name);
-    if (l) return { kind: 'label', name, section: l.section, offset: BigInt(l.offset) };
-    return { kind: 'undef', name };
+    return this.lookup(name, (n) => {
+      const l = this.labelOffset(n);
+      return l && { kind: 'label', name: n, section: l.section, offset: BigInt(l.offset) };
+    });
   }
 
   /** Evaluates a pinned expression after layout. */
@@ -406,9 +427,9 @@ export class Assembler {
     return [l, r];
   }
 
-  /** Offset from `pc` to a target in section `sec`, or undefined when it must be relocated. */
+  /** Offset from `pc` to a target in section `sec`, or undefined when it must be relocated (weak: another definition may win). */
   private localOffset(target: Value, sec: Section, pc: number): number | undefined {
-    if (target.sym === undefined) return undefined;
+    if (target.sym === undefined || this.meta.get(target.sym)?.binding === 'weak') return undefined;
     const l = this.labelOffset(target.sym);
     if (!l || l.section !== sec.name) return undefined;
     return l.offset + Number(target.add) - pc;
@@ -416,6 +437,7 @@ export class Assembler {
 
   /** GNU's tentative field value for a relocated pc-relative target: S + A - P (S = 0 if undefined). */
   private tentative(target: Value, pc: number): number {
+    if (target.sym === ABS) return 0; // GNU leaves the field zero for an absolute target
     const l = target.sym !== undefined ? this.labelOffset(target.sym) : undefined;
     return (l?.offset ?? 0) + Number(target.add) - pc;
   }
@@ -455,7 +477,7 @@ export class Assembler {
     const reloc = (offset: number, type: RelocType, target: Value, loc: SourceLoc): void => {
       const sym = target.sym!;
       if (this.isLocalName(sym) && !this.labels.has(sym)) throw this.errorAt(loc, `undefined local label '${sym}'`);
-      if (!this.labels.has(sym) && !this.equs.has(sym) && !undefinedRefs.has(sym)) undefinedRefs.set(sym, loc);
+      if (!this.labels.has(sym) && sym !== ABS && !undefinedRefs.has(sym)) undefinedRefs.set(sym, loc);
       this.relocSyms.add(sym);
       relocs.push({ offset, type, symbol: sym, addend: target.add, loc });
     };
@@ -577,16 +599,24 @@ export class Assembler {
       });
     }
     for (const [name, e] of this.equs) {
+      // A constant is absolute; an alias of a label lives in the label's section (of an undefined
+      // symbol it is only a name: references went to that symbol).
+      const v = this.resolveLate(name);
+      const where = v.kind === 'abs' ? { section: '*ABS*', value: v.value } : v.kind === 'label' ? { section: v.section, value: v.offset! + v.add! } : undefined;
+      if (!where || this.isLocalName(name)) continue;
       const m = this.meta.get(name);
-      out.push({ name, section: '*ABS*', value: e.value, binding: m?.binding ?? 'local', type: 'notype', size: 0n, loc: e.loc });
+      out.push({ name, ...where, binding: m?.binding ?? 'local', type: m?.type ?? 'notype', size: sizeOf(name), loc: e.loc });
     }
+    // GNU's relocations against an absolute address use the null symbol; ours name a section symbol at 0.
+    if (this.relocSyms.has(ABS)) out.push({ name: ABS, section: '*ABS*', value: 0n, binding: 'local', type: 'section', size: 0n, loc: { file: this.file, line: 0, col: 0 } });
     const seen = new Set(out.map((s) => s.name));
+    const declared = (name: string): ObjSymbol['binding'] => (this.meta.get(name)?.binding === 'weak' ? 'weak' : 'global');
     for (const [name, loc] of undefinedRefs) {
-      if (!seen.has(name)) { out.push({ name, section: null, value: 0n, binding: 'global', type: 'notype', size: 0n, loc }); seen.add(name); }
+      if (!seen.has(name)) { out.push({ name, section: null, value: 0n, binding: declared(name), type: 'notype', size: 0n, loc }); seen.add(name); }
     }
     for (const [name, m] of this.meta) {
-      if (m.binding === 'global' && !seen.has(name)) {
-        out.push({ name, section: null, value: 0n, binding: 'global', type: m.type ?? 'notype', size: 0n, loc: m.loc ?? { file: this.file, line: 0, col: 0 } });
+      if (m.binding !== undefined && m.binding !== 'local' && !seen.has(name)) {
+        out.push({ name, section: null, value: 0n, binding: m.binding, type: m.type ?? 'notype', size: 0n, loc: m.loc ?? { file: this.file, line: 0, col: 0 } });
       }
     }
     return out;

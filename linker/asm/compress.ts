@@ -2,7 +2,8 @@
 // candidates are the C entries whose `expand.base` is the instruction, tried in table order; one
 // fits when its fixed operands equal the instruction's and each of its fields can hold the
 // corresponding operand. On top of the table, three facts about GNU as (the reference we match):
-//  - it never emits a HINT encoding (rd = x0, c.addi with imm 0, shifts by 0);
+//  - it never emits a HINT encoding (rd = x0, c.addi with imm 0, shifts by 0), except that an alias
+//    entry naming its C forms (`add rd, rd, 0` → c.addi) takes any immediate their fields hold;
 //  - it also writes commutative operations with swapped sources (add a0, a1, a0 → c.add a0, a1);
 //  - `addi rd, rs, 0` (mv) becomes c.mv, which expands to the equivalent `add rd, x0, rs`.
 
@@ -43,34 +44,30 @@ export function rolesOf(def: InsnDef, raw: Partial<Record<FieldName, number>>): 
   return r;
 }
 
-/** The compressed encoding GNU as would pick for this base instruction, or undefined. */
-export function compress(base: InsnDef, raw: Partial<Record<FieldName, number>>, only?: string): { def: InsnDef; bits: number } | undefined {
+/**
+ * The compressed encoding GNU as would pick for this base instruction, or undefined. `only` limits
+ * the choice to the named C entries (GNU's entry for the spelling used lists them).
+ */
+export function compress(base: InsnDef, raw: Partial<Record<FieldName, number>>, only?: readonly string[]): { def: InsnDef; bits: number } | undefined {
   const roles = rolesOf(base, raw);
-  if (only !== undefined) {
-    const r = compressAny(base, roles);
-    return r?.def.mnemonic === only ? r : undefined;
-  }
-  return compressAny(base, roles);
-}
-
-function compressAny(base: InsnDef, roles: Roles): { def: InsnDef; bits: number } | undefined {
-  const found = tryAll(base, roles);
+  const found = tryAll(base, roles, only);
   if (found) return found;
   // Swapped sources only serve the two-address forms (add a0, a1, a0 → c.add a0, a1).
   if (COMMUTATIVE.has(base.mnemonic) && roles.rs2 === roles.rd && roles.rs1 !== roles.rd) {
-    const swapped = tryAll(base, { ...roles, rs1: roles.rs2, rs2: roles.rs1 });
+    const swapped = tryAll(base, { ...roles, rs1: roles.rs2, rs2: roles.rs1 }, only);
     if (swapped) return swapped;
   }
   if (base.mnemonic === 'addi' && roles.imm === 0) {
     const add = BY_MNEMONIC.get('add');
-    if (add) return tryAll(add, { rd: roles.rd, rs1: 0, rs2: roles.rs1 });
+    if (add) return tryAll(add, { rd: roles.rd, rs1: 0, rs2: roles.rs1 }, only);
   }
   return undefined;
 }
 
-function tryAll(base: InsnDef, roles: Roles): { def: InsnDef; bits: number } | undefined {
+function tryAll(base: InsnDef, roles: Roles, only: readonly string[] | undefined): { def: InsnDef; bits: number } | undefined {
   for (const c of CANDIDATES.get(base.mnemonic) ?? []) {
-    const fields = fit(base, c, roles);
+    if (only && !only.includes(c.mnemonic)) continue;
+    const fields = fit(base, c, roles, only !== undefined);
     if (!fields) continue;
     const bits = encode(c, fields);
     // An encoding claimed by an earlier entry (c.lui with rd = sp is c.addi16sp) is not this one.
@@ -80,7 +77,7 @@ function tryAll(base: InsnDef, roles: Roles): { def: InsnDef; bits: number } | u
   return undefined;
 }
 
-function fit(base: InsnDef, c: InsnDef, roles: Roles): Partial<Record<FieldName, number>> | undefined {
+function fit(base: InsnDef, c: InsnDef, roles: Roles, named: boolean): Partial<Record<FieldName, number>> | undefined {
   const fixed = c.expand!.fixed;
   const covered = new Set<Role>();
   for (const [role, v] of Object.entries(fixed) as [keyof Roles, number][]) {
@@ -102,7 +99,7 @@ function fit(base: InsnDef, c: InsnDef, roles: Roles): Partial<Record<FieldName,
       default: return undefined;
     }
     if (v === undefined || !fieldFits(kind, v)) return undefined;
-    if (isHint(base, kind.role, kind.syntax, v, c)) return undefined;
+    if (isHint(base, kind.role, kind.syntax, v, c, named)) return undefined;
     out[f] = v;
   }
   // Every operand of the base instruction must be expressed by the compressed form.
@@ -113,10 +110,10 @@ function fit(base: InsnDef, c: InsnDef, roles: Roles): Partial<Record<FieldName,
 }
 
 /** RVC HINT encodings (spec: "RVC HINT instructions"), which GNU as never produces from a base instruction. */
-function isHint(base: InsnDef, role: Role, syntax: string, v: number, c: InsnDef): boolean {
+function isHint(base: InsnDef, role: Role, syntax: string, v: number, c: InsnDef, named: boolean): boolean {
   if ((role === 'rd' || role === 'rdrs1') && v === 0) return true;   // c.li/c.lui/c.addi/c.slli/c.mv/c.add with rd = x0
   if (syntax === 'shamt' && v === 0) return true;                    // c.slli/c.srli/c.srai by 0
   // c.addi with imm 0 (rd = rs1 from one field, base addi) is a HINT; c.li rd, 0 is not.
-  if (role === 'imm' && v === 0 && base.mnemonic === 'addi' && c.fields.some((f) => FIELDS[f].role === 'rdrs1')) return true;
+  if (role === 'imm' && v === 0 && !named && base.mnemonic === 'addi' && c.fields.some((f) => FIELDS[f].role === 'rdrs1')) return true;
   return false;
 }

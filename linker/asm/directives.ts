@@ -113,7 +113,7 @@ export const DIRECTIVES: Readonly<Record<string, Directive>> = {
   '.globl': (a, ops) => names(ops).forEach((t) => a.bind(t, 'global')),
   '.global': (a, ops) => names(ops).forEach((t) => a.bind(t, 'global')),
   '.local': (a, ops) => names(ops).forEach((t) => a.bind(t, 'local')),
-  '.weak': (_a, _ops, op) => { throw new OperandError(op, '.weak is not supported'); },
+  '.weak': (a, ops) => names(ops).forEach((t) => a.bind(t, 'weak')),
   '.align': alignDir('p2'),
   '.p2align': alignDir('p2'),
   '.balign': alignDir('bytes'),

@@ -96,9 +96,9 @@ export interface Value {
 /** What the evaluator knows of a symbol. */
 export type SymInfo =
   | { readonly kind: 'abs'; readonly value: bigint }
-  /** A label; offset known once the section is laid out. */
-  | { readonly kind: 'label'; readonly name: string; readonly section: string; readonly offset?: bigint }
-  | { readonly kind: 'undef'; readonly name: string };
+  /** A label; offset known once the section is laid out. `add`: what an alias (`.set foo, bar + 4`) adds. */
+  | { readonly kind: 'label'; readonly name: string; readonly section: string; readonly offset?: bigint; readonly add?: bigint }
+  | { readonly kind: 'undef'; readonly name: string; readonly add?: bigint };
 
 export type Resolver = (name: string, tok: Token) => SymInfo;
 
@@ -117,7 +117,7 @@ export function evaluate(e: Expr, resolve: Resolver): Value {
     case 'sym': {
       const info = resolve(e.name, e.tok);
       if (info.kind === 'abs') return { add: s64(info.value) };
-      return { add: 0n, sym: info.name };
+      return { add: info.add ?? 0n, sym: info.name };
     }
     case 'reloc': throw new ExprError(e.tok, `%${e.op} is not allowed here`);
     case 'unary': {

@@ -12,6 +12,8 @@ type Handler = (a: Assembler, ops: readonly RawOperand[], at: Token) => void;
 interface Pseudo {
   /** Operand counts this pseudo takes; other counts fall through to the table entry of the same name. */
   readonly counts: readonly number[];
+  /** A further condition on the operands, with the same fall-through. */
+  readonly when?: (ops: readonly RawOperand[]) => boolean;
   readonly run: Handler;
 }
 
@@ -63,12 +65,12 @@ const branchZ = (op: string, swap: boolean): Pseudo => ({
   counts: [2],
   run: (a, ops, at) => {
     const r = reg(ops[0]!);
-    a.branch(op, swap ? 0 : r, swap ? r : 0, asExpr(ops[1]!), ops[1]!.at, at);
+    a.branch(op, swap ? 0 : r, swap ? r : 0, asExpr(ops[1]!), at);
   },
 });
 const branchSwap = (op: string): Pseudo => ({
   counts: [3],
-  run: (a, ops, at) => a.branch(op, reg(ops[1]!), reg(ops[0]!), asExpr(ops[2]!), ops[2]!.at, at),
+  run: (a, ops, at) => a.branch(op, reg(ops[1]!), reg(ops[0]!), asExpr(ops[2]!), at),
 });
 
 /** csrr/csrw/... : the csr operand is a name or a number; a non-register source selects the `i` form. */
@@ -89,9 +91,7 @@ const csrImm = (immForm: string): Pseudo => ({
 
 /** call/tail: auipc + jalr with R_RISCV_CALL_PLT on the auipc, never compressed (GNU 2.40). */
 function callSeq(a: Assembler, rd: number, tmp: number, target: RawOperand, at: Token): void {
-  const value = a.evalAt(asExpr(target));
-  if (value.sym === undefined) throw new OperandError(target.at, 'call/tail needs a symbol');
-  a.emitFixed('auipc', { rd: tmp, imm: 0 }, at, { type: 'R_RISCV_CALL_PLT', target: value });
+  a.emitFixed('auipc', { rd: tmp, imm: 0 }, at, { type: 'R_RISCV_CALL_PLT', target: a.jumpTarget(asExpr(target)) });
   a.emit('jalr', { rd, rs1: tmp, imm: 0 }, at, false);
 }
 
@@ -104,6 +104,17 @@ function loadAddress(a: Assembler, ops: readonly RawOperand[], at: Token): void 
   a.emitFixed('auipc', { rd, imm: 0 }, at, { type: 'R_RISCV_PCREL_HI20', target: value });
   a.emitFixed('addi', { rd, rs1: rd, imm: 0 }, at, { type: 'R_RISCV_PCREL_LO12_I', target: { sym: label, add: 0n } });
 }
+
+/**
+ * `add rd, rs, imm` is addi, `csrrw rd, csr, imm` csrrwi, ...: the third operand is not a register.
+ * GNU compresses them as their immediate forms, except that `add` lists only c.addi (any
+ * immediate, 0 included), c.addi4spn and c.addi16sp, not c.li or c.mv.
+ */
+const immForm = (target: string, compressible: Compressible = true): Pseudo => ({
+  counts: [3],
+  when: (ops) => asRegister(ops[2]!) === undefined,
+  run: (a, ops, at) => a.asTable(target, ops, at, compressible),
+});
 
 const FENCE_ALL = 0xf;
 
@@ -127,8 +138,8 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   },
   tail: { counts: [1], run: (a, ops, at) => callSeq(a, 0, T1, ops[0]!, at) },
   ret: { counts: [0], run: (a, _o, at) => a.emit('jalr', { rd: 0, rs1: RA, imm: 0 }, at, true) },
-  j: { counts: [1], run: (a, ops, at) => a.branch('jal', 0, 0, asExpr(ops[0]!), ops[0]!.at, at) },
-  jal: { counts: [1], run: (a, ops, at) => a.jal(RA, asExpr(ops[0]!), ops[0]!.at, at) },
+  j: { counts: [1], run: (a, ops, at) => a.branch('jal', 0, 0, asExpr(ops[0]!), at) },
+  jal: { counts: [1], run: (a, ops, at) => a.jal(RA, asExpr(ops[0]!), at) },
   jr: {
     counts: [1, 2],
     run: (a, ops, at) => {
@@ -155,7 +166,7 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
     },
   },
   // GNU's mv compresses only to c.mv (`mv a0, zero` stays addi, not c.li).
-  mv: r2('addi', (d, s) => ({ rd: d, rs1: s, imm: 0 }), 'c.mv'),
+  mv: r2('addi', (d, s) => ({ rd: d, rs1: s, imm: 0 }), ['c.mv']),
   not: r2('xori', (d, s) => ({ rd: d, rs1: s, imm: -1 })),
   neg: r2('sub', (d, s) => ({ rd: d, rs1: 0, rs2: s })),
   negw: r2('subw', (d, s) => ({ rd: d, rs1: 0, rs2: s })),
@@ -164,6 +175,7 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   snez: r2('sltu', (d, s) => ({ rd: d, rs1: 0, rs2: s })),
   sltz: r2('slt', (d, s) => ({ rd: d, rs1: s, rs2: 0 })),
   sgtz: r2('slt', (d, s) => ({ rd: d, rs1: 0, rs2: s })),
+  'zext.b': r2('andi', (d, s) => ({ rd: d, rs1: s, imm: 255 })),
   sgt: { counts: [3], run: (a, ops, at) => a.emit('slt', { rd: reg(ops[0]!), rs1: reg(ops[2]!), rs2: reg(ops[1]!) }, at, false) },
   sgtu: { counts: [3], run: (a, ops, at) => a.emit('sltu', { rd: reg(ops[0]!), rs1: reg(ops[2]!), rs2: reg(ops[1]!) }, at, false) },
   beqz: branchZ('beq', false),
@@ -186,6 +198,20 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   rdcycle: { counts: [1], run: (a, ops, at) => a.emit('csrrs', { rd: reg(ops[0]!), csr: 0xc00, rs1: 0 }, at, false) },
   rdtime: { counts: [1], run: (a, ops, at) => a.emit('csrrs', { rd: reg(ops[0]!), csr: 0xc01, rs1: 0 }, at, false) },
   rdinstret: { counts: [1], run: (a, ops, at) => a.emit('csrrs', { rd: reg(ops[0]!), csr: 0xc02, rs1: 0 }, at, false) },
+  // GNU's unimp is c.unimp (0x0000) with RVC, else csrrw zero, cycle, zero.
+  unimp: { counts: [0], run: (a, _o, at) => a.opts.rvc ? a.bytes(new Uint8Array(2), at, true) : a.emit('csrrw', { rd: 0, csr: 0xc00, rs1: 0 }, at, false) },
+  'c.unimp': { counts: [0], run: (a, _o, at) => a.bytes(new Uint8Array(2), at, true) },
+  // The RVC HINTs GNU as writes explicitly: c.nop with an immediate, shifts by 0.
+  'c.nop': { counts: [1], run: (a, ops, at) => a.emit('c.addi', { rdrs1: 0, imm: a.constField(ops[0]!, 'c_nzimm6') }, at, false) },
+  'c.slli64': { counts: [1], run: (a, ops, at) => a.emit('c.slli', { rdrs1: reg(ops[0]!), imm: 0 }, at, false) },
+  'c.srli64': { counts: [1], run: (a, ops, at) => a.emit('c.srli', { rdrs1: reg(ops[0]!), imm: 0 }, at, false) },
+  'c.srai64': { counts: [1], run: (a, ops, at) => a.emit('c.srai', { rdrs1: reg(ops[0]!), imm: 0 }, at, false) },
+  // Register-form names with an immediate (GNU's alias entries; objdump 2.40 prints them so).
+  add: immForm('addi', ['c.addi', 'c.addi4spn', 'c.addi16sp']),
+  and: immForm('andi'), or: immForm('ori'), xor: immForm('xori'),
+  sll: immForm('slli'), srl: immForm('srli'), sra: immForm('srai'),
+  addw: immForm('addiw'), sllw: immForm('slliw'), srlw: immForm('srliw'), sraw: immForm('sraiw'),
+  csrrw: immForm('csrrwi', false), csrrs: immForm('csrrsi', false), csrrc: immForm('csrrci', false),
   fence: { counts: [0], run: (a, _o, at) => a.emit('fence', { pred: FENCE_ALL, succ: FENCE_ALL }, at, false) },
   'sfence.vma': {
     counts: [0, 1],

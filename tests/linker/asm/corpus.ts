@@ -63,7 +63,12 @@ export const HANDWRITTEN = `
   .equ   BIG, 0x1234
   .set   SMALL, 3
   COUNT = 4 * (SMALL + 1) - 2
-  .globl start, ext_data
+  .globl start, ext_data, galias
+  .weak  weak_ext, weak_def
+  .set   alias_start, start + 2
+  .equ   galias, start
+  .set   alias_fwd, data_word + 4
+  .set   alias_ext, ext_func + 8
   .type  start, @function
   .text
 start:
@@ -179,6 +184,60 @@ ${LI_VALUES.map((v) => `  li a0, ${v}\n  li s2, ${v}\n  li t0, ${v}`).join('\n')
   addi a0, x0, 0
   slli a0, a0, 0
   andi a0, a0, 0
+  # GNU's immediate forms of register-form names (objdump 2.40 prints them), and zext.b, unimp
+  add a0, a0, 1
+  add a0, a0, 0
+  add a0, a1, 0
+  add a0, zero, 5
+  add zero, zero, 1
+  add sp, sp, 16
+  add sp, sp, -512
+  add a0, sp, 16
+  add a0, a1, -2048
+  add a0, a1, %lo(data_word)
+  and s0, s0, -1
+  and a0, a1, 0
+  or a0, a1, 2047
+  xor s1, s1, -1
+  sll a0, a0, 63
+  sll s0, s0, 1
+  srl s0, s0, 1
+  sra a5, a5, 32
+  srl a0, a1, 0
+  addw a0, a0, 0
+  addw a0, a0, -32
+  addw a0, a1, 31
+  sllw a0, a0, 31
+  srlw a0, a1, 1
+  sraw a0, a0, 0
+  csrrw a0, mstatus, 31
+  csrrs zero, sie, 1
+  csrrc a0, 0x7a0, 0
+  csrrw a0, mstatus, a1
+  zext.b a0, a0
+  zext.b s0, a1
+  unimp
+  # absolute branch and jump targets (relocated against *ABS*), weak symbols, .set aliases
+  j 0x100
+  beqz a0, 0x20
+  beq a0, a1, 0x100
+  jal 0x104
+  jal a0, 0x40
+  call 0x100
+  tail 0x200
+weak_def:
+  j weak_def
+  beqz a0, weak_def
+  bne a0, a1, weak_def
+  call weak_ext
+  j alias_start
+  beqz a0, alias_start
+  call alias_start
+  call galias
+  call alias_ext
+  la a0, alias_fwd
+  .word alias_start - start
+  .dword alias_fwd, alias_ext
   lw a0, (a1)
   ld s0, 0(sp)
   sd ra, 504(sp)
@@ -231,6 +290,21 @@ lonely: .byte 9
   .option push
   .option rvc
   c.nop
+  c.nop 1
+  c.nop -32
+  c.nop 31
+  c.unimp
+  unimp
+  c.slli64 a0
+  c.slli64 zero
+  c.srli64 s0
+  c.srai64 a5
+  c.j 0x100
+  c.beqz s0, 0x10
+  c.j far_boot
+  c.bnez a0, far_boot
+  .zero 4096
+far_boot:
   .option pop
   .balign 8
   .section .mydata, "aw"
