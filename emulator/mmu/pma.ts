@@ -2,6 +2,7 @@
 // RAM: read/write/execute, AMO and LR/SC, misaligned fine. Boot ROM: read/execute. A device: read/write
 // only in the sizes it accepts, naturally aligned, no execute, no AMO/LR/SC. Anything else is a hole.
 
+import type { AccessSize } from '../board/device.js';
 import type { Region } from '../board/bus.js';
 import { FETCH, STORE, type AccessType } from './access.js';
 
@@ -37,7 +38,9 @@ export class Pma {
         if (access === FETCH) return PMA_NO_EXEC;
         if (atomic) return PMA_NO_ATOMIC;
         if (!(r.accessSizes as readonly number[]).includes(size)) return PMA_BAD_SIZE;
-        return (pa - r.base) % size === 0 ? PMA_OK : PMA_MISALIGNED;
+        if ((pa - r.base) % size !== 0) return PMA_MISALIGNED;
+        // A device may accept a size only at some registers (8-byte msip faults on QEMU's CLINT).
+        return r.accepts?.(pa - r.base, size as AccessSize) === false ? PMA_BAD_SIZE : PMA_OK;
     }
   }
 
