@@ -71,7 +71,9 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
       }
       if (sym.binding === 'local') { if (!mine.has(sym.name)) mine.set(sym.name, def); continue; }
       const prev = globals.get(sym.name);
-      if (prev) {
+      // A weak definition yields to a strong one, and the first of two weak ones wins (as GNU ld).
+      if (prev && sym.binding === 'weak') continue;
+      if (prev && prev.sym.binding !== 'weak') {
         throw new ToolError(symLoc(sym, obj), `duplicate symbol '${sym.name}' (first defined at ${symLoc(prev.sym, prev.obj)})`);
       }
       globals.set(sym.name, { def, sym, obj });
@@ -139,7 +141,8 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
     for (const reloc of inp.sec.relocs) {
       if (reloc.type === 'R_RISCV_RELAX') continue;
       discardedUse = undefined;
-      const S = resolve(inp.obj, reloc.symbol);
+      const weakUndefined = inp.obj.symbols.some((s) => s.name === reloc.symbol && s.section === null && s.binding === 'weak');
+      const S = resolve(inp.obj, reloc.symbol) ?? (weakUndefined ? 0n : undefined); // an undefined weak symbol is 0
       const at = formatLoc(reloc.loc, inp.sec.name, reloc.offset);
       if (discardedUse) throw new ToolError(at, `reference to ${discardedUse}`);
       if (S === undefined) {
