@@ -1,9 +1,186 @@
-// `rvhart debug` — placeholder until its issue lands; it refuses to run rather than pretend.
-import type { CommandModule } from 'yargs';
-import { EXIT, fail } from './exit.js';
+// `rvhart debug [IMAGE]`: the GDB-style stepping shell (emulator/debug/commands.ts) on the virt
+// board, with the same machine options as `boot`. Interactive on a terminal (prompt with the
+// privilege, history, tab completion of commands and symbols, Ctrl-C stops a running `c`);
+// `-x FILE` or piped stdin run the commands and exit. `--gdb PORT` first serves a GDB remote
+// session (the hart waits for GDB to continue), then the shell takes over when GDB detaches.
 
-export const debugCommand: CommandModule = {
-  command: 'debug',
-  describe: 'debug (not built yet)',
-  handler: () => fail(EXIT.USAGE, 'debug is not implemented yet'),
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Argv, CommandModule } from 'yargs';
+import { Virt, type BootImage } from '../emulator/board/virt.js';
+import type { SatpModeName } from '../emulator/mmu/modes.js';
+import { Session } from '../emulator/debug/commands.js';
+import { SymbolTable, type DebugSymbol } from '../emulator/debug/symbols.js';
+import { Target } from '../emulator/debug/target.js';
+import { serveGdb } from '../emulator/debug/gdb/node-server.js';
+import { readElf } from '../linker/elf/read.js';
+import { bootOptions } from './boot.js';
+import { EXIT, fail } from './exit.js';
+import { ImageError, loadImage, parseSize } from './load.js';
+
+export interface DebugArgs {
+  image?: string;
+  bios?: string;
+  mem: string;
+  'max-insns'?: number;
+  'time-source': string;
+  ad: string;
+  'satp-modes': string;
+  'pmp-entries': number;
+  satp?: string;
+  x?: string[];
+  gdb?: number;
+}
+
+const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
+
+export const debugCommand: CommandModule<object, DebugArgs> = {
+  command: 'debug [image]',
+  describe: 'the GDB-style stepping shell (default image: the bundled kernel)',
+  builder: (y) => (bootOptions(y) as Argv)
+    .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' })
+    .option('gdb', { type: 'number', describe: 'serve GDB on 127.0.0.1:PORT first (0: any free port)' })
+    .option('satp', { type: 'string', describe: 'bundled kernel paging mode: sv39 | sv48' }) as unknown as Argv<DebugArgs>,
+  handler: (args) => debug(args),
 };
+
+/** The images' ELF symbols, for `<sym+off>` and symbol arguments. */
+export function elfSymbols(paths: string[]): SymbolTable {
+  const syms: DebugSymbol[] = [];
+  for (const p of paths) {
+    try {
+      const elf = readElf(readFileSync(p), p);
+      for (const s of elf.symbols) {
+        if (s.type === 'section' || s.type === 'file' || s.section === null || s.name === '') continue;
+        syms.push({ name: s.name, addr: s.value, size: s.size, kind: s.type === 'func' ? 'func' : s.type === 'object' ? 'object' : 'other' });
+      }
+    } catch { /* loadImage already reported unreadable images */ }
+  }
+  return new SymbolTable(syms);
+}
+
+interface Images { kernel: string; firmware: string | undefined }
+
+async function resolveImages(args: DebugArgs): Promise<Images> {
+  let kernel = args.image, firmware: string | undefined;
+  const bios = args.bios;
+  if (kernel === undefined || bios === undefined || bios === 'builtin') {
+    // The bundled kernel and firmware, built on demand.
+    try {
+      const { buildBundled } = await import('./bundled.js');
+      const satp = (args.satp ?? 'sv39') as 'sv39' | 'sv48';
+      if (satp !== 'sv39' && satp !== 'sv48') fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
+      const b = buildBundled({ satp });
+      kernel ??= b.kernel;
+      if (bios === undefined || bios === 'builtin') firmware = b.firmware;
+    } catch (e) {
+      if (args.image === undefined) fail(EXIT.BAD_IMAGE, `the bundled kernel cannot be built: ${(e as Error).message.split('\n')[0]}`);
+      if (bios === 'builtin') fail(EXIT.BAD_IMAGE, `--bios builtin: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (bios !== undefined && bios !== 'builtin' && bios !== 'none') firmware = bios;
+  if (bios === 'none') firmware = undefined;
+  return { kernel: kernel!, firmware };
+}
+
+export async function makeMachine(args: DebugArgs, output: (b: Uint8Array) => void): Promise<{ machine: Virt; symbols: SymbolTable }> {
+  const mem = parseSize(args.mem);
+  if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
+  if (args['time-source'] !== 'insns' && args['time-source'] !== 'wall') fail(EXIT.USAGE, `--time-source ${args['time-source']}: expected insns or wall`);
+  if (!['hardware', 'svade', 'svadu'].includes(args.ad)) fail(EXIT.USAGE, `--ad ${args.ad}: expected hardware, svade or svadu`);
+  const modes = args['satp-modes'].split(',').map((s) => s.trim().toLowerCase());
+  if (modes.some((m) => !MODES.includes(m as SatpModeName)) || !modes.includes('bare')) fail(EXIT.USAGE, `--satp-modes ${args['satp-modes']}: expected a list of bare, sv39, sv48, sv57 including bare`);
+  const pmp = args['pmp-entries'];
+  if (pmp !== 0 && pmp !== 16 && pmp !== 64) fail(EXIT.USAGE, `--pmp-entries ${pmp}: expected 0, 16 or 64`);
+  const images = await resolveImages(args);
+  let kernel: BootImage, firmware: BootImage | undefined;
+  try {
+    kernel = loadImage(images.kernel);
+    firmware = images.firmware === undefined ? undefined : loadImage(images.firmware);
+  } catch (e) {
+    if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+  const machine = new Virt({
+    mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
+    ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', output,
+  });
+  try {
+    machine.boot(kernel, firmware);
+  } catch (e) {
+    if (e instanceof RangeError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+  return { machine, symbols: elfSymbols([images.kernel, ...(images.firmware ? [images.firmware] : [])]) };
+}
+
+async function debug(args: DebugArgs): Promise<void> {
+  const { machine, symbols } = await makeMachine(args, (b) => process.stdout.write(b));
+  const target = new Target(machine);
+  target.pause = () => new Promise((r) => setImmediate(r));
+  if (args['max-insns'] !== undefined) target.limit = args['max-insns'];
+
+  if (args.gdb !== undefined) {
+    try {
+      const why = await serveGdb(target, symbols, args.gdb);
+      if (why === 'kill') process.exit(0);
+    } catch (e) {
+      fail(EXIT.USAGE, (e as Error).message);
+    }
+  }
+
+  let traceFd: number | undefined;
+  const session = new Session(target, symbols, {
+    out: (t) => process.stdout.write(t),
+    openTrace: (file) => {
+      try {
+        if (traceFd !== undefined) closeSync(traceFd);
+        const fd = openSync(file, 'w');
+        traceFd = fd;
+        return (line) => { writeSync(fd, line + '\n'); };
+      } catch (e) {
+        return `trace: ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`;
+      }
+    },
+    closeTrace: () => { if (traceFd !== undefined) closeSync(traceFd); traceFd = undefined; },
+  });
+
+  if (args.x && args.x.length) {
+    for (const file of args.x) {
+      if (!existsSync(file)) fail(EXIT.USAGE, `-x ${file}: no such file`);
+      const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+      for (const line of lines) {
+        if (line.trim() === '') continue; // an empty script line does not repeat
+        await session.execute(line);
+        if (session.quit) break;
+      }
+      if (session.quit) break;
+    }
+    process.exit(0);
+  }
+
+  const interactive = process.stdin.isTTY === true;
+  const rl = createInterface({
+    input: process.stdin, output: process.stdout, terminal: interactive, historySize: 1000,
+    completer: (line: string): [string[], string] => {
+      const hits = session.complete(line);
+      return [hits, line];
+    },
+  });
+  let running = false;
+  rl.on('SIGINT', () => {
+    if (running) target.interrupt();
+    else { process.stdout.write('^C\n'); rl.prompt(); }
+  });
+  if (interactive) { rl.setPrompt(session.prompt()); rl.prompt(); }
+  for await (const line of rl) {
+    if (!interactive && line.trim() === '') continue;
+    running = true;
+    await session.execute(line);
+    running = false;
+    if (session.quit) break;
+    if (interactive) { rl.setPrompt(session.prompt()); rl.prompt(); }
+  }
+  rl.close();
+  process.exit(0);
+}
