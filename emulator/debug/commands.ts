@@ -102,7 +102,11 @@ export class Session {
   /** Tab completion: command names first, then symbols, registers ($...) and `info` topics. */
   complete(line: string): string[] {
     const m = /^(\s*)(\S*)$/.exec(line);
-    if (m) return this.commandNames().filter((n) => n.startsWith(m[2]!)).map((n) => m[1]! + n);
+    if (m) {
+      // Aliases that are prefixes of another match (fin → finish) would only stall completion.
+      const hits = this.commandNames().filter((n) => n.startsWith(m[2]!));
+      return hits.filter((n) => !hits.some((o) => o !== n && o.startsWith(n))).map((n) => m[1]! + n);
+    }
     const cut = Math.max(line.lastIndexOf(' '), line.lastIndexOf('*'), line.lastIndexOf('('), line.lastIndexOf('+')) + 1;
     const head = line.slice(0, cut), word = line.slice(cut);
     let pool: string[];
