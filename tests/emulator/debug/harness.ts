@@ -27,6 +27,8 @@ export interface AsmSession {
   target: Target;
   session: Session;
   symbols: SymbolTable;
+  /** The linked image (for tools that read it, like gdb). */
+  elf: Uint8Array;
   uart: () => string;
   /** Runs commands; returns what they printed. */
   run(...lines: string[]): Promise<string>;
@@ -54,7 +56,7 @@ export function asmSession(source: string): AsmSession {
   const symbols = symbolsOf(linked.elf, 'snippet.elf');
   const session = new Session(target, symbols, { out: (t) => { out += t; } });
   return {
-    machine, target, session, symbols, uart: () => uart,
+    machine, target, session, symbols, elf: linked.elf, uart: () => uart,
     async run(...lines: string[]): Promise<string> {
       out = '';
       for (const l of lines) await session.execute(l);

@@ -1,0 +1,75 @@
+// Against real GDB: gdb-multiarch -batch connects to the stub (served in this process on a free
+// port), reads the target description, breaks at a symbol, continues, reads registers and CSRs,
+// memory by virtual address, single-steps and runs `monitor walk`. Skips when gdb-multiarch is absent.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { serveGdb } from '../../../../emulator/debug/gdb/node-server.js';
+import { asmSession } from '../harness.js';
+import { PAGING } from '../programs.js';
+
+const haveGdb = spawnSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!haveGdb) console.warn('gdb-multiarch is not installed: skipping the real-GDB stub tests');
+
+const dir = mkdtempSync(join(tmpdir(), 'rvhart-gdb-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runGdb(args: string[]): Promise<{ out: string; code: number | null }> {
+  return new Promise((resolve) => {
+    const p = spawn('gdb-multiarch', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
+    p.on('close', (code) => { clearTimeout(timer); resolve({ out, code }); });
+  });
+}
+
+describe.skipIf(!haveGdb)('gdb-multiarch against the stub', () => {
+  it('connects, breaks at a symbol, reads satp and memory by VA, steps, runs monitor walk', async () => {
+    const s = asmSession(PAGING);
+    const elf = join(dir, 'paging.elf');
+    writeFileSync(elf, s.elf);
+    let port = 0;
+    const portSeen = new Promise<void>((resolve) => {
+      void serveGdb(s.target, s.symbols, 0, { log: (l) => { port = Number(/:(\d+) /.exec(l)![1]); resolve(); } });
+    });
+    await portSeen;
+    const smain = s.symbols.lookup('smain')!.addr;
+    const r = await runGdb(['-nx', '-batch',
+      '-ex', 'set pagination off',
+      '-ex', `file ${elf}`,
+      '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'info registers pc',
+      '-ex', 'break *smain',
+      '-ex', 'continue',
+      '-ex', 'info registers satp',
+      '-ex', 'info registers priv',
+      '-ex', 'x/2gx 0x40000000',
+      '-ex', 'stepi',
+      '-ex', 'stepi',
+      '-ex', 'stepi',
+      '-ex', 'info registers pc a1',
+      '-ex', 'x/2gx 0x40000000',
+      '-ex', 'monitor walk 0x40000010',
+      '-ex', 'monitor info mem',
+      '-ex', 'kill',
+    ]);
+    const out = r.out;
+    expect(out).toMatch(/pc\s+0x1000\s+0x1000/);
+    expect(out).toContain(`Breakpoint 1 at 0x${smain.toString(16)}`);
+    expect(out).toMatch(new RegExp(`Breakpoint 1, 0x0*${smain.toString(16)} in smain \\(\\)`));
+    expect(out).toMatch(/satp\s+0x8000000000080\w+/);
+    expect(out).toMatch(/priv\s+0x1\s+prv:1 \[Supervisor\]/);
+    expect(out).toMatch(/0x40000000:\s+0x0000000000000000\s+0x0000000000000000/);
+    expect(out).toMatch(/a1\s+0x2a\s+42/);
+    expect(out).toMatch(new RegExp(`pc\\s+0x[0-9a-f]+\\s+0x[0-9a-f]+ <smain\\+\\d+>`));
+    expect(out).toMatch(/0x40000000:\s+0x000000000000002a\s+0x0000000000000000/);
+    expect(out).toContain('leaf, 2 MiB page at 0x80200000');
+    expect(out).toContain('=> PA 0x0000000080200010 (2 MiB page, level 1)');
+    expect(out).toContain('1 GiB block');
+  });
+});
