@@ -1,0 +1,104 @@
+// Pass 5b: the instructions each runtime intrinsic compiles to (see kernel-ts/runtime/intrinsics.ts
+// for their meaning). Arguments that must be literals — CSR names, symbol names, strings — are
+// checked here.
+import ts from 'typescript';
+import { CSR_NUMBERS } from '../../emulator/isa/csrs.js';
+import { ARG_REGS, T, assigns, type FunctionGen, fitsImm12, signed } from './codegen.js';
+import { CompileError } from './diagnostics.js';
+
+const LOADS: Record<string, string> = { load8: 'lbu', load16: 'lhu', load32: 'lwu', load64: 'ld' };
+const STORES: Record<string, string> = { store8: 'sb', store16: 'sh', store32: 'sw', store64: 'sd' };
+const SIGNED_OPS: Record<string, string> = { sdiv: 'div', srem: 'rem', sra: 'sra' };
+
+function literal(e: ts.Expression | undefined, call: ts.CallExpression, what: string): string {
+  if (!e || !ts.isStringLiteral(e)) throw new CompileError(e ?? call, `${what} must be a string literal`);
+  return e.text;
+}
+
+function csrName(e: ts.Expression | undefined, call: ts.CallExpression): string {
+  const name = literal(e, call, 'the CSR name');
+  if (CSR_NUMBERS[name] === undefined) throw new CompileError(e!, `unknown CSR "${name}" (see emulator/isa/csrs.ts)`);
+  return name;
+}
+
+/** The address operand of a load/store as `offset(base)`, folding a constant `+ k` / `- k` into the offset. */
+function address(g: FunctionGen, addr: ts.Expression, d: number, later?: ts.Expression): string {
+  let base = addr, off = 0n;
+  while (ts.isParenthesizedExpression(base)) base = base.expression;
+  if (ts.isBinaryExpression(base) && (base.operatorToken.kind === ts.SyntaxKind.PlusToken || base.operatorToken.kind === ts.SyntaxKind.MinusToken)) {
+    const k = g.ents.fold(base.right);
+    if (k !== undefined) {
+      const o = base.operatorToken.kind === ts.SyntaxKind.PlusToken ? signed(k) : -signed(k);
+      if (fitsImm12(o)) { off = o; base = base.left; }
+    }
+  }
+  // The value is evaluated after the address: copy a register local first if the value assigns it.
+  const r = later && assigns(later) ? g.genInto(base, d) : g.genExpr(base, d);
+  return `${off}(${r})`;
+}
+
+export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression, d: number): string {
+  const args = e.arguments;
+  const t = g.tmp(d, e);
+  const value = (i: number, depth = d): string => g.genExpr(args[i], depth);
+
+  if (LOADS[name]) { g.emit(`${LOADS[name]} ${t}, ${address(g, args[0], d)}`); return t; }
+  if (STORES[name]) {
+    const a = address(g, args[0], d, args[1]);
+    g.emit(`${STORES[name]} ${value(1, a.endsWith(`(${T[d]})`) ? d + 1 : d)}, ${a}`);
+    return 'zero';
+  }
+  if (SIGNED_OPS[name]) {
+    const l = g.genExpr(args[0], d), k = g.ents.fold(args[1]);
+    if (name === 'sra' && k !== undefined) { g.emit(`srai ${t}, ${l}, ${k & 63n}`); return t; }
+    g.emit(`${SIGNED_OPS[name]} ${t}, ${l}, ${value(1, g.next(l, d))}`);
+    return t;
+  }
+  switch (name) {
+    case 'wrap': return value(0);
+    case 'slt': { const l = g.genExpr(args[0], d); g.emit(`slt ${t}, ${l}, ${value(1, g.next(l, d))}`); return t; }
+    case 'sext32': g.emit(`sext.w ${t}, ${value(0)}`); return t;
+    case 'csrr': g.emit(`csrr ${t}, ${csrName(args[0], e)}`); return t;
+    case 'csrw': case 'csrs': case 'csrc': {
+      const csr = csrName(args[0], e);
+      const k = g.ents.fold(args[1]);
+      if (k !== undefined && k < 32n) g.emit(`${name}i ${csr}, ${k}`);
+      else g.emit(`${name} ${csr}, ${value(1)}`);
+      return 'zero';
+    }
+    case 'csrrw': { const csr = csrName(args[0], e); g.emit(`csrrw ${t}, ${csr}, ${value(1, d + 1)}`); return t; }
+    case 'sfence_vma': {
+      if (args.length === 0) g.emit('sfence.vma');
+      else if (args.length === 1) g.emit(`sfence.vma ${value(0)}`);
+      else { const va = value(0); g.emit(`sfence.vma ${va}, ${value(1, d + 1)}`); }
+      return 'zero';
+    }
+    case 'fence': g.emit('fence'); return 'zero';
+    case 'fence_i': g.emit('fence.i'); return 'zero';
+    case 'wfi': g.emit('wfi'); return 'zero';
+    case 'ecall': {
+      // a7 = eid, a6 = fid, a0..a5 = arguments; the SBI preserves every register but a0 and a1.
+      const regs = ['a7', 'a6', ...ARG_REGS.slice(0, 6)];
+      g.genArgs(args, regs.slice(0, args.length), d);
+      for (let i = args.length; i < 8; i++) g.emit(`li ${regs[i]}, 0`);
+      g.emit('ecall');
+      const home = g.frame.ecallValue;
+      if (home) { if (home.reg) g.emit(`mv ${home.reg}, a1`); else g.emit(`sd a1, ${home.offset}(s0)`); }
+      g.emit(`mv ${t}, a0`);
+      return t;
+    }
+    case 'ecall_value': {
+      const home = g.frame.ecallValue!;
+      if (home.reg) return home.reg;
+      g.emit(`ld ${t}, ${home.offset}(s0)`);
+      return t;
+    }
+    case 'sym': g.emit(`la ${t}, ${literal(args[0], e, 'the symbol name')}`); return t;
+    case 'str': g.emit(`la ${t}, ${g.mod.stringLabel(literal(args[0], e, 'the string'))}`); return t;
+    case 'u64Table': case 'staticBuffer':
+      throw new CompileError(e, `${name}() is only supported at module level: const NAME = ${name}(...)`);
+    case 'naked':
+      throw new CompileError(e, 'naked`...` must be the whole body of a function');
+  }
+  throw new CompileError(e, `the intrinsic ${name} is not supported by this compiler`);
+}

@@ -1,0 +1,27 @@
+// The three kinds of value a kernel-ts expression may have, read from the TypeScript checker's type.
+// All of them live in one 64-bit register: u64 itself, a boolean as 0/1, a function as its address.
+import ts from 'typescript';
+
+export type ValueKind = 'u64' | 'bool' | 'fn' | 'void';
+
+export function valueKind(checker: ts.TypeChecker, type: ts.Type): ValueKind | undefined {
+  const f = type.flags;
+  if (f & ts.TypeFlags.BigIntLike) return 'u64';
+  if (f & ts.TypeFlags.BooleanLike) return 'bool';
+  if (f & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
+  if (type.isUnion()) {
+    const kinds = new Set(type.types.map((t) => valueKind(checker, t)));
+    if (kinds.size === 1) return [...kinds][0];
+    return undefined;
+  }
+  if (f & ts.TypeFlags.Object) {
+    const sigs = type.getCallSignatures();
+    if (sigs.length === 1 && type.getProperties().length === 0) return 'fn';
+  }
+  return undefined;
+}
+
+/** `+=`, `<<=`, … (any assignment operator but `=`). */
+export function isCompoundAssignment(op: ts.SyntaxKind): boolean {
+  return op >= ts.SyntaxKind.FirstCompoundAssignment && op <= ts.SyntaxKind.LastCompoundAssignment;
+}
