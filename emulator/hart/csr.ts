@@ -192,8 +192,8 @@ export function csrWrite(h: Hart, csr: number, value: bigint): void {
   // mhpmcounter3–31, mhpmevent3–31, tselect, tdata1–3: writes ignored (no events, no triggers).
 }
 
-/** xtvec: MODE 0 (direct) or 1 (vectored); the reserved modes 2 and 3 become 0 and 1 (as Spike). */
-function tvec(_old: bigint, v: bigint): bigint {
-  return v & ~2n & M64;
+/** xtvec: MODE 0 (direct) or 1 (vectored); a write with a reserved mode (2, 3) is ignored, as QEMU does. */
+function tvec(old: bigint, v: bigint): bigint {
+  return (v & 3n) < 2n ? v & M64 : old;
 }
 

@@ -23,7 +23,7 @@ export function executeSystem(h: Hart, k: number, rd: number, rs1: number, rs2: 
   len: number, bits: number): number {
   switch (k) {
     case S.ecall: throw new Trap(CAUSE.ECALL_U + h.priv, 0n);
-    case S.ebreak: throw new Trap(CAUSE.BREAKPOINT, h.pcBig());
+    case S.ebreak: throw new Trap(CAUSE.BREAKPOINT, 0n); // tval 0, as QEMU (the spec allows pc or 0)
     case S.fence_i: h.flushCode(); return pc + len;
     case S.csrrw: case S.csrrs: case S.csrrc: case S.csrrwi: case S.csrrsi: case S.csrrci: {
       const csr = imm & 0xfff, zimm = imm >>> 12;

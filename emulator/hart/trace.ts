@@ -42,7 +42,9 @@ export function traceStep(h: Hart, step: () => void): string {
     writes.push(`mem[${hex(va)}]=${hex(value, size * 2)}`);
   };
   const prevTrap = h.onTrap;
+  let more = 0;
   h.onTrap = (cause, interrupt, tval, epc) => {
+    if (trap !== '') { more++; return; }
     trap = ` trap ${interrupt ? INTERRUPT_NAMES[cause] ?? cause : CAUSE_NAMES[cause] ?? cause}` +
       ` epc=${hex(epc)} tval=${hex(BigInt.asUintN(64, tval))}`;
     prevTrap?.(cause, interrupt, tval, epc);
@@ -59,5 +61,6 @@ export function traceStep(h: Hart, step: () => void): string {
   }
   const raw = bits === undefined ? '????????' : ((bits & 3) === 3 ? bits.toString(16).padStart(8, '0') : bits.toString(16).padStart(4, '0').padStart(8, ' '));
   const text = bits === undefined ? '(fetch fault)' : disassemble(bits, pc).text.replace('\t', ' ');
+  if (more > 0) trap += ` (+${more} more traps)`;
   return `${priv} ${hex(pc, 16)} ${raw} ${text.padEnd(32)} ${writes.join(' ')}${trap}`.trimEnd();
 }
