@@ -18,12 +18,15 @@ import { ModuleUnit } from './module.js';
 import { checkSubset } from './subset.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The runtime declarations, as a .ts source (also when running from dist/). */
-export const INTRINSICS_FILE = (() => {
-  const src = path.resolve(here, '../runtime/intrinsics.ts');
-  if (fs.existsSync(src)) return src;
-  return path.resolve(here, '../../../kernel-ts/runtime/intrinsics.ts');
-})();
+/** A source file of the kernel-ts tree (also when running from dist/). */
+function sourceFile(rel: string): string {
+  const src = path.resolve(here, '..', rel);
+  return fs.existsSync(src) ? src : path.resolve(here, '../../../kernel-ts', rel);
+}
+/** The runtime declarations of the intrinsics. */
+export const INTRINSICS_FILE = sourceFile('runtime/intrinsics.ts');
+/** The minimal global declarations kernel code is checked against (instead of lib.es*.d.ts). */
+export const KERNEL_LIB_FILE = sourceFile('compiler/lib.kernel.d.ts');
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -33,7 +36,7 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
   noEmit: true,
   skipLibCheck: true,
   types: [],
-  lib: ['lib.es2022.d.ts'],
+  noLib: true,
 };
 
 export interface CompileOptions {
@@ -48,6 +51,8 @@ export interface CompileResult {
   /** One line each: `file:line:col: message`. */
   diagnostics: string[];
   program?: ts.Program;
+  /** Milliseconds spent per pass (parse+check, subset, code generation). */
+  timings: { check: number; subset: number; codegen: number };
 }
 
 /** The kernel-ts modules reachable from the entries through imports (the runtime excluded). */
@@ -70,23 +75,29 @@ function kernelModules(program: ts.Program, entries: string[]): ts.SourceFile[] 
 
 export function compile(entryFiles: string[], options: CompileOptions = {}): CompileResult {
   const diags = new Diagnostics();
-  const fail = (): CompileResult => ({ ok: false, asm: new Map(), diagnostics: diags.lines });
+  const timings = { check: 0, subset: 0, codegen: 0 };
+  let t0 = performance.now();
+  const lap = (pass: keyof typeof timings): void => { const t = performance.now(); timings[pass] = Math.round(t - t0); t0 = t; };
+  const fail = (): CompileResult => ({ ok: false, asm: new Map(), diagnostics: diags.lines, timings });
   const entries = entryFiles.map((f) => path.resolve(f));
   for (const f of entries) if (!fs.existsSync(f)) diags.lines.push(`${displayPath(f)}: no such file`);
   if (diags.count) return fail();
 
-  // 1. parse and type-check
-  const program = ts.createProgram({ rootNames: [...entries, INTRINSICS_FILE], options: COMPILER_OPTIONS, oldProgram: options.oldProgram });
+  // 1. parse and type-check (only the kernel modules: the runtime's host side is not kernel code)
+  const program = ts.createProgram({ rootNames: [...entries, INTRINSICS_FILE, KERNEL_LIB_FILE], options: COMPILER_OPTIONS, oldProgram: options.oldProgram });
   const modules = kernelModules(program, entries);
   const tsDiags = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const sf of modules) tsDiags.push(...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf));
-  diags.lines.push(...tsDiags.map(formatTsDiagnostic));
-  if (diags.count) return { ...fail(), program };
+  lap('check');
 
-  // 2. the subset
+  // 2. the subset. Refusals are reported even beside type errors (an `async` function is a type
+  // error without a Promise type, but the useful message is that kernel-ts has no async); the
+  // value-type checks only on a well-typed program, where the checker's types mean something.
   const checker = program.getTypeChecker();
   const ents = new Entities(checker, INTRINSICS_FILE);
-  for (const sf of modules) checkSubset(sf, checker, diags, (id) => ents.intrinsicName(id));
+  for (const sf of modules) checkSubset(sf, checker, diags, (id) => ents.intrinsicName(id), tsDiags.length === 0);
+  diags.lines.push(...tsDiags.map(formatTsDiagnostic));
+  lap('subset');
   if (diags.count) return { ...fail(), program };
 
   // 3. module-level names
@@ -115,6 +126,7 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
     }
     asm.set(path.resolve(u.sf.fileName), emitModule(u, functions));
   }
+  lap('codegen');
   if (diags.count) return { ...fail(), program };
-  return { ok: true, asm, diagnostics: [], program };
+  return { ok: true, asm, diagnostics: [], program, timings };
 }

@@ -118,7 +118,10 @@ export class ModuleUnit {
       const en = v === undefined && ts.isIdentifier(init) ? ents.resolve(init) : undefined;
       if (v !== undefined) value = v;
       else if (en?.kind === 'function' || en?.kind === 'address') value = en.label;
-      else throw new CompileError(init, 'a module-level let must be initialised by a constant expression or a function name');
+      else {
+        ents.set(sym, { kind: 'global', label }); // so its uses do not report again
+        throw new CompileError(init, 'a module-level let must be initialised by a constant expression or a function name');
+      }
     }
     if (value === 0n) this.data.push({ section: 'bss', label, global, size: 8n, align: 8n });
     else this.data.push({ section: 'data', label, global, value });

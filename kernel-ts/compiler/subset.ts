@@ -85,11 +85,13 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.TaggedTemplateExpression]: ['tagged template', 'only naked`...` as the whole body of a function is supported'],
 };
 
-export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: Diagnostics, isIntrinsic: (id: ts.Identifier) => string | undefined): void {
+export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: Diagnostics,
+  isIntrinsic: (id: ts.Identifier) => string | undefined, checkTypes: boolean): void {
   const calleeIntrinsic = (call: ts.CallExpression): string | undefined =>
     ts.isIdentifier(call.expression) ? isIntrinsic(call.expression) : undefined;
 
   function checkType(node: ts.Node, what: string): void {
+    if (!checkTypes) return;
     const kind = valueKind(checker, checker.getTypeAtLocation(node));
     if (!kind || (kind === 'void' && what !== 'return type')) {
       diags.unsupported(node, `the type ${checker.typeToString(checker.getTypeAtLocation(node))} (of this ${what})`,
@@ -98,7 +100,7 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
   }
 
   function checkFunction(fn: ts.FunctionDeclaration): void {
-    if (fn.asteriskToken) diags.unsupported(fn, 'generator function', 'write a loop or keep the state in module-level lets');
+    if (fn.asteriskToken) diags.unsupported(fn.asteriskToken, 'generator function', 'write a loop or keep the state in module-level lets');
     for (const m of fn.modifiers ?? []) {
       if (m.kind === SK.AsyncKeyword) diags.unsupported(m, 'async function', 'kernel-ts code is synchronous');
       if (m.kind === SK.DefaultKeyword) diags.unsupported(m, 'export default', 'export named functions');
@@ -117,13 +119,13 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
       else checkType(p.name, 'parameter');
     }
     const sig = checker.getSignatureFromDeclaration(fn);
-    if (sig && fn.name) {
+    if (sig && fn.name && checkTypes) {
       const rk = valueKind(checker, checker.getReturnTypeOfSignature(sig));
       if (!rk) diags.unsupported(fn.type ?? fn.name, `the return type ${checker.typeToString(checker.getReturnTypeOfSignature(sig))}`, 'return u64, boolean or nothing');
     }
     const body = fn.body;
     if (body && body.statements.some(isNakedStatement) && body.statements.length !== 1) {
-      diags.unsupported(body, 'naked`...` beside other statements', 'a naked function holds exactly one naked`...` statement');
+      diags.unsupported(body.statements[0], 'naked`...` beside other statements', 'a naked function holds exactly one naked`...` statement');
     }
   }
 
@@ -221,7 +223,8 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         const c = node as ts.CallExpression;
         if (c.questionDotToken) { diags.unsupported(c, 'optional call (?.)', 'call the function directly'); return; }
         if (!ts.isIdentifier(c.expression)) {
-          diags.unsupported(c.expression, 'a call through an expression', 'call a function, or a function-typed variable, by name');
+          if (ts.isPropertyAccessExpression(c.expression) || ts.isElementAccessExpression(c.expression)) visit(c.expression, inFunction);
+          else diags.unsupported(c.expression, 'a call through an expression', 'call a function, or a function-typed variable, by name');
           return;
         }
         const intr = calleeIntrinsic(c);
