@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../kernel-ts/compiler/compile.js';
 import { installHost } from '../../kernel-ts/runtime/host.js';
-import { type Case, driverAsm, gnuLink, hasTool, inputs, rng, runQemu } from './harness.js';
+import { type Case, driverAsm, gnuLink, hasTool, inputs, rng, runEmulator, runQemu } from './harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = ['arith', 'control', 'data'];
@@ -52,20 +52,40 @@ describe('kernel-ts differential: compiled vs native', () => {
     expect(table.length).toBeGreaterThan(5000);
   });
 
-  it.skipIf(!haveQemu)('QEMU virt (-bios none) runs the compiled corpus with the native results', () => {
-    const r = compile(CORPUS.map((m) => path.join(here, 'corpus', `${m}.ts`)));
-    expect(r.diagnostics).toEqual([]);
-    const elf = gnuLink([...r.asm.values(), driverAsm(table)]);
-    const run = runQemu(elf);
-    const lines = run.uart.split('\n').filter((l) => l !== '');
-    expect(lines).not.toContain('ABI VIOLATION');
-    expect(run.status).toBe(0);
+  /** Compare the target's UART lines with the native results; returns the mismatches (first 10). */
+  function compare(uart: string): { mismatches: string[]; lines: string[] } {
+    const lines = uart.split('\n').filter((l) => l !== '');
     const mismatches: string[] = [];
     table.forEach((c, i) => {
-      const got = lines[i] === undefined ? undefined : BigInt(`0x${lines[i]}`);
-      if (got !== native[i]) mismatches.push(`${c.fn}(${c.args.map((a) => `0x${a.toString(16)}`).join(', ')}): native 0x${native[i].toString(16)}, compiled ${got === undefined ? 'nothing' : `0x${got.toString(16)}`}`);
+      const got = lines[i] === undefined || !/^[0-9a-f]{16}$/.test(lines[i]) ? undefined : BigInt(`0x${lines[i]}`);
+      if (got !== native[i]) {
+        mismatches.push(`${c.fn}(${c.args.map((a) => `0x${a.toString(16)}`).join(', ')}): native 0x${native[i].toString(16)}, ` +
+          `compiled ${got === undefined ? JSON.stringify(lines[i] ?? 'nothing') : `0x${got.toString(16)}`}`);
+      }
     });
-    expect(mismatches.slice(0, 10)).toEqual([]);
+    return { mismatches: mismatches.slice(0, 10), lines };
+  }
+
+  it('rvhart (our assembler, linker and hart) runs the compiled corpus with the native results', () => {
+    const r = compile(CORPUS.map((m) => path.join(here, 'corpus', `${m}.ts`)));
+    expect(r.diagnostics).toEqual([]);
+    const sources = [...r.asm].map(([file, text]) => ({ file: path.basename(file, '.ts') + '.s', text }));
+    const run = runEmulator([...sources, { file: 'driver.s', text: driverAsm(table) }]);
+    const { mismatches, lines } = compare(run.uart);
+    expect(lines).not.toContain('ABI VIOLATION');
+    expect(mismatches).toEqual([]);
     expect(lines.length).toBe(table.length);
+    expect(run.exitCode, run.stop).toBe(0);
+  });
+
+  it.skipIf(!haveQemu)('QEMU virt (-bios none) runs the compiled corpus (GNU as/ld) with the native results', () => {
+    const r = compile(CORPUS.map((m) => path.join(here, 'corpus', `${m}.ts`)));
+    expect(r.diagnostics).toEqual([]);
+    const run = runQemu(gnuLink([...r.asm.values(), driverAsm(table)]));
+    const { mismatches, lines } = compare(run.uart);
+    expect(lines).not.toContain('ABI VIOLATION');
+    expect(mismatches).toEqual([]);
+    expect(lines.length).toBe(table.length);
+    expect(run.status).toBe(0);
   });
 });

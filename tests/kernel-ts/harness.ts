@@ -7,6 +7,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Virt } from '../../emulator/board/virt.js';
+import { bootImage } from '../../bin/image.js';
+import { assemble } from '../../linker/asm/assemble.js';
+import { readElf } from '../../linker/elf/read.js';
+import { link } from '../../linker/link/link.js';
 
 export interface Case { fn: string; args: bigint[] }
 
@@ -164,4 +169,21 @@ export function inputs(n: number, random: number, next: () => bigint): bigint[][
     out.push(Array.from({ length: n }, () => { const v = next(); return (v & 3n) === 0n ? v & 0x3fn : v; }));
   }
   return out;
+}
+
+/** Assemble each module with OUR assembler, link them with OUR linker, boot on OUR virt board (--bios none). */
+export function runEmulator(sources: { file: string; text: string }[], maxInsns = 500_000_000): {
+  uart: string; exitCode: number | undefined; stop: string; retired: number; symbols: Map<string, bigint>;
+} {
+  const objects = sources.map((s) => assemble(s.text, s.file, { rvc: true }));
+  const linked = link(objects, LINKER_SCRIPT, 'kernel-ts-harness.ld');
+  let uart = '';
+  const decoder = new TextDecoder();
+  const machine = new Virt({ mem: 16 * 1024 * 1024, output: (b) => { uart += decoder.decode(b, { stream: true }); } });
+  machine.boot(bootImage(readElf(linked.elf, 'harness.elf')));
+  const stop = machine.run(maxInsns);
+  return {
+    uart, stop: JSON.stringify(stop, (_k, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v)),
+    exitCode: stop.kind === 'exit' ? stop.code : undefined, retired: machine.hart.retired, symbols: linked.symbols,
+  };
 }
