@@ -7,12 +7,12 @@ import { type DataItem, type Entities, isExported } from './entities.js';
 import { planFrame } from './frame.js';
 import type { ModuleUnit } from './module.js';
 
-/** The naked`...` template if it is the function's whole body. */
+/** The naked`...` template if it is the function's whole body (`naked`...`;` or `return naked`...`;`). */
 function nakedTemplate(fn: ts.FunctionDeclaration, ents: Entities): ts.TaggedTemplateExpression | undefined {
   const st = fn.body?.statements;
-  if (st?.length !== 1 || !ts.isExpressionStatement(st[0])) return undefined;
-  const e = st[0].expression;
-  return ts.isTaggedTemplateExpression(e) && ts.isIdentifier(e.tag) && ents.intrinsicName(e.tag) === 'naked' ? e : undefined;
+  if (st?.length !== 1) return undefined;
+  const e = ts.isExpressionStatement(st[0]) ? st[0].expression : ts.isReturnStatement(st[0]) ? st[0].expression : undefined;
+  return e && ts.isTaggedTemplateExpression(e) && ts.isIdentifier(e.tag) && ents.intrinsicName(e.tag) === 'naked' ? e : undefined;
 }
 
 function nakedBody(t: ts.TaggedTemplateExpression, ents: Entities): string[] {

@@ -130,8 +130,8 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
   }
 
   function isNakedStatement(s: ts.Statement): boolean {
-    return ts.isExpressionStatement(s) && ts.isTaggedTemplateExpression(s.expression) &&
-      ts.isIdentifier(s.expression.tag) && isIntrinsic(s.expression.tag) === 'naked';
+    const e = ts.isExpressionStatement(s) ? s.expression : ts.isReturnStatement(s) ? s.expression : undefined;
+    return !!e && ts.isTaggedTemplateExpression(e) && ts.isIdentifier(e.tag) && isIntrinsic(e.tag) === 'naked';
   }
 
   function visit(node: ts.Node, inFunction: boolean): void {
@@ -150,7 +150,7 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && isIntrinsic(node.tag) === 'naked') {
       const stmt = node.parent;
       const fn = stmt.parent?.parent;
-      if (!(ts.isExpressionStatement(stmt) && fn && ts.isFunctionDeclaration(fn))) {
+      if (!((ts.isExpressionStatement(stmt) || ts.isReturnStatement(stmt)) && fn && ts.isFunctionDeclaration(fn))) {
         diags.unsupported(node, 'naked`...` here', 'a naked function holds exactly one naked`...` statement as its whole body');
       }
       if (ts.isTemplateExpression(node.template)) for (const span of node.template.templateSpans) visit(span.expression, true);

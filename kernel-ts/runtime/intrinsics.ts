@@ -85,10 +85,11 @@ export function u64Table(values: readonly u64[]): u64 { return currentHost().tab
 export function staticBuffer(size: u64, align: u64): u64 { return currentHost().allocStatic(size, align); }
 
 /**
- * A whole function written in assembly: `export function trap_entry(): void { naked`...`; }`.
+ * A whole function written in assembly: `export function trap_entry(): void { naked`...`; }`, or
+ * `function get_fp(): u64 { return naked`...`; }` when it returns a value (a0, as the assembly leaves it).
  * The body must be exactly this one statement; `${CONST}` substitutes a folded constant. The compiler
  * emits the text as the function body with no prologue or epilogue. Natively it cannot run.
  */
-export function naked(_asm: TemplateStringsArray, ..._consts: u64[]): void {
+export function naked(_asm: TemplateStringsArray, ..._consts: u64[]): never {
   throw new Error('a naked (assembly) function cannot run natively');
 }
