@@ -53,24 +53,29 @@ function sar(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number,
   if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >> s; } else { xl[rd] = ah >> (s - 32); xh[rd] = ah >> 31; }
 }
 
+/**
+ * Executes an RV64I instruction and returns how far the pc moves (len, or the branch/jump offset):
+ * a small integer, so the call allocates nothing (the pc itself, above 2^31, would be a heap number).
+ */
 export function executeI(h: Hart, xl: Int32Array, xh: Int32Array, k: number, rd: number, rs1: number, rs2: number,
-  imm: number, pc: number, len: number): number {
+  imm: number, len: number): number {
   switch (k) {
-    case I.lui: xl[rd] = imm; xh[rd] = imm >> 31; return pc + len;
-    case I.auipc: setNum(xl, xh, rd, pc + imm); return pc + len;
-    case I.jal: setNum(xl, xh, rd, pc + len); return pc + imm;
+    case I.lui: xl[rd] = imm; xh[rd] = imm >> 31; return len;
+    case I.auipc: setNum(xl, xh, rd, h.pc + imm); return len;
+    case I.jal: setNum(xl, xh, rd, h.pc + len); return imm;
     case I.jalr: {
       const a = xl[rs1], s = (a >>> 0) + (imm >>> 0);
       const lo = (s | 0) & ~1, hi = (xh[rs1] + (imm >> 31) + (s > 0xffffffff ? 1 : 0)) | 0;
+      const pc = h.pc;
       setNum(xl, xh, rd, pc + len);
-      return h.jumpTo(lo, hi);
+      return h.jumpTo(lo, hi) - pc;
     }
-    case I.beq: return xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2] ? pc + imm : pc + len;
-    case I.bne: return xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2] ? pc + imm : pc + len;
-    case I.blt: return lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? pc + imm : pc + len;
-    case I.bge: return !lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? pc + imm : pc + len;
-    case I.bltu: return ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? pc + imm : pc + len;
-    case I.bgeu: return !ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? pc + imm : pc + len;
+    case I.beq: return xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2] ? imm : len;
+    case I.bne: return xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2] ? imm : len;
+    case I.blt: return lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? imm : len;
+    case I.bge: return !lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? imm : len;
+    case I.bltu: return ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? imm : len;
+    case I.bgeu: return !ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? imm : len;
 
     case I.lb: case I.lh: case I.lw: case I.ld: case I.lbu: case I.lhu: case I.lwu: {
       const a = xl[rs1], s = (a >>> 0) + (imm >>> 0);
@@ -78,61 +83,61 @@ export function executeI(h: Hart, xl: Int32Array, xh: Int32Array, k: number, rd:
       const size = k === I.lb || k === I.lbu ? 1 : k === I.lh || k === I.lhu ? 2 : k === I.ld ? 8 : 4;
       const v = load(h, s | 0, hi, size, k <= I.ld);
       xl[rd] = v; xh[rd] = loadHi;
-      return pc + len;
+      return len;
     }
     case I.sb: case I.sh: case I.sw: case I.sd: {
       const a = xl[rs1], s = (a >>> 0) + (imm >>> 0);
       const hi = (xh[rs1] + (imm >> 31) + (s > 0xffffffff ? 1 : 0)) | 0;
       store(h, s | 0, hi, 1 << (k - I.sb), xl[rs2], xh[rs2]);
-      return pc + len;
+      return len;
     }
 
     case I.addi: {
       const a = xl[rs1], s = (a >>> 0) + (imm >>> 0);
       xh[rd] = (xh[rs1] + (imm >> 31) + (s > 0xffffffff ? 1 : 0)) | 0; xl[rd] = s | 0;
-      return pc + len;
+      return len;
     }
-    case I.slti: xl[rd] = lt(xh[rs1], xl[rs1], imm >> 31, imm) ? 1 : 0; xh[rd] = 0; return pc + len;
-    case I.sltiu: xl[rd] = ltu(xh[rs1], xl[rs1], imm >> 31, imm) ? 1 : 0; xh[rd] = 0; return pc + len;
-    case I.xori: xh[rd] = xh[rs1] ^ (imm >> 31); xl[rd] = xl[rs1] ^ imm; return pc + len;
-    case I.ori: xh[rd] = xh[rs1] | (imm >> 31); xl[rd] = xl[rs1] | imm; return pc + len;
-    case I.andi: xh[rd] = xh[rs1] & (imm >> 31); xl[rd] = xl[rs1] & imm; return pc + len;
-    case I.slli: shl(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return pc + len;
-    case I.srli: shr(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return pc + len;
-    case I.srai: sar(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return pc + len;
+    case I.slti: xl[rd] = lt(xh[rs1], xl[rs1], imm >> 31, imm) ? 1 : 0; xh[rd] = 0; return len;
+    case I.sltiu: xl[rd] = ltu(xh[rs1], xl[rs1], imm >> 31, imm) ? 1 : 0; xh[rd] = 0; return len;
+    case I.xori: xh[rd] = xh[rs1] ^ (imm >> 31); xl[rd] = xl[rs1] ^ imm; return len;
+    case I.ori: xh[rd] = xh[rs1] | (imm >> 31); xl[rd] = xl[rs1] | imm; return len;
+    case I.andi: xh[rd] = xh[rs1] & (imm >> 31); xl[rd] = xl[rs1] & imm; return len;
+    case I.slli: shl(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return len;
+    case I.srli: shr(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return len;
+    case I.srai: sar(xl, xh, rd, xl[rs1], xh[rs1], imm & 63); return len;
 
     case I.add: {
       const a = xl[rs1], b = xl[rs2], s = (a >>> 0) + (b >>> 0);
       xh[rd] = (xh[rs1] + xh[rs2] + (s > 0xffffffff ? 1 : 0)) | 0; xl[rd] = s | 0;
-      return pc + len;
+      return len;
     }
     case I.sub: {
       const a = xl[rs1], b = xl[rs2];
       xh[rd] = (xh[rs1] - xh[rs2] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0; xl[rd] = (a - b) | 0;
-      return pc + len;
+      return len;
     }
-    case I.sll: shl(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return pc + len;
-    case I.slt: xl[rd] = lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0; return pc + len;
-    case I.sltu: xl[rd] = ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0; return pc + len;
-    case I.xor: xh[rd] = xh[rs1] ^ xh[rs2]; xl[rd] = xl[rs1] ^ xl[rs2]; return pc + len;
-    case I.srl: shr(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return pc + len;
-    case I.sra: sar(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return pc + len;
-    case I.or: xh[rd] = xh[rs1] | xh[rs2]; xl[rd] = xl[rs1] | xl[rs2]; return pc + len;
-    case I.and: xh[rd] = xh[rs1] & xh[rs2]; xl[rd] = xl[rs1] & xl[rs2]; return pc + len;
+    case I.sll: shl(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return len;
+    case I.slt: xl[rd] = lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0; return len;
+    case I.sltu: xl[rd] = ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0; return len;
+    case I.xor: xh[rd] = xh[rs1] ^ xh[rs2]; xl[rd] = xl[rs1] ^ xl[rs2]; return len;
+    case I.srl: shr(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return len;
+    case I.sra: sar(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63); return len;
+    case I.or: xh[rd] = xh[rs1] | xh[rs2]; xl[rd] = xl[rs1] | xl[rs2]; return len;
+    case I.and: xh[rd] = xh[rs1] & xh[rs2]; xl[rd] = xl[rs1] & xl[rs2]; return len;
 
     // W forms: 32-bit result, sign-extended to 64.
-    case I.addiw: { const v = (xl[rs1] + imm) | 0; xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.slliw: { const v = xl[rs1] << (imm & 31); xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.srliw: { const v = (xl[rs1] >>> (imm & 31)) | 0; xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.sraiw: { const v = xl[rs1] >> (imm & 31); xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.addw: { const v = (xl[rs1] + xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.subw: { const v = (xl[rs1] - xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.sllw: { const v = xl[rs1] << (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.srlw: { const v = (xl[rs1] >>> (xl[rs2] & 31)) | 0; xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
-    case I.sraw: { const v = xl[rs1] >> (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; return pc + len; }
+    case I.addiw: { const v = (xl[rs1] + imm) | 0; xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.slliw: { const v = xl[rs1] << (imm & 31); xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.srliw: { const v = (xl[rs1] >>> (imm & 31)) | 0; xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.sraiw: { const v = xl[rs1] >> (imm & 31); xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.addw: { const v = (xl[rs1] + xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.subw: { const v = (xl[rs1] - xl[rs2]) | 0; xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.sllw: { const v = xl[rs1] << (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.srlw: { const v = (xl[rs1] >>> (xl[rs2] & 31)) | 0; xl[rd] = v; xh[rd] = v >> 31; return len; }
+    case I.sraw: { const v = xl[rs1] >> (xl[rs2] & 31); xl[rd] = v; xh[rd] = v >> 31; return len; }
 
     // One hart, in order: fences order nothing more than program order already does.
-    case I.fence: case I.fence_tso: case I.pause: return pc + len;
+    case I.fence: case I.fence_tso: case I.pause: return len;
   }
   throw new Error(`executeI: unknown code ${k}`);
 }

@@ -19,12 +19,14 @@ function illegal(bits: number): Trap {
   return new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0));
 }
 
-export function executeSystem(h: Hart, k: number, rd: number, rs1: number, rs2: number, imm: number, pc: number,
+/** Executes a SYSTEM instruction; returns how far the pc moves (as executeI does). */
+export function executeSystem(h: Hart, k: number, rd: number, rs1: number, rs2: number, imm: number,
   len: number, bits: number): number {
+  const pc = h.pc;
   switch (k) {
     case S.ecall: throw new Trap(CAUSE.ECALL_U + h.priv, 0n);
     case S.ebreak: throw new Trap(CAUSE.BREAKPOINT, 0n); // tval 0, as QEMU (the spec allows pc or 0)
-    case S.fence_i: h.flushCode(); return pc + len;
+    case S.fence_i: h.flushCode(); return len;
     case S.csrrw: case S.csrrs: case S.csrrc: case S.csrrwi: case S.csrrsi: case S.csrrci: {
       const csr = imm & 0xfff, zimm = imm >>> 12;
       const isImm = k >= S.csrrwi, kind = isImm ? k - S.csrrwi : k - S.csrrw; // 0 rw, 1 rs, 2 rc
@@ -37,27 +39,27 @@ export function executeSystem(h: Hart, k: number, rd: number, rs1: number, rs2: 
       if (writes) csrWrite(h, csr, kind === 0 ? src : kind === 1 ? old | src : old & ~src);
       if (rd !== SINK) h.setReg(rd, old);
       h.events |= EV_IRQ;
-      return pc + len;
+      return len;
     }
     case S.sret:
       if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TSR) !== 0)) throw illegal(bits);
       h.sret();
-      return h.pc;
+      return h.pc - pc;
     case S.mret:
       if (h.priv !== PRV_M) throw illegal(bits);
       h.mret();
-      return h.pc;
+      return h.pc - pc;
     case S.wfi:
       // With S-mode present, WFI in U is illegal; TW=1 makes it illegal below M.
       if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TW) !== 0)) throw illegal(bits);
       h.waiting = true;
       h.events |= EV_IRQ;
-      return pc + len;
+      return len;
     case S.sfence_vma:
       if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0)) throw illegal(bits);
       h.mmu.sfence(rs1 === 0 ? null : h.reg(rs1), rs2 === 0 ? null : h.reg(rs2));
       h.translationChanged();
-      return pc + len;
+      return len;
   }
   throw new Error(`executeSystem: unknown code ${k}`);
 }

@@ -52,7 +52,9 @@ export class Hart {
   /** Integer registers: low and high 32-bit halves; [32] is the x0 write sink. */
   readonly xl = new Int32Array(33);
   readonly xh = new Int32Array(33);
-  pc = 0;
+  // Initialised with a double (-0 is not a small integer) so V8 gives the field an unboxed double
+  // representation from the start: storing pc then never allocates.
+  pc = -0;
   /** Current privilege: 0 U, 1 S, 3 M. */
   priv = PRV_M;
 
@@ -277,10 +279,11 @@ export class Hart {
       const k = info & 0xff, rd = (info >>> 8) & 0x3f, rs1 = (info >>> 14) & 0x1f, rs2 = (info >>> 19) & 0x1f;
       const imm = page.imm[idx];
       switch ((info >>> 24) & 7) {
-        case G_I: this.pc = executeI(this, xl, xh, k, rd, rs1, rs2, imm, pc, len); break;
+        // Executors return the pc's displacement (a small integer: no heap number per instruction).
+        case G_I: this.pc = pc + executeI(this, xl, xh, k, rd, rs1, rs2, imm, len); break;
         case G_M: executeM(xl, xh, k, rd, rs1, rs2); this.pc = pc + len; break;
         case G_A: executeA(this, k, rd, rs1, rs2); this.pc = pc + len; break;
-        case G_SYS: this.pc = executeSystem(this, k, rd, rs1, rs2, imm, pc, len, page.bits[idx]); break;
+        case G_SYS: this.pc = pc + executeSystem(this, k, rd, rs1, rs2, imm, len, page.bits[idx]); break;
         default: throw new Trap(CAUSE.ILLEGAL_INSN, BigInt(page.bits[idx] >>> 0));
       }
       this.retired++;
