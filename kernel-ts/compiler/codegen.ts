@@ -207,7 +207,7 @@ export class FunctionGen {
   private genReturn(s: ts.ReturnStatement, last: boolean): void {
     if (s.expression) {
       const r = this.genExpr(s.expression, 0);
-      if (r !== 'a0') this.emit(`mv a0, ${r}`);
+      if (r !== 'a0' && !this.retarget(r, 'a0')) this.emit(`mv a0, ${r}`);
     }
     if (!last) this.emit(`j ${this.retLabel}`);
   }
@@ -237,8 +237,22 @@ export class FunctionGen {
 
   private assignLocal(l: Local, value: ts.Expression, d: number): string {
     const r = this.genExpr(value, d);
-    this.storeLocal(l, r);
+    if (!(l.reg && this.retarget(r, l.reg))) this.storeLocal(l, r);
     return l.reg ?? r;
+  }
+
+  /**
+   * The one peephole: when the instruction just emitted computed temporary t (its destination) and t
+   * is about to be copied into reg, make the instruction write reg directly (`add t0, s1, t0` +
+   * `mv s1, t0` → `add s1, s1, t0`). Safe because t is dead after the copy.
+   */
+  retarget(t: string, reg: string): boolean {
+    if (!T.includes(t)) return false;
+    const last = this.out[this.out.length - 1] ?? '';
+    const m = /^\t(add|addi|sub|mul|divu|remu|div|rem|and|andi|or|ori|xor|xori|sll|slli|srl|srli|sra|srai|sltu|slt|seqz|snez|neg|not|li|mv|la|ld|lbu|lhu|lwu|sext\.w|csrr|csrrw) (t\d), /.exec(last);
+    if (!m || m[2] !== t) return false;
+    this.out[this.out.length - 1] = last.replace(`${m[1]} ${t}, `, `${m[1]} ${reg}, `);
+    return true;
   }
 
   private variable(id: ts.Identifier): Entity {
