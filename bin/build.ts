@@ -1,5 +1,7 @@
 // `rvhart build FILE.s... [-T script.ld] [-o out.elf]`: assembles each file and links them.
-// Relocatable objects (.o from GNU as) may be given too. Errors: one line, exit 3.
+// Relocatable objects (.o from GNU as) may be given too, and kernel-ts entry files (.ts): they are
+// compiled with everything they import (`--emit-asm` writes each module's .s beside the ELF).
+// Errors: one line each, exit 3.
 //
 // The pipeline is `buildImage(sources, objects, script)`: whatever produces assembly text (the
 // kernel-ts compiler, later) hands its texts to it and gets the linked image back.
@@ -7,6 +9,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { compile } from '../kernel-ts/compiler/compile.js';
 import { assemble } from '../linker/asm/assemble.js';
 import { readObject } from '../linker/elf/object.js';
 import { link, type LinkResult } from '../linker/link/link.js';
@@ -37,7 +40,28 @@ export function buildImage(input: BuildInput): LinkResult {
   return link(objects, input.script?.text, input.script?.file ?? '');
 }
 
-interface BuildArgs { files: string[]; T?: string; o?: string; rvc: boolean }
+interface BuildArgs { files: string[]; T?: string; o?: string; rvc: boolean; emitAsm: boolean }
+
+/** Compile the kernel-ts entries; each module's assembly is cited (and with --emit-asm written) as outDir/<module>.s. */
+function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): AsmSource[] {
+  const r = compile(entries);
+  if (!r.ok) {
+    for (const d of r.diagnostics.slice(0, -1)) process.stderr.write(`rvhart: ${d}\n`);
+    return fail(EXIT.BAD_IMAGE, r.diagnostics[r.diagnostics.length - 1] ?? 'kernel-ts: compilation failed');
+  }
+  return [...r.asm].map(([file, text]) => {
+    const s = join(outDir, `${basename(file, '.ts')}.s`);
+    if (emitAsm) {
+      try {
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(s, text);
+      } catch (e) {
+        fail(EXIT.BAD_IMAGE, `${s}: cannot write: ${(e as Error).message}`);
+      }
+    }
+    return { file: s, text };
+  });
+}
 
 function readText(path: string, what: string): string {
   try {
@@ -52,17 +76,21 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
   command: 'build <files..>',
   describe: 'assemble FILE.s... and link them into an ELF executable',
   builder: (y) => y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'assembly sources (.s) or relocatable objects (.o)' })
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'assembly sources (.s), relocatable objects (.o) or kernel-ts entry files (.ts)' })
+    .option('emit-asm', { type: 'boolean', default: false, describe: 'write the assembly of each kernel-ts module beside the ELF' })
     .option('T', { type: 'string', describe: 'GNU ld script (default: text at 0x10000, ENTRY _start)', requiresArg: true })
     .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
     .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
   handler: (args) => {
     const files = args.files.map(String);
-    if (files.length === 0) fail(EXIT.USAGE, 'build: name at least one .s or .o file');
-    const sources: AsmSource[] = [];
+    if (files.length === 0) fail(EXIT.USAGE, 'build: name at least one .s, .o or .ts file');
+    const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
+    const kernelTs = files.filter((f) => extname(f) === '.ts');
+    const sources: AsmSource[] = kernelTs.length > 0 ? compileKernelTs(kernelTs, dirname(out), args.emitAsm) : [];
     const objects: ObjectFile[] = [];
     try {
       for (const f of files) {
+        if (extname(f) === '.ts') continue;
         if (extname(f) === '.o') {
           let bytes: Uint8Array;
           try {
@@ -79,7 +107,6 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
       const script = args.T !== undefined ? { file: args.T, text: readText(args.T, 'linker script') } : undefined;
       const result = buildImage({ sources, objects, script, rvc: args.rvc });
       for (const w of result.warnings) process.stderr.write(`rvhart: warning: ${w}\n`);
-      const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
       try {
         mkdirSync(dirname(out), { recursive: true });
         writeFileSync(out, result.elf);
