@@ -74,7 +74,7 @@ export class Host {
   string(s: string): bigint {
     const known = this.strings.get(s);
     if (known !== undefined) return known;
-    const bytes = new TextEncoder().encode(s);
+    const bytes = utf8(s);
     const addr = this.allocStatic(BigInt(bytes.length + 1), 1n);
     bytes.forEach((b, i) => this.memory.write(addr + BigInt(i), 1, BigInt(b)));
     this.memory.write(addr + BigInt(bytes.length), 1, 0n);
@@ -107,6 +107,19 @@ export class Host {
     this.lastEcallValue = BigInt.asUintN(64, r.a1);
     return BigInt.asUintN(64, r.a0);
   }
+}
+
+/** UTF-8 bytes of a string (no TextEncoder: the runtime needs only the ES library). */
+function utf8(s: string): number[] {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
 }
 
 let current: Host | undefined;
