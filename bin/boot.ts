@@ -13,6 +13,7 @@ import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/hart/trap.js';
 import { traceStep } from '../emulator/hart/trace.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
+import { gdbSession } from './debug.js';
 
 interface BootArgs {
   image?: string;
@@ -25,6 +26,7 @@ interface BootArgs {
   ad: string;
   'satp-modes': string;
   'pmp-entries': number;
+  gdb?: number;
 }
 
 /** The bundled firmware, once `rvhart build` has produced it. */
@@ -46,7 +48,8 @@ export const bootOptions = (y: Argv) => y
   .option('time-source', { type: 'string', default: 'insns', describe: 'insns (1 tick/instruction, deterministic) | wall' })
   .option('ad', { type: 'string', default: 'hardware', describe: 'PTE A/D policy: hardware | svade | svadu' })
   .option('satp-modes', { type: 'string', default: 'bare,sv39,sv48,sv57', describe: 'supported satp modes' })
-  .option('pmp-entries', { type: 'number', default: 16, describe: 'PMP entries: 0, 16 or 64' });
+  .option('pmp-entries', { type: 'number', default: 16, describe: 'PMP entries: 0, 16 or 64' })
+  .option('gdb', { type: 'number', describe: 'wait for GDB on 127.0.0.1:PORT before the first instruction (0: any free port)' });
 
 export const bootCommand: CommandModule<object, BootArgs> = {
   command: 'boot [image]',
@@ -104,6 +107,11 @@ async function boot(args: BootArgs): Promise<void> {
     out.length = 0;
     writeAll(1, all);
   };
+
+  if (args.gdb !== undefined) {
+    // As QEMU's -s -S: the hart waits for GDB; after GDB detaches the boot goes on as usual.
+    if (await gdbSession(machine, [args.image, ...(biosPath ? [biosPath] : [])], args.gdb, flush) === 'kill') process.exit(0);
+  }
 
   // stdin → UART: raw and non-blocking; it never keeps the process alive once the guest stops.
   const stdin = process.stdin;

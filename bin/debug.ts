@@ -39,7 +39,6 @@ export const debugCommand: CommandModule<object, DebugArgs> = {
   describe: 'the GDB-style stepping shell (default image: the bundled kernel)',
   builder: (y) => (bootOptions(y) as Argv)
     .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' })
-    .option('gdb', { type: 'number', describe: 'serve GDB on 127.0.0.1:PORT first (0: any free port)' })
     .option('satp', { type: 'string', describe: 'bundled kernel paging mode: sv39 | sv48' }) as unknown as Argv<DebugArgs>,
   handler: (args) => debug(args),
 };
@@ -114,6 +113,16 @@ export async function makeMachine(args: DebugArgs, output: (b: Uint8Array) => vo
   return { machine, symbols: elfSymbols([images.kernel, ...(images.firmware ? [images.firmware] : [])]) };
 }
 
+/** `boot --gdb PORT`: serves one GDB session on a booted machine; resolves with how it ended. */
+export async function gdbSession(machine: Virt, images: string[], port: number, onSlice?: () => void): Promise<string> {
+  const target = new Target(machine);
+  try {
+    return await serveGdb(target, elfSymbols(images), port, { onSlice });
+  } catch (e) {
+    fail(EXIT.USAGE, (e as Error).message);
+  }
+}
+
 async function debug(args: DebugArgs): Promise<void> {
   const { machine, symbols } = await makeMachine(args, (b) => process.stdout.write(b));
   const target = new Target(machine);
@@ -127,6 +136,7 @@ async function debug(args: DebugArgs): Promise<void> {
     } catch (e) {
       fail(EXIT.USAGE, (e as Error).message);
     }
+    target.pause = () => new Promise((r) => setImmediate(r));
   }
 
   let traceFd: number | undefined;

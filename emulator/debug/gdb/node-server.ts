@@ -10,12 +10,15 @@ import { GdbStub, type StubEnd } from './stub.js';
 export interface ServeOptions {
   /** Where "waiting for GDB" goes (default stderr). */
   log?: (line: string) => void;
+  /** Called between run slices (e.g. to flush guest output). */
+  onSlice?: () => void;
 }
 
 /** Serves one GDB connection on 127.0.0.1:port; resolves with how the session ended. */
 export function serveGdb(target: Target, symbols: SymbolTable, port: number, opts: ServeOptions = {}): Promise<StubEnd> {
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
-  target.pause = () => new Promise((r) => setImmediate(r));
+  const onSlice = opts.onSlice;
+  target.pause = () => new Promise((r) => { onSlice?.(); setImmediate(r); });
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', (e: NodeJS.ErrnoException) => reject(new Error(`--gdb ${port}: ${e.code === 'EADDRINUSE' ? 'port already in use' : e.message}`)));
