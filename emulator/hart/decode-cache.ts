@@ -4,8 +4,8 @@
 // without fence.i); fence.i clears everything.
 //
 // Slot layout, `info` (0 = not decoded yet):
-//   bits 7..0 the executor's own code · 13..8 rd (32 = the x0 sink) · 18..14 rs1 · 23..19 rs2
-//   26..24 group (I, M, A, system, illegal) · 27 four-byte instruction
+//   bits 7..0 the opcode (loop.ts's numbering) · 13..8 rd (32 = the x0 sink) · 18..14 rs1 · 23..19 rs2
+//   27 four-byte instruction
 // `imm` holds the architectural immediate (for CSR instructions: csr | zimm << 12), `bits` the raw bits.
 
 import type { Bus } from '../board/bus.js';
@@ -14,13 +14,12 @@ import { FETCH } from '../mmu/access.js';
 import { decode } from '../isa/decode.js';
 import { TABLE } from '../isa/table.js';
 import { CAUSE, Trap } from './trap.js';
-import { I_MNEMONICS } from './execute-i.js';
+import { I_MNEMONICS, OP_A, OP_ILLEGAL, OP_M, OP_SYS } from './loop.js';
 import { M_MNEMONICS } from './execute-m.js';
 import { A_MNEMONICS } from './execute-a.js';
 import { SYSTEM_MNEMONICS } from './execute-system.js';
 import type { HartMmu } from './ports.js';
 
-export const G_I = 1, G_M = 2, G_A = 3, G_SYS = 4, G_ILLEGAL = 7;
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
 /** rd = x0 is written here. */
@@ -36,23 +35,26 @@ export interface CodePage {
   readonly offset: number;
 }
 
-/** For each TABLE index: group << 24 | executor code; 0 for entries no executor runs (compressed forms). */
-export const OP_INFO: Int32Array = (() => {
-  const t = new Int32Array(TABLE.length);
-  const add = (group: number, names: readonly string[]): void => {
+/** For each TABLE index: its opcode; -1 for entries no executor runs (compressed forms expand to
+ *  their base). Built on first use: loop.ts and this file import each other. */
+let opcodes: Int32Array | undefined;
+function opcodeTable(): Int32Array {
+  if (opcodes !== undefined) return opcodes;
+  const t = new Int32Array(TABLE.length).fill(-1);
+  const add = (base: number, names: readonly string[]): void => {
     names.forEach((name, code) => {
       const op = TABLE.findIndex((d) => d.mnemonic === name);
       if (op < 0) throw new Error(`hart: executor names ${name}, which is not in the ISA table`);
-      if (t[op] !== 0) throw new Error(`hart: ${name} has two executors`);
-      t[op] = (group << 24) | code;
+      if (t[op] !== -1) throw new Error(`hart: ${name} has two executors`);
+      t[op] = base + code;
     });
   };
-  add(G_I, I_MNEMONICS);
-  add(G_M, M_MNEMONICS);
-  add(G_A, A_MNEMONICS);
-  add(G_SYS, SYSTEM_MNEMONICS);
-  return t;
-})();
+  add(0, I_MNEMONICS);
+  add(OP_M, M_MNEMONICS);
+  add(OP_A, A_MNEMONICS);
+  add(OP_SYS, SYSTEM_MNEMONICS);
+  return (opcodes = t);
+}
 
 function newPage(mem: Ram, offset: number): CodePage {
   return {
@@ -71,6 +73,8 @@ export class CodeCache {
   readonly marks: Uint8Array;
   /** A page used before the first fetch (all slots empty). */
   readonly scratchPage: CodePage;
+
+  private readonly opcodes = opcodeTable();
 
   constructor(private readonly bus: Bus) {
     this.marks = new Uint8Array(Math.ceil(bus.ram.size / 4096));
@@ -114,11 +118,12 @@ export class CodeCache {
     }
     const d = decode(bits);
     let info: number, imm = 0;
-    if (d === undefined || OP_INFO[d.op] === 0) {
-      info = (G_ILLEGAL << 24) | ((bits & 3) === 3 ? 1 << 27 : 0);
+    const op = d === undefined ? -1 : this.opcodes[d.op]!;
+    if (d === undefined || op < 0) {
+      info = OP_ILLEGAL | ((bits & 3) === 3 ? 1 << 27 : 0);
     } else {
       const rd = d.rd === 0 ? SINK : d.rd;
-      info = OP_INFO[d.op] | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.size === 4 ? 1 << 27 : 0);
+      info = op | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.size === 4 ? 1 << 27 : 0);
       imm = d.base.mnemonic.startsWith('csr') ? d.csr | (d.imm << 12) : d.imm;
     }
     page.info[slot] = info;

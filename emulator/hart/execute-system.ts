@@ -19,7 +19,7 @@ function illegal(bits: number): Trap {
   return new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0));
 }
 
-/** Executes a SYSTEM instruction; returns how far the pc moves (as executeI does). */
+/** Executes a SYSTEM instruction; returns how far the pc moves (from h.pc). */
 export function executeSystem(h: Hart, k: number, rd: number, rs1: number, rs2: number, imm: number,
   len: number, bits: number): number {
   const pc = h.pc;

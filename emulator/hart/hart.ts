@@ -9,13 +9,10 @@
 import type { Bus } from '../board/bus.js';
 import type { InterruptSink } from '../board/device.js';
 import { FETCH } from '../mmu/access.js';
-import { CAUSE, Trap } from './trap.js';
+import { Trap } from './trap.js';
 import type { Clock, HartMmu } from './ports.js';
-import { CodeCache, type CodePage, G_I, G_M, G_A, G_SYS, G_ILLEGAL, SCRATCH } from './decode-cache.js';
-import { executeI } from './execute-i.js';
-import { executeM } from './execute-m.js';
-import { executeA } from './execute-a.js';
-import { executeSystem } from './execute-system.js';
+import { CodeCache, type CodePage } from './decode-cache.js';
+import { runFast } from './loop.js';
 import { pendingInterrupt } from './interrupts.js';
 import { bigToNum, fitsNumber, toBig, toNum } from './int64.js';
 import {
@@ -124,10 +121,11 @@ export class Hart {
   private lastTrapRetired = -1;
   private trapStreak = 0;
 
-  // fetch translation cache: the VA page the pc is on and its code page
-  private fetchVa = NaN;
-  private fetchPage: CodePage;
-  private fetchGen = -1;
+  // Fetch translation cache (loop.ts): the VA page the pc is on, its code page, and the MMU
+  // generation it was translated under.
+  fetchVa = NaN;
+  fetchPage: CodePage;
+  fetchGen = -1;
 
   constructor(opts: HartOptions) {
     this.bus = opts.bus;
@@ -239,54 +237,18 @@ export class Hart {
     const end = this.retired + budget;
     while (this.retired < end) {
       try {
-        const why = this.loop(end);
-        if (why !== undefined) return why;
+        if (this.events !== 0) {
+          const why = this.handleEvents();
+          if (why !== undefined) return why;
+        }
+        // With the debugger's hook installed every boundary is checked: one instruction per pass.
+        runFast(this, this.debugHook === undefined ? end : this.retired + 1);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;
         if (e instanceof StopSignal) return { kind: 'stop', reason: this.stopReason ?? 'stopped' };
         this.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : this.pcBig());
         if (this.stopReason !== undefined) return { kind: 'stop', reason: this.stopReason };
       }
-    }
-    return undefined;
-  }
-
-  /** The fast path: fetch from the code cache, dispatch by extension group. */
-  private loop(end: number): HartStop | undefined {
-    const xl = this.xl, xh = this.xh;
-    let page = this.fetchPage;
-    while (this.retired < end) {
-      if (this.events !== 0) {
-        const why = this.handleEvents();
-        if (why !== undefined) return why;
-      }
-      const pc = this.pc;
-      let off = pc - this.fetchVa;
-      if (!(off >= 0 && off < 4096) || this.mmu.generation !== this.fetchGen) {
-        this.refillFetch(pc);
-        page = this.fetchPage;
-        off = pc - this.fetchVa;
-      } else if (page !== this.fetchPage) {
-        page = this.fetchPage;
-      }
-      let idx = off >> 1;
-      let info = page.info[idx];
-      if (info === 0) {
-        idx = this.code.fill(this, page, idx, pc);
-        info = page.info[idx];
-      }
-      const len = (info >>> 27) & 1 ? 4 : 2;
-      const k = info & 0xff, rd = (info >>> 8) & 0x3f, rs1 = (info >>> 14) & 0x1f, rs2 = (info >>> 19) & 0x1f;
-      const imm = page.imm[idx];
-      switch ((info >>> 24) & 7) {
-        // Executors return the pc's displacement (a small integer: no heap number per instruction).
-        case G_I: this.pc = pc + executeI(this, xl, xh, k, rd, rs1, rs2, imm, len); break;
-        case G_M: executeM(xl, xh, k, rd, rs1, rs2); this.pc = pc + len; break;
-        case G_A: executeA(this, k, rd, rs1, rs2); this.pc = pc + len; break;
-        case G_SYS: this.pc = pc + executeSystem(this, k, rd, rs1, rs2, imm, len, page.bits[idx]); break;
-        default: throw new Trap(CAUSE.ILLEGAL_INSN, BigInt(page.bits[idx] >>> 0));
-      }
-      this.retired++;
     }
     return undefined;
   }
@@ -321,7 +283,7 @@ export class Hart {
   }
 
   /** Translates the pc's page for fetch and selects its code page. Throws the fetch fault. */
-  private refillFetch(pc: number): void {
+  refillFetch(pc: number): void {
     const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
     const pa = this.mmu.translate(lo, hi, 2, FETCH);
     const pageOff = lo & 0xfff;

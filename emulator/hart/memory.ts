@@ -27,6 +27,11 @@ export function load(h: Hart, lo: number, hi: number, size: number, signed: bool
       default: loadHi = v.getInt32(o + 4, true); return v.getInt32(o, true);
     }
   }
+  return loadDevice(h, pa, size, signed);
+}
+
+/** A load from a translated physical address outside RAM (a device, or a hole the bus refuses). */
+export function loadDevice(h: Hart, pa: number, size: number, signed: boolean): number {
   return extend(h.bus.read(pa, size as AccessSize), size, signed);
 }
 
@@ -68,13 +73,21 @@ export function storePa(h: Hart, pa: number, size: number, vlo: number, vhi: num
       case 4: v.setInt32(o, vlo, true); break;
       default: v.setInt32(o, vlo, true); v.setInt32(o + 4, vhi, true); break;
     }
-    const m = h.code.marks[o >>> 12];
-    if (m !== 0) {
-      if (m & MARK_CODE) h.code.invalidateRamPage(o >>> 12);
-      if (m & MARK_WATCH && h.onWatchedStore !== undefined) h.onWatchedStore(pa, size);
-    }
+    if (h.code.marks[o >>> 12] !== 0) storeMarked(h, pa, size);
     return;
   }
+  storeDevice(h, pa, size, vlo, vhi);
+}
+
+/** After a store to a marked RAM page: forget its cached decodes, report a watched store. */
+export function storeMarked(h: Hart, pa: number, size: number): void {
+  const n = (pa - h.ramBase) >>> 12, m = h.code.marks[n]!;
+  if (m & MARK_CODE) h.code.invalidateRamPage(n);
+  if (m & MARK_WATCH && h.onWatchedStore !== undefined) h.onWatchedStore(pa, size);
+}
+
+/** A store to a translated physical address outside RAM. */
+export function storeDevice(h: Hart, pa: number, size: number, vlo: number, vhi: number): void {
   h.bus.write(pa, size as AccessSize, BigInt.asUintN(size * 8, toBigU(vlo, vhi)));
 }
 
