@@ -25,10 +25,10 @@ export const _PAGE_LEAF = 0xen;            // R | W | X
 export const _PAGE_TABLE = 0x1n;
 
 // A and D are preset so the tables work whatever the board's A/D policy (svade faults on A=0).
-export const PAGE_KERNEL = 0xe3n;          // V R W   G A D
+export const PAGE_KERNEL = 0xe7n;          // V R W   G A D
 export const PAGE_KERNEL_READ = 0x63n;     // V R     G A
 export const PAGE_KERNEL_EXEC = 0x6bn;     // V R   X G A
-export const PAGE_KERNEL_IO = 0xe3n;       // devices: read/write, never executable
+export const PAGE_KERNEL_IO = 0xe7n;       // devices: read/write, never executable
 /** Lazily allocated pages: private to the kernel's ASID (not global). */
 export const PAGE_LAZY = 0xc7n;            // V R W     A D
 

@@ -1,0 +1,109 @@
+// The M-mode firmware (DESIGN §6): PMP, delegation, counters, Sstc, then mret into the S-mode kernel
+// at 0x80200000 with a0 = hartid, a1 = DTB. Afterwards it only runs in fw_trap: SBI calls from S,
+// the machine timer (forwarded as STIP when there is no Sstc), and anything unexpected — reported
+// with mcause/mtval/mepc, then a failing shutdown.
+
+import { type u64, load64, wfi, csrr, csrw, csrs, csrc, sym, str } from '../runtime/intrinsics.js';
+import { uart_puts, uart_puthex } from './uart.js';
+import { pmp_setup, napot_size } from './pmp.js';
+import { sbi_init, sbi_ecall, timer_interrupt, system_off } from './sbi.js';
+import { enter_supervisor } from './entry.js';
+import { fdt_find_memory, fdt_mem_base, fdt_mem_size } from '../kernel/fdt.js';
+
+export const KERNEL_ENTRY = 0x80200000n;
+/** Exit code of a run the firmware ends because of a trap it did not expect. */
+export const FW_FAIL_CODE = 2n;
+
+const BOOTROM_BASE = 0x1000n;
+const BOOTROM_END = 0x2000n;
+const FW_DYNAMIC_INFO_MAGIC = 0x4942534fn;
+
+const CAUSE_SUPERVISOR_ECALL = 9n;
+const IRQ_M_TIMER = 7n;
+const INTERRUPT_BIT = 0x8000000000000000n;
+
+/** Exceptions S-mode handles itself: misaligned fetch, fetch access, illegal instruction, breakpoint,
+ *  misaligned load, load access, misaligned store, store access, ecall from U, and the page faults. */
+const MEDELEG = 0xb1ffn;
+/** SSIP, STIP, SEIP. */
+const MIDELEG = 0x222n;
+const MSTATUS_MPP_MASK = 0x1800n;
+const MSTATUS_MPP_S = 0x800n;
+const MSTATUS_MPIE = 0x80n;
+const MENVCFG_STCE = 0x8000000000000000n;
+
+/** The kernel's entry: fw_dynamic_info.next_addr when the boot ROM passed one, else 0x80200000. */
+function next_stage(fw_dyn: u64): u64 {
+  if (fw_dyn < BOOTROM_BASE || fw_dyn >= BOOTROM_END) return KERNEL_ENTRY;
+  if (load64(fw_dyn) != FW_DYNAMIC_INFO_MAGIC) return KERNEL_ENTRY;
+  const next = load64(fw_dyn + 16n);
+  return next != 0n ? next : KERNEL_ENTRY;
+}
+
+export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
+  const fw_start = sym("_fw_start");
+  const fw_size = napot_size(sym("_fw_end") - fw_start);
+  pmp_setup(fw_start, fw_size);
+
+  csrw("medeleg", MEDELEG);
+  csrw("mideleg", MIDELEG);
+  csrw("mcounteren", 7n);                       // S may read cycle, time, instret
+  csrs("menvcfg", MENVCFG_STCE);                // Sstc: S-mode owns stimecmp, if the hart has it
+  const sstc = (csrr("menvcfg") & MENVCFG_STCE) != 0n ? 1n : 0n;
+  if (sstc != 0n) csrw("stimecmp", 0xffffffffffffffffn);
+
+  let ram_base = 0x80000000n;
+  let ram_size = 0x8000000n;
+  if (fdt_find_memory(dtb) != 0n) { ram_base = fdt_mem_base(); ram_size = fdt_mem_size(); }
+  sbi_init(ram_base, ram_base + ram_size, fw_start, fw_start + fw_size, sstc);
+
+  const entry = next_stage(fw_dyn);
+  uart_puts(str("rvhart firmware: SBI v2.0 in M-mode; PMP denies S/U "));
+  uart_puthex(fw_start);
+  uart_puts(str(".."));
+  uart_puthex(fw_start + fw_size);
+  uart_puts(sstc != 0n ? str("; Sstc on") : str("; no Sstc"));
+  uart_puts(str("; entering S-mode at "));
+  uart_puthex(entry);
+  uart_puts(str("\n"));
+
+  csrw("mepc", entry);
+  csrc("mstatus", MSTATUS_MPP_MASK | MSTATUS_MPIE);
+  csrs("mstatus", MSTATUS_MPP_S);
+  enter_supervisor(hartid, dtb);
+}
+
+/** Set while reporting: a trap during the report itself must not report again (it could loop). */
+let reporting: u64 = 0n;
+
+function unexpected(regs: u64, mcause: u64): void {
+  if (reporting != 0n) { while (true) wfi(); }
+  reporting = 1n;
+  uart_puts(str("rvhart firmware: unexpected trap: mcause "));
+  uart_puthex(mcause);
+  uart_puts(str(" mtval "));
+  uart_puthex(csrr("mtval"));
+  uart_puts(str(" mepc "));
+  uart_puthex(csrr("mepc"));
+  uart_puts(str(" from "));
+  const mpp = (csrr("mstatus") & MSTATUS_MPP_MASK) >> 11n;
+  uart_puts(mpp == 3n ? str("M") : mpp == 1n ? str("S") : str("U"));
+  uart_puts(str("-mode\n"));
+  system_off(FW_FAIL_CODE);
+}
+
+/** Called by fw_trap_entry with the saved registers (x[i] at regs + 8i). */
+export function fw_trap(regs: u64): void {
+  const mcause = csrr("mcause");
+  if ((mcause & INTERRUPT_BIT) != 0n) {
+    if ((mcause & 0xffn) == IRQ_M_TIMER) { timer_interrupt(); return; }
+    unexpected(regs, mcause);
+    return;
+  }
+  if (mcause == CAUSE_SUPERVISOR_ECALL) {
+    sbi_ecall(regs);
+    csrw("mepc", csrr("mepc") + 4n);
+    return;
+  }
+  unexpected(regs, mcause);
+}

@@ -1,0 +1,98 @@
+// Just enough of a flattened-device-tree reader (devicetree spec v0.4, chapter 5) to find RAM: the
+// `reg` of the first /memory node, in the root's #address-cells/#size-cells. Big-endian throughout.
+
+import { type u64, load8, str } from '../runtime/intrinsics.js';
+
+const FDT_MAGIC = 0xd00dfeedn;
+const FDT_BEGIN_NODE = 1n;
+const FDT_END_NODE = 2n;
+const FDT_PROP = 3n;
+const FDT_NOP = 4n;
+
+let mem_base: u64 = 0n;
+let mem_size: u64 = 0n;
+
+export function fdt_mem_base(): u64 { return mem_base; }
+export function fdt_mem_size(): u64 { return mem_size; }
+
+export function be32(p: u64): u64 {
+  return (load8(p) << 24n) | (load8(p + 1n) << 16n) | (load8(p + 2n) << 8n) | load8(p + 3n);
+}
+
+/** The blob's total size, or 0 if there is no valid header at fdt. */
+export function fdt_totalsize(fdt: u64): u64 {
+  if (fdt == 0n || be32(fdt) != FDT_MAGIC) return 0n;
+  return be32(fdt + 4n);
+}
+
+function align4(x: u64): u64 { return (x + 3n) & 0xfffffffffffffffcn; }
+
+/** Whether the NUL-terminated string at s equals the 7 bytes of "memory" up to '@' or NUL. */
+function is_memory_node(s: u64): u64 {
+  // "memory" = 6d 65 6d 6f 72 79
+  if (load8(s) != 0x6dn || load8(s + 1n) != 0x65n || load8(s + 2n) != 0x6dn) return 0n;
+  if (load8(s + 3n) != 0x6fn || load8(s + 4n) != 0x72n || load8(s + 5n) != 0x79n) return 0n;
+  const c = load8(s + 6n);
+  return c == 0n || c == 0x40n ? 1n : 0n;
+}
+
+/** Compares the NUL-terminated string at a with the one at b. */
+function streq(a: u64, b: u64): u64 {
+  let i = 0n;
+  while (true) {
+    const x = load8(a + i);
+    if (x != load8(b + i)) return 0n;
+    if (x == 0n) return 1n;
+    i = i + 1n;
+  }
+}
+
+function read_cells(p: u64, cells: u64): u64 {
+  let v = 0n;
+  let i = 0n;
+  while (i < cells) { v = (v << 32n) | be32(p + i * 4n); i = i + 1n; }
+  return v;
+}
+
+/**
+ * Walks the structure block and records the first /memory node's reg (fdt_mem_base/fdt_mem_size).
+ * Returns 1 if found.
+ */
+export function fdt_find_memory(fdt: u64): u64 {
+  if (fdt_totalsize(fdt) == 0n) return 0n;
+  const structs = fdt + be32(fdt + 8n);
+  const strings = fdt + be32(fdt + 12n);
+  let addr_cells = 2n;
+  let size_cells = 1n;
+  let depth = 0n;
+  let in_memory = 0n;
+  let p = structs;
+  while (true) {
+    const token = be32(p);
+    p = p + 4n;
+    if (token == FDT_BEGIN_NODE) {
+      depth = depth + 1n;
+      in_memory = depth == 2n ? is_memory_node(p) : 0n;
+      while (load8(p) != 0n) p = p + 1n;
+      p = align4(p + 1n);
+    } else if (token == FDT_END_NODE) {
+      depth = depth - 1n;
+      in_memory = 0n;
+    } else if (token == FDT_PROP) {
+      const len = be32(p);
+      const name = strings + be32(p + 4n);
+      const value = p + 8n;
+      if (depth == 1n && streq(name, str("#address-cells")) != 0n) addr_cells = be32(value);
+      if (depth == 1n && streq(name, str("#size-cells")) != 0n) size_cells = be32(value);
+      if (in_memory != 0n && streq(name, str("reg")) != 0n && len >= (addr_cells + size_cells) * 4n) {
+        mem_base = read_cells(value, addr_cells);
+        mem_size = read_cells(value + addr_cells * 4n, size_cells);
+        return 1n;
+      }
+      p = align4(value + len);
+    } else if (token != FDT_NOP) {
+      return 0n;                       // FDT_END (no /memory node) or garbage
+    }
+  }
+  return 0n;
+}
