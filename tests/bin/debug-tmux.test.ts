@@ -1,0 +1,67 @@
+// `rvhart debug` driven as a person would in a terminal (tmux send-keys / capture-pane): the prompt
+// shows the privilege, Tab completes commands and symbols, Up recalls history, Ctrl-C stops `c`.
+// Skips when tmux is absent.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { asmSession } from '../emulator/debug/harness.js';
+import { CALLS } from '../emulator/debug/programs.js';
+import { CLI, ROOT, VITE_NODE } from './debug-cli.js';
+
+const haveTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
+if (!haveTmux) console.warn('tmux is not installed: skipping the interactive shell test');
+
+const dir = mkdtempSync(join(tmpdir(), 'rvhart-tmux-'));
+const session = `rvhart-debug-${process.pid}`;
+afterAll(() => {
+  spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tmux = (...args: string[]): string => spawnSync('tmux', args, { encoding: 'utf8' }).stdout;
+const screen = (): string => tmux('capture-pane', '-p', '-t', session, '-S', '-200');
+const keys = (...k: string[]): void => { tmux('send-keys', '-t', session, ...k); };
+
+/** Waits until the screen matches (polling; the test's own timeout bounds it). */
+async function waitFor(re: RegExp): Promise<string> {
+  for (;;) {
+    const s = screen();
+    if (re.test(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(!haveTmux)('rvhart debug in a terminal', () => {
+  it('prompt, tab completion of commands and symbols, history, Ctrl-C', async () => {
+    const elf = join(dir, 'calls.elf');
+    writeFileSync(elf, asmSession(CALLS).elf);
+    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', ROOT, `${VITE_NODE} ${CLI} debug ${elf} --bios none`);
+    await waitFor(/\(rvhart M\)\s*$/m); // capture-pane trims trailing spaces
+    keys('b inn', 'Tab');
+    await waitFor(/\(rvhart M\) b inner$/m);
+    keys('Enter');
+    await waitFor(/Breakpoint 1 at 0x8000004a <inner>/);
+    keys('fini', 'Tab');
+    await waitFor(/\(rvhart M\) finish$/m);
+    keys('C-u', 'p 40+2', 'Enter');
+    await waitFor(/\$1 = 42/);
+    keys('Up');
+    await waitFor(/\(rvhart M\) p 40\+2$/m);
+    keys('Enter');
+    await waitFor(/\$2 = 42/);
+    keys('info tl', 'Tab');
+    await waitFor(/\(rvhart M\) info tlb$/m);
+    keys('C-u', 'c', 'Enter');
+    await waitFor(/Breakpoint 1, 0x000000008000004a in inner \(\)/);
+    // A loop that never ends: Ctrl-C stops it.
+    keys('set $pc = 0x1000', 'Enter', 'set *(u32*)0x1000 = 0xa001', 'Enter', 'delete', 'Enter', 'c', 'Enter');
+    await waitFor(/Continuing\.\n(?![\s\S]*Continuing)[\s\S]*$/);
+    keys('C-c');
+    const s = await waitFor(/Program received signal SIGINT, Interrupt\./);
+    expect(s).toContain('=> 0x1000:');
+    keys('quit', 'Enter');
+  });
+});
