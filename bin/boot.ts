@@ -13,6 +13,7 @@ import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/hart/trap.js';
 import { traceStep } from '../emulator/hart/trace.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
+import { buildBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled.js';
 import { gdbSession } from './debug.js';
 
 interface BootArgs {
@@ -26,6 +27,7 @@ interface BootArgs {
   ad: string;
   'satp-modes': string;
   'pmp-entries': number;
+  satp: string;
   gdb?: number;
 }
 
@@ -39,8 +41,9 @@ function builtinFirmware(): string | undefined {
 const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
 
 export const bootOptions = (y: Argv) => y
-  .positional('image', { type: 'string', describe: 'ELF image to boot' })
-  .option('bios', { type: 'string', describe: 'none | PATH | builtin (default: builtin when built, else none)' })
+  .positional('image', { type: 'string', describe: 'ELF image to boot (default: the bundled kernel, built on demand)' })
+  .option('satp', { type: 'string', default: 'sv39', describe: 'paging mode of the bundled kernel build: sv39 | sv48' })
+  .option('bios', { type: 'string', describe: 'none | PATH | builtin (default: builtin for the bundled kernel; with an IMAGE, builtin when built, else none)' })
   .option('mem', { type: 'string', default: '128M', describe: 'RAM size (K/M/G suffixes)' })
   .option('max-insns', { type: 'number', describe: `stop after N instructions (exit ${EXIT.MAX_INSNS})` })
   .option('stats', { type: 'boolean', default: false, describe: 'print instructions, MIPS, traps and TLB counters to stderr' })
@@ -70,14 +73,25 @@ async function boot(args: BootArgs): Promise<void> {
   if (pmp !== 0 && pmp !== 16 && pmp !== 64) fail(EXIT.USAGE, `--pmp-entries ${pmp}: expected 0, 16 or 64`);
   const maxInsns = args['max-insns'];
   if (maxInsns !== undefined && !(Number.isInteger(maxInsns) && maxInsns > 0)) fail(EXIT.USAGE, `--max-insns: expected a positive integer`);
-  if (args.image === undefined) fail(EXIT.USAGE, 'name an image to boot (the bundled kernel is not built yet)');
+  if (!KERNEL_SATP_MODES.includes(args.satp as KernelSatp)) fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
+  // No image: the bundled kernel (for --satp) with the builtin firmware, (re)built into build/ when stale.
+  const bundled = (): { kernel: string; firmware: string } => {
+    try {
+      return buildBundled({ satp: args.satp as KernelSatp });
+    } catch (e) {
+      if (e instanceof BundledBuildError) return fail(EXIT.BAD_IMAGE, e.message);
+      throw e;
+    }
+  };
+  if (args.image === undefined) {
+    args.image = bundled().kernel;
+    args.bios ??= 'builtin';
+  }
 
   let biosPath: string | undefined;
   const bios = args.bios ?? (builtinFirmware() ? 'builtin' : 'none');
-  if (bios === 'builtin') {
-    biosPath = builtinFirmware();
-    if (biosPath === undefined) fail(EXIT.USAGE, '--bios builtin: the bundled firmware is not built (build/firmware.elf)');
-  } else if (bios !== 'none') biosPath = bios;
+  if (bios === 'builtin') biosPath = bundled().firmware;
+  else if (bios !== 'none') biosPath = bios;
 
   let kernel: BootImage, firmware: BootImage | undefined;
   try {

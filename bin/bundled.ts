@@ -68,7 +68,7 @@ function inputsHash(root: string, satp: KernelSatp): string {
     join(root, 'kernel-ts', 'runtime', 'intrinsics.ts'),
     ...filesUnder(join(root, 'linker', 'scripts'), ['.ld']),
     ...['kernel-ts/compiler', 'linker/asm', 'linker/link', 'linker/elf'].flatMap((d) => filesUnder(join(toolRoot, d), ['.ts', '.js'])),
-    join(here, 'bundled' + (here.includes(`${'dist'}`) ? '.js' : '.ts')),
+    fileURLToPath(import.meta.url),
   ];
   for (const f of files) {
     if (!existsSync(f)) continue;
