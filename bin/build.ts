@@ -7,7 +7,7 @@
 // kernel-ts compiler, later) hands its texts to it and gets the linked image back.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { compile } from '../kernel-ts/compiler/compile.js';
 import { assemble } from '../linker/asm/assemble.js';
@@ -15,6 +15,7 @@ import { readObject } from '../linker/elf/object.js';
 import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
+import { buildBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled.js';
 
 /** An assembly source: its text and the name errors will cite. */
 export interface AsmSource { readonly file: string; readonly text: string }
@@ -40,7 +41,7 @@ export function buildImage(input: BuildInput): LinkResult {
   return link(objects, input.script?.text, input.script?.file ?? '');
 }
 
-interface BuildArgs { files: string[]; T?: string; o?: string; rvc: boolean; emitAsm: boolean }
+interface BuildArgs { files?: string[]; T?: string; o?: string; rvc: boolean; emitAsm: boolean; satp: string }
 
 /** Compile the kernel-ts entries; each module's assembly is cited (and with --emit-asm written) as outDir/<module>.s. */
 function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): AsmSource[] {
@@ -63,6 +64,18 @@ function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): A
   });
 }
 
+/** `rvhart build [--satp sv48] [--emit-asm]`: the bundled firmware and kernel into build/ (always rebuilt). */
+function buildBundledCommand(satp: string, emitAsm: boolean): void {
+  if (!KERNEL_SATP_MODES.includes(satp as KernelSatp)) fail(EXIT.USAGE, `--satp ${satp}: expected sv39 or sv48`);
+  try {
+    const r = buildBundled({ satp: satp as KernelSatp, emitAsm, force: true });
+    process.stdout.write(`${relative(process.cwd(), r.firmware)}\n${relative(process.cwd(), r.kernel)}\n`);
+  } catch (e) {
+    if (e instanceof BundledBuildError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+}
+
 function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -73,17 +86,18 @@ function readText(path: string, what: string): string {
 }
 
 export const buildCommand: CommandModule<object, BuildArgs> = {
-  command: 'build <files..>',
-  describe: 'assemble FILE.s... and link them into an ELF executable',
+  command: 'build [files..]',
+  describe: 'assemble/compile FILE... and link them into an ELF executable (no FILE: the bundled firmware and kernel)',
   builder: (y) => y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'assembly sources (.s), relocatable objects (.o) or kernel-ts entry files (.ts)' })
+    .positional('files', { type: 'string', array: true, describe: 'assembly sources (.s), relocatable objects (.o) or kernel-ts entry files (.ts)' })
+    .option('satp', { type: 'string', default: 'sv39', describe: 'without FILEs: the paging mode of the bundled kernel build, sv39 | sv48' })
     .option('emit-asm', { type: 'boolean', default: false, describe: 'write the assembly of each kernel-ts module beside the ELF' })
     .option('T', { type: 'string', describe: 'GNU ld script (default: text at 0x10000, ENTRY _start)', requiresArg: true })
     .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
     .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
   handler: (args) => {
-    const files = args.files.map(String);
-    if (files.length === 0) fail(EXIT.USAGE, 'build: name at least one .s, .o or .ts file');
+    const files = (args.files ?? []).map(String);
+    if (files.length === 0) { buildBundledCommand(args.satp, args.emitAsm); return; }
     const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
     const kernelTs = files.filter((f) => extname(f) === '.ts');
     const sources: AsmSource[] = kernelTs.length > 0 ? compileKernelTs(kernelTs, dirname(out), args.emitAsm) : [];

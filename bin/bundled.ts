@@ -32,7 +32,7 @@ export interface BundledOptions {
   readonly force?: boolean;
 }
 
-/** A build failure: one line per diagnostic, file:line:col first. */
+/** A build failure: one line, file:line:col first. */
 export class BundledBuildError extends Error {}
 
 /** The repository root: the directory holding kernel-ts/ (from bin/ or from dist/bin/). */
@@ -96,7 +96,10 @@ function configSource(satp: KernelSatp): AsmSource {
 
 function compileAndLink(root: string, entries: string[], script: string, extra: AsmSource[], outElf: string, asmDir: string | undefined): void {
   const result = compile(entries);
-  if (!result.ok) throw new BundledBuildError(result.diagnostics.join('\n'));
+  if (!result.ok) {
+    const [first, ...rest] = result.diagnostics;
+    throw new BundledBuildError(`${first ?? 'kernel-ts: compilation failed'}${rest.length ? ` (and ${rest.length} more)` : ''}`);
+  }
   const sources: AsmSource[] = [...result.asm].map(([file, text]) => ({ file: relative(root, file).replace(/\.ts$/, '.s'), text }));
   sources.push(...extra);
   if (asmDir !== undefined) {
