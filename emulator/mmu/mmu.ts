@@ -177,7 +177,9 @@ export class Mmu implements WalkContext {
       this.stats.hits++;
       return this.fastPage[i]! + (vaLo & 0xfff);
     }
-    return this.slowTranslate(vaLo, vaHi, size, access, atomic === true);
+    // Unary +: V8 then knows both returns are numbers, so where translate is inlined (the hart's
+    // loads and stores) the hit path's physical address stays an unboxed double, never a heap number.
+    return +this.slowTranslate(vaLo, vaHi, size, access, atomic === true);
   }
 
   private slowTranslate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic: boolean): number {
