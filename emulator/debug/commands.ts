@@ -359,7 +359,7 @@ export class Session {
         this.say(`Catchpoint ${cp.num} (${cp.spec})`);
       } });
 
-    add({ names: ['info', 'i'], usage: 'info TOPIC', help: `Show state: ${INFO_TOPICS.join(', ')}.`, run: (a, w) => this.info(a, w) });
+    add({ names: ['info', 'i'], usage: 'info TOPIC', help: `Show state: ${INFO_TOPICS.join(', ')}.`, run: (_a, w) => this.info(w) });
     add({ names: ['print', 'p', 'output', 'call'], usage: 'p[/x|d|u|o|t|c|a] EXPR', help: 'Evaluate an expression ($a0, $pc, $satp, symbols, *(u64*)ADDR, arithmetic); assignments allowed.',
       run: (a) => {
         let fmt = '';
@@ -436,7 +436,7 @@ export class Session {
     return BigInt.asIntN(64, x).toString();
   }
 
-  private info(a: string, w: string[]): void {
+  private info(w: string[]): void {
     const t = this.target, m = t.machine, topic = (w[0] ?? '').toLowerCase(), rest = w.slice(1);
     const d = (x: bigint): string | undefined => this.symbols.describe(x);
     const pick = (name: string): boolean => name.startsWith(topic) && topic.length > 0;
@@ -456,7 +456,11 @@ export class Session {
       return;
     }
     if (pick('registers') || topic === 'r' || pick('all-registers')) {
-      if (rest.length === 0) { this.say(...formatRegisters(m, d, pick('all-registers') ? undefined : undefined)); if (pick('all-registers')) this.say(...(formatCsrs(m) as string[])); return; }
+      if (rest.length === 0) {
+        this.say(...formatRegisters(m, d));
+        if (pick('all-registers')) this.say(...(formatCsrs(m) as string[]));
+        return;
+      }
       for (const n0 of rest) {
         const n = n0.replace(/^\$/, '').toLowerCase();
         const r = regByName(n === 'fp' ? 's0' : n);
@@ -498,7 +502,6 @@ export class Session {
       this.say(f ? `The program is not being run (${f.kind === 'exit' ? `exited with code ${f.code}` : f.kind === 'stopped' ? f.reason : f.kind}).` : `Stopped at ${this.where(t.hart.pcBig())}, ${t.hart.retired} instructions retired, privilege ${PRIV_NAMES[t.hart.priv]}.`);
       return;
     }
-    void a;
     throw new CommandError(`Undefined info command: "${topic}".  Try "help info".`);
   }
 
@@ -534,15 +537,15 @@ export class Session {
     if (fmt === 's') {
       let p = addr;
       for (let i = 0; i < n; i++) {
-        let s = '';
-        for (let k = 0; k < 4096; k++) {
-          const b = t.mem.read(p + BigInt(k), 1, physical);
+        const start = p;
+        let text = '';
+        for (let k = 0; k < 4096; k++, p++) {
+          const b = t.mem.read(p, 1, physical);
           if (b instanceof MemoryError) { if (k === 0) throw b; break; }
-          if (b[0] === 0) { p += BigInt(k + 1); break; }
-          s += b[0]! >= 32 && b[0]! < 127 ? String.fromCharCode(b[0]!) : `\\${b[0]!.toString(8).padStart(3, '0')}`;
-          if (k === 4095) p += 4096n;
+          if (b[0] === 0) { p++; break; }
+          text += b[0]! >= 32 && b[0]! < 127 ? (b[0] === 0x22 || b[0] === 0x5c ? '\\' : '') + String.fromCharCode(b[0]!) : `\\${b[0]!.toString(8).padStart(3, '0')}`;
         }
-        this.say(`${label(p - BigInt(s.length + 1))}\t"${s}"`);
+        this.say(`${label(start)}\t"${text}"`);
       }
       this.xState.next = p;
       return;

@@ -118,7 +118,18 @@ export class Target {
     try {
       for (;;) {
         if (opts.step) {
-          const s = m.run(Math.min(h.retired + 1, this.limit));
+          let s = undefined as ReturnType<Virt['run']> | undefined;
+          const step = (): void => { s = m.run(Math.min(h.retired + 1, this.limit)); };
+          if (this.trace) {
+            const line = traceStep(h, () => {
+              const traceStore = h.storeObserver;
+              if (myStore) h.storeObserver = (lo, hi, size, v) => { traceStore?.(lo, hi, size, v); myStore(lo, hi, size, v); };
+              step();
+            });
+            h.storeObserver = myStore;
+            this.trace(line);
+          } else step();
+          if (!s) return { kind: 'step' };
           check(false);
           if (pending) return pending;
           if (s.kind === 'limit' && h.retired > startRetired) return { kind: 'step' };

@@ -4,7 +4,6 @@
 import type { Virt } from '../board/virt.js';
 import { ACCESS_NAMES, FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE, type AccessType } from '../mmu/access.js';
 import { pageSizeName } from '../mmu/modes.js';
-import { PMP_A_SHIFT } from '../mmu/pmp.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../hart/trap.js';
 import { ABI_NAMES } from '../isa/csrs.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
@@ -97,7 +96,6 @@ export function formatPmp(m: Virt): string[] {
     const range = e.lo === e.hi ? 'matches nothing' : `${hex16(e.lo)}-${hex16(e.hi - 1n)}`;
     lines.push(`pmp${e.index}: ${e.mode.padEnd(5)} ${range}  ${perm}${e.l ? ' L (locked, applies to M)' : ''}  cfg=${hex(e.cfg)} pmpaddr=${hex(e.addr)}`);
   }
-  void PMP_A_SHIFT;
   return lines;
 }
 

@@ -246,6 +246,78 @@ describe('expressions, set, bad input', () => {
     expect(await s.run('help walk')).toMatch(/^walk VA \[--priv s\|u\] \[--access r\|w\|x\]\n  Show every step/);
   });
 
+  it('every command in help does what its help says, as a new user would type it', async () => {
+    const s = asmSession(CALLS);
+    const inner = s.symbols.lookup('inner')!.addr.toString(16);
+    const steps: [string, RegExp][] = [
+      ['help', /^Commands/],
+      ['b outer', /^Breakpoint 1 at 0x[0-9a-f]+ <outer>$/],
+      ['tbreak inner', /^Temporary breakpoint 2 at 0x[0-9a-f]+ <inner>$/],
+      ['info breakpoints', /1\s+breakpoint\s+keep y/],
+      ['disable 1', /^$/],
+      ['enable 1', /^$/],
+      ['c', /Breakpoint 1, 0x[0-9a-f]+ in outer \(\)/],
+      ['delete 2', /^$/],
+      ['step', /in outer \(\)\n=> /],
+      ['next', /in outer \(\)\n=> /],
+      ['stepi 2', /in outer \(\)\n=> /],
+      ['nexti', /in outer \(\)\n=> /],
+      [`until *0x${inner}`, /in inner \(\)/],
+      ['until', /in inner \(\)\n=> /],
+      ['advance *$pc + 2', /in inner \(\)/],
+      ['finish', /Run till exit from #0/],
+      ['info registers a0', /^a0\s+0x29\s+41$/],
+      ['info all-registers', /mstatus\s+0x/],
+      ['info csr mcause', /^mcause\s+0x0\s+exception 0/],
+      ['info priv', /^Privilege: M/],
+      ['info symbol $pc', /^outer \+ \d+$/],
+      ['info trap', /^No trap taken yet\.$/],
+      ['info frame', /^Stopped at 0x[0-9a-f]+ in outer \(\), \d+ instructions retired/],
+      ['info watchpoints', /^No watchpoints\.$/],
+      ['info mem', /^satp\.MODE is Bare/],
+      ['info tlb', /^TLB: 0 valid entries/],
+      ['info pmp', /^PMP: 16 entries, 0 active/],
+      ['info pma', /^region/],
+      ['p/x $sp', /^\$1 = 0x[0-9a-f]+$/],
+      ['p/d -1', /^\$2 = -1$/],
+      ['p/t 5', /^\$3 = 101$/],
+      ['p/c 65', /^\$4 = 65 'A'$/],
+      ['p/a $ra', /^\$5 = 0x[0-9a-f]+ <outer\+\d+>$/],
+      ['output 7', /^\$6 = 7$/],
+      ['set $t0 = 3', /^$/],
+      ['set var $t1 = $t0 * 2', /^$/],
+      ['p $t1', /^\$7 = 6$/],
+      ['x/3xw $sp', /^0x[0-9a-f]+ <stack\+\d+>:\t0x[0-9a-f]{8}\t0x[0-9a-f]{8}\t0x[0-9a-f]{8}$/],
+      ['x/2dh counter', /<counter>:\t9\t0$/],
+      ['x/s 0x80000000', /^0x80000000 <_start>:\t"/],
+      ['x/2i $pc', /^=> 0x/],
+      ['x', /^   0x[0-9a-f]+ <outer\+\d+>:\t/], // continues where x/2i stopped
+      ['disas', /^Dump of assembler code for function outer:\n[\s\S]*=> 0x[\s\S]*End of assembler dump\.$/],
+      ['disas _start 3', /^Dump of assembler code from 0x80000000, 3 instructions:\n(   0x.*\n){3}End of assembler dump\.$/],
+      ['bt', /^#0  0x[0-9a-f]+ in outer \(\)\n#1  0x[0-9a-f]+ in _start \(\)/],
+      ['where', /^#0/],
+      ['walk _start', /satp\.MODE = Bare/],
+      ['watch counter', /^Hardware watchpoint \d+: \*\(u64\*\)0x/],
+      ['rwatch counter 4', /^Hardware read watchpoint \d+: \*\(u32\*\)0x/],
+      ['awatch -p counter 2', /^Hardware access \(read\/write\) watchpoint \d+: physical \*\(u16\*\)0x/],
+      ['catch trap ecall-from-m', /^Catchpoint \d+ \(trap ecall-from-m\)$/],
+      ['catch trap 2', /^Catchpoint \d+ \(trap illegal-instruction\)$/],
+      ['catch trap', /^Catchpoint \d+ \(trap any\)$/],
+      ['delete', /^$/],
+      ['trace on', /^Tracing on\.$/],
+      ['si', /^M 0x[0-9a-f]{16} /],
+      ['trace off', /^Tracing off\.$/],
+      ['help x', /^x\/NFU/],
+      ['cont', /exited normally/],
+      ['quit', /^$/],
+    ];
+    for (const [cmd, want] of steps) {
+      const out = (await s.run(cmd)).replace(/\n$/, '');
+      expect({ cmd, out }).toEqual({ cmd, out: expect.stringMatching(want) });
+    }
+    expect(s.session.quit).toBe(true);
+  });
+
   it('after the guest exits, run commands say the program is not being run', async () => {
     const s = asmSession(CALLS);
     expect(await s.run('c')).toContain('[Inferior 1 (process 1) exited normally]');
