@@ -20,6 +20,8 @@ let bitmap: u64 = 0n;
 let bitmap_words: u64 = 0n;
 let records: u64 = 0n;
 let nr_free: u64 = 0n;
+let nr_reserved: u64 = 0n;
+let nr_mapped: u64 = 0n;
 let next_word: u64 = 0n;
 
 export function frame_pool_start(): u64 { return pool_start; }
@@ -28,6 +30,11 @@ export function frame_total(): u64 { return pool_frames; }
 export function frame_nr_free(): u64 { return nr_free; }
 
 function record_of(pfn: u64): u64 { return records + pfn * 8n; }
+/** Keeps the per-state counts that frame_count answers from (frame_self_check recounts them). */
+function count_state(state: u64, delta_up: u64): void {
+  if (state == FRAME_RESERVED) nr_reserved = delta_up != 0n ? nr_reserved + 1n : nr_reserved - 1n;
+  else if (state == FRAME_MAPPED) nr_mapped = delta_up != 0n ? nr_mapped + 1n : nr_mapped - 1n;
+}
 function set_record(pfn: u64, state: u64, refcount: u64): void { store64(record_of(pfn), (state << 32n) | refcount); }
 function bit_set(pfn: u64): void {
   const w = bitmap + (pfn >> 6n) * 8n;
@@ -63,11 +70,14 @@ export function frame_init(start: u64, end: u64): u64 {
     store64(last, wrap(ALL_ONES << (pool_frames & 63n)));
   }
   nr_free = pool_frames;
+  nr_reserved = 0n;
+  nr_mapped = 0n;
   next_word = 0n;
   let pfn = 0n;
   while (pfn < meta_frames && pfn < pool_frames) {
     bit_set(pfn);
     set_record(pfn, FRAME_RESERVED, 1n);
+    count_state(FRAME_RESERVED, 1n);
     nr_free = nr_free - 1n;
     pfn = pfn + 1n;
   }
@@ -99,6 +109,7 @@ export function frame_alloc(state: u64): u64 {
       const pfn = i * 64n + lowest_zero(w);
       bit_set(pfn);
       set_record(pfn, state, 1n);
+      count_state(state, 1n);
       nr_free = nr_free - 1n;
       next_word = i;
       return pool_start + (pfn << PAGE_SHIFT);
@@ -140,6 +151,7 @@ export function frame_put(pa: u64): u64 {
   const rec = load64(record_of(pfn));
   const count = (rec & 0xffffffffn) - 1n;
   if (count == 0n) {
+    count_state((rec >> 32n) & 0xffn, 0n);
     set_record(pfn, FRAME_FREE, 0n);
     bit_clear(pfn);
     nr_free = nr_free + 1n;
@@ -151,19 +163,18 @@ export function frame_put(pa: u64): u64 {
 
 /** Frames currently in `state`. */
 export function frame_count(state: u64): u64 {
-  let n = 0n;
-  let pfn = 0n;
-  while (pfn < pool_frames) {
-    if (((load64(record_of(pfn)) >> 32n) & 0xffn) == state) n = n + 1n;
-    pfn = pfn + 1n;
-  }
-  return n;
+  if (state == FRAME_FREE) return nr_free;
+  if (state == FRAME_RESERVED) return nr_reserved;
+  if (state == FRAME_MAPPED) return nr_mapped;
+  return 0n;
 }
 
-/** Checks every frame: bit set ⇔ state ≠ free ⇔ refcount > 0, and the free count. Returns the number of inconsistencies. */
+/** Checks every frame: bit set ⇔ state ≠ free ⇔ refcount > 0, and the per-state counts. Returns the number of inconsistencies. */
 export function frame_self_check(): u64 {
   let errors = 0n;
   let free = 0n;
+  let reserved = 0n;
+  let mapped = 0n;
   let pfn = 0n;
   while (pfn < pool_frames) {
     const rec = load64(record_of(pfn));
@@ -174,13 +185,14 @@ export function frame_self_check(): u64 {
       free = free + 1n;
       if (used != 0n || count != 0n) errors = errors + 1n;
     } else if (state == FRAME_RESERVED || state == FRAME_MAPPED) {
+      if (state == FRAME_RESERVED) reserved = reserved + 1n; else mapped = mapped + 1n;
       if (used == 0n || count == 0n) errors = errors + 1n;
     } else {
       errors = errors + 1n;
     }
     pfn = pfn + 1n;
   }
-  if (free != nr_free) errors = errors + 1n;
+  if (free != nr_free || reserved != nr_reserved || mapped != nr_mapped) errors = errors + 1n;
   // The padding bits past the last frame stay set.
   if ((pool_frames & 63n) != 0n) {
     const pad = wrap(ALL_ONES << (pool_frames & 63n));
@@ -198,6 +210,7 @@ export function frame_reserve(start: u64, end: u64): u64 {
     if (pfn != ALL_ONES && bit_test(pfn) == 0n) {
       bit_set(pfn);
       set_record(pfn, FRAME_RESERVED, 1n);
+      count_state(FRAME_RESERVED, 1n);
       nr_free = nr_free - 1n;
       n = n + 1n;
     }

@@ -14,7 +14,7 @@ import {
 import { NO_BLOCK_MAPPINGS } from './mmu.js';
 import {
   frame_init, frame_reserve, frame_self_check, frame_total, frame_nr_free, frame_count,
-  frame_pool_start, frame_pool_end, zero_frame, FRAME_RESERVED, FRAME_MAPPED,
+  frame_pool_start, frame_pool_end, zero_frame, frame_alloc, frame_put, FRAME_RESERVED, FRAME_MAPPED,
 } from './frame.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
@@ -196,7 +196,8 @@ export function kmain(hartid: u64, dtb: u64): void {
   check(again == 0n ? 1n : 0n, str("mappings unchanged after satp"));
 
   // The high alias reaches the same RAM as the identity map.
-  const probe = page_align(kend) + 0x18n;
+  const probe_frame = frame_alloc(FRAME_RESERVED);
+  const probe = probe_frame + 0x18n;
   store64(probe, 0x600dca75n);
   const alias = HIGH_ALIAS_BASE + (probe - RAM_BASE);
   const seen = load64(alias);
@@ -207,8 +208,8 @@ export function kmain(hartid: u64, dtb: u64): void {
   puts(str(" at "));
   puthex(alias);
   nl();
-  check(seen == 0x600dca75n ? 1n : 0n, str("high alias reads the same RAM"));
-  store64(probe, 0n);
+  check(probe_frame != 0n && seen == 0x600dca75n ? 1n : 0n, str("high alias reads the same RAM"));
+  frame_put(probe_frame);
 
   vm_init(pgd, KERNEL_ASID);
   vm_scenario();

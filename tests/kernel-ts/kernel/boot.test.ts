@@ -1,0 +1,132 @@
+// The bundled kernel end to end: both builds (Sv39, Sv48) are compiled into a temp dir, booted with
+// the bundled firmware on the virt board, and their transcripts checked. Then the emulator's own
+// side-effect-free translate confirms from outside every mapping the kernel claims: each page or
+// block it lists translates to the physical address it printed, with the leaf size and table level
+// it printed, and the permissions it printed.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildBundled } from '../../../bin/bundled.js';
+import { loadImage } from '../../../bin/load.js';
+import { Virt } from '../../../emulator/board/virt.js';
+import { translate } from '../../../emulator/debug/translate.js';
+import { FETCH, LOAD, STORE, PRV_S } from '../../../emulator/mmu/access.js';
+
+const out = mkdtempSync(join(tmpdir(), 'rvhart-kernel-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+interface Claim { name: string; start: bigint; end: bigint; pa: bigint; perm: string; leaves: Map<string, number> }
+
+function boot(satp: 'sv39' | 'sv48', mem?: number): { text: string; machine: Virt; code: number | undefined } {
+  const imgs = buildBundled({ satp, outDir: out });
+  let text = '';
+  const dec = new TextDecoder();
+  const machine = new Virt({ mem, output: (b) => { text += dec.decode(b, { stream: true }); } });
+  machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
+  const stop = machine.run(400_000_000);
+  return { text, machine, code: stop.kind === 'exit' ? stop.code : undefined };
+}
+
+/** "  NAME: 0xSTART..0xEND -> 0xPA PERM (SIZE): 3 pages of 4 KiB (PTE) + 1 block of 2 MiB (PMD); la2pa ok" */
+function claims(text: string): Claim[] {
+  const re = /^ {2}(.+): 0x([0-9a-f]+)\.\.0x([0-9a-f]+) -> 0x([0-9a-f]+) ([R-][W-][X-]) \([^)]*\): (.+); la2pa ok$/gm;
+  return [...text.matchAll(re)].map((m) => {
+    const leaves = new Map<string, number>();
+    for (const l of m[6]!.matchAll(/(\d+) (?:pages?|blocks?) of (4 KiB|2 MiB|1 GiB) \((PTE|PMD|PUD|PGD)\)/g)) leaves.set(`${l[2]} ${l[3]}`, Number(l[1]));
+    return { name: m[1]!, start: BigInt(`0x${m[2]}`), end: BigInt(`0x${m[3]}`), pa: BigInt(`0x${m[4]}`), perm: m[5]!, leaves };
+  });
+}
+
+const LEVEL_NAMES: Record<'sv39' | 'sv48', string[]> = { sv39: ['PTE', 'PMD', 'PGD'], sv48: ['PTE', 'PMD', 'PUD', 'PGD'] };
+
+for (const satp of ['sv39', 'sv48'] as const) {
+  describe(`bundled kernel, ${satp} build`, () => {
+    const run = boot(satp);
+
+    it('prints the transcript and shuts down with exit status 0', () => {
+      const t = run.text;
+      expect(run.code, t).toBe(0);
+      expect(t).toMatch(/^rvhart firmware: SBI v2\.0 in M-mode; PMP denies S\/U 0x80000000\.\.0x800[0-9a-f]+; Sstc on; entering S-mode at 0x80200000$/m);
+      expect(t).toContain('rvhart kernel: S-mode at 0x80200000, hart 0, device tree at 0x87e00000');
+      expect(t).toContain('SBI: spec v2.0, implementation 0x52564854 version 1; extensions: BASE TIME IPI RFENCE HSM SRST DBCN');
+      expect(t).toContain('SBI: hart 0 status STARTED; an unknown extension answers SBI_ERR_NOT_SUPPORTED');
+      expect(t).toContain('memory: RAM 0x80000000..0x88000000 (128 MiB) from the device tree');
+      expect(t).toMatch(satp === 'sv39' ? /^page tables: Sv39 \(3 levels\)/m : /^page tables: Sv48 \(4 levels\)/m);
+      expect(t).toMatch(new RegExp(`^satp <- 0x${satp === 'sv39' ? 8 : 9}0001000000[0-9a-f]{5} \\(${satp === 'sv39' ? 'Sv39' : 'Sv48'}, ASID 1, root PPN 0x[0-9a-f]+\\); sfence\\.vma; paging on$`, 'm'));
+      expect(t).toContain('la2pa: every mapping re-walked with paging on: ok');
+      expect(t).toContain(`high alias of RAM: 0xffffffc000000000..0xffffffc040000000 -> 0x80000000 RW- (1 GiB): 1 block of 1 GiB (${satp === 'sv39' ? 'PGD' : 'PUD'}); la2pa ok`);
+      expect(t).toMatch(/^ {2}RAM: 0x8020[0-9a-f]+\.\.0x88000000 -> 0x8020[0-9a-f]+ RW- \(.*\): \d+ pages of 4 KiB \(PTE\) \+ 62 blocks of 2 MiB \(PMD\); la2pa ok$/m);
+      expect(t).toMatch(/^ {2}kernel text: 0x80200000\.\.0x802[0-9a-f]+ -> 0x80200000 R-X /m);
+      expect(t).toContain('BUG_ON count 0');
+      const scenario = [
+        'vm_alloc 11M-13M: ok', 'vm_alloc 8M-12M: fails, overlaps 11M-13M', 'vm_alloc 28M-28M+7K: ok (whole pages: up to 28M+8K)',
+        'vm_alloc 9M-12M: fails, overlaps 11M-13M', 'vm_free  11M-13M: ok, 0 frames returned', 'vm_alloc 8M-12M: ok',
+        'vm_alloc 9M-12M: fails, overlaps 8M-12M', 'vm_free  8M-12M: ok, 0 frames returned', 'vm_alloc 9M-12M: ok', 'vm_alloc 15M-17M: ok',
+      ];
+      const lines = t.split('\n');
+      const at = lines.indexOf(`  ${scenario[0]}`);
+      expect(at, t).toBeGreaterThan(0);
+      expect(lines.slice(at, at + scenario.length)).toEqual(scenario.map((s) => `  ${s}`));
+      expect(t).toMatch(/^lazy faults: touched 16 pages of 15M-17M: 16 page faults, \d+ frames taken, reads saw zeros: yes$/m);
+      expect(t).toContain('lazy faults: touched them again: 0 page faults, writes persisted: yes');
+      expect(t).toContain('lazy faults: vm_free 15M-17M returned 16 frames; vm_alloc 15M-17M again and touched: 16 page faults, reads saw zeros: yes');
+      expect(t).toContain('PMP: S-mode load from firmware memory at 0x80000000 (mapped R by the page table): load access fault (scause 5, stval 0x80000000), stopped by PMP as expected');
+      expect(t).toMatch(/^SBI TIME: set_timer\(now \+ 5000\) -> supervisor timer interrupt after \d+ ticks$/m);
+      expect(t).toContain('SBI IPI: send_ipi(hart 0) -> supervisor software interrupt');
+      expect(t).toMatch(/^frames: \d+ total, \d+ free, \d+ reserved, 16 mapped; self-check ok$/m);
+      expect(t).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
+      expect(t).not.toContain('FAILED');
+      expect(t.trimEnd().split('\n').at(-1)).toBe('shutdown: SBI system_reset(shutdown, no reason) -> exit status 0');
+    });
+
+    it('every mapping it reports translates, from outside, as it claims (translate)', () => {
+      const { mmu } = run.machine;
+      expect(mmu.getSatp() >> 60n).toBe(satp === 'sv39' ? 8n : 9n);
+      const list = claims(run.text);
+      expect(list.map((c) => c.name)).toEqual(['firmware (PMP-protected)', 'kernel text', 'kernel rodata',
+        'kernel data, page tables, bss, stack', 'RAM', 'syscon', 'CLINT', 'PLIC', 'UART0', 'high alias of RAM']);
+      for (const c of list) {
+        const seen = new Map<string, number>();
+        for (let va = c.start; va < c.end;) {
+          const rep = translate(mmu, va, LOAD, PRV_S);
+          const where = `${c.name} va 0x${va.toString(16)}`;
+          expect(rep.result, where).toBeDefined();
+          expect(rep.result!.pa, where).toBe(c.pa + (va - c.start));
+          const leaf = rep.steps.at(-1)!.flags;
+          expect(`${leaf.r ? 'R' : '-'}${leaf.w ? 'W' : '-'}${leaf.x ? 'X' : '-'}`, where).toBe(c.perm);
+          const key = `${rep.result!.pageSizeName} ${LEVEL_NAMES[satp][rep.result!.level]}`;
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+          va += BigInt(rep.result!.pageSize);
+        }
+        expect(seen, c.name).toEqual(c.leaves);
+      }
+      // The device pages are never executable; kernel text is, and the firmware is stopped by PMP (step 10).
+      for (const dev of [0x100000n, 0x2000000n, 0xc000000n, 0x10000000n]) {
+        expect(translate(mmu, dev, FETCH, PRV_S).fault?.cause).toBe(12);
+        expect(translate(mmu, dev, STORE, PRV_S, { size: 4 }).fault).toBeUndefined();
+      }
+      expect(translate(mmu, 0x80200000n, FETCH, PRV_S).fault).toBeUndefined();
+      expect(translate(mmu, 0x80200000n, STORE, PRV_S).fault?.cause).toBe(15);
+      const fw = translate(mmu, 0x80000000n, LOAD, PRV_S);
+      expect(fw.fault?.cause).toBe(5);
+      expect(fw.fault?.step).toBe(10);
+      // Lazy region: the 16 re-touched pages of 15M-17M are mapped 4 KiB, the rest of the area is not.
+      const lazy = 0x40000000n + 15n * 0x100000n;
+      expect(translate(mmu, lazy, LOAD, PRV_S).result?.pageSize).toBe(4096);
+      expect(translate(mmu, lazy + 15n * 4096n, STORE, PRV_S).result?.pageSize).toBe(4096);
+      expect(translate(mmu, lazy + 16n * 4096n, LOAD, PRV_S).fault?.cause).toBe(13);
+      expect(translate(mmu, 0x40000000n + 9n * 0x100000n, LOAD, PRV_S).fault?.cause).toBe(13);
+    });
+  });
+}
+
+describe('bundled kernel with other RAM sizes', () => {
+  it('reads RAM from the device tree (--mem 2G: 1 GiB blocks in the RAM mapping too)', () => {
+    const run = boot('sv39', 2 * 1024 * 1024 * 1024);
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain('memory: RAM 0x80000000..0x100000000 (2 GiB) from the device tree');
+    expect(run.text).toMatch(/^ {2}RAM: .*\d+ pages of 4 KiB \(PTE\) \+ \d+ blocks of 2 MiB \(PMD\) \+ 1 block of 1 GiB \(PGD\); la2pa ok$/m);
+  });
+});
