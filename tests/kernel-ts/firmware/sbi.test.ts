@@ -1,0 +1,126 @@
+// The firmware's SBI dispatcher and PMP setup, run natively through the kernel-ts host runtime:
+// a trap frame in memory, CSRs in a record, and a 16550 stand-in that is always ready to transmit.
+
+import { describe, expect, it, beforeEach } from 'vitest';
+import { installHost } from '../../../kernel-ts/runtime/host.js';
+import { SparseMemory, type HostMemory } from '../../../kernel-ts/runtime/memory.js';
+
+const UART_THR = 0x10000000n, UART_LSR = 0x10000005n;
+
+/** Memory with a UART that always has room (LSR.THRE) and maybe one byte to read. */
+class BoardMemory implements HostMemory {
+  readonly mem = new SparseMemory();
+  out = '';
+  input: number[] = [];
+  read(addr: bigint, size: 1 | 2 | 4 | 8): bigint {
+    if (addr === UART_LSR) return 0x20n | (this.input.length ? 1n : 0n);
+    if (addr === UART_THR) return BigInt(this.input.shift() ?? 0);
+    return this.mem.read(addr, size);
+  }
+  write(addr: bigint, size: 1 | 2 | 4 | 8, value: bigint): void {
+    if (addr === UART_THR) { this.out += String.fromCharCode(Number(value)); return; }
+    this.mem.write(addr, size, value);
+  }
+}
+
+const board = new BoardMemory();
+const csrs: Record<string, bigint> = {};
+const host = installHost({ memory: board, csrs, staticBase: 0x80010000n });
+const sbi = await import('../../../kernel-ts/firmware/sbi.js');
+const pmp = await import('../../../kernel-ts/firmware/pmp.js');
+
+const REGS = 0x80008000n;
+const M64 = (1n << 64n) - 1n;
+const neg = (n: bigint): bigint => (M64 + 1n - n) & M64;
+
+/** One ecall from S: a7 = eid, a6 = fid, a0.. = args. Returns [a0, a1]. */
+function call(eid: bigint, fid: bigint, ...args: bigint[]): [bigint, bigint] {
+  for (let i = 0; i < 32; i++) board.mem.write(REGS + BigInt(8 * i), 8, 0n);
+  args.forEach((a, i) => board.mem.write(REGS + BigInt(80 + 8 * i), 8, a));
+  board.mem.write(REGS + 128n, 8, fid);
+  board.mem.write(REGS + 136n, 8, eid);
+  sbi.sbi_ecall(REGS);
+  return [board.mem.read(REGS + 80n, 8), board.mem.read(REGS + 88n, 8)];
+}
+
+beforeEach(() => {
+  for (const k of Object.keys(csrs)) delete csrs[k];
+  host.events.length = 0;
+  board.out = '';
+  sbi.sbi_init(0x80000000n, 0x88000000n, 0x80000000n, 0x80008000n, 1n);
+});
+
+describe('SBI v2.0 (firmware)', () => {
+  it('BASE: versions, implementation, probe, machine ids', () => {
+    expect(call(sbi.SBI_EXT_BASE, 0n)).toEqual([0n, 0x2000000n]);
+    expect(call(sbi.SBI_EXT_BASE, 1n)).toEqual([0n, sbi.SBI_IMPL_ID]);
+    for (const eid of [sbi.SBI_EXT_BASE, sbi.SBI_EXT_TIME, sbi.SBI_EXT_IPI, sbi.SBI_EXT_RFENCE, sbi.SBI_EXT_HSM, sbi.SBI_EXT_SRST, sbi.SBI_EXT_DBCN, 1n, 2n]) {
+      expect(call(sbi.SBI_EXT_BASE, 3n, eid)).toEqual([0n, 1n]);
+    }
+    expect(call(sbi.SBI_EXT_BASE, 3n, 0x4b45524en)).toEqual([0n, 0n]);
+    csrs.mvendorid = 0x123n;
+    expect(call(sbi.SBI_EXT_BASE, 4n)).toEqual([0n, 0x123n]);
+  });
+
+  it('unknown extensions and functions answer SBI_ERR_NOT_SUPPORTED', () => {
+    expect(call(0x0a000000n, 0n)[0]).toBe(neg(2n));
+    expect(call(sbi.SBI_EXT_BASE, 99n)[0]).toBe(neg(2n));
+    expect(call(sbi.SBI_EXT_RFENCE, 3n, 1n, 0n)[0]).toBe(neg(2n));   // HFENCE: no H extension
+    expect(call(sbi.SBI_EXT_HSM, 3n)[0]).toBe(neg(2n));
+  });
+
+  it('TIME: stimecmp with Sstc; otherwise mtimecmp, STIP cleared, MTIE on, and the M timer forwarded as STIP', () => {
+    expect(call(sbi.SBI_EXT_TIME, 0n, 12345n)[0]).toBe(0n);
+    expect(csrs.stimecmp).toBe(12345n);
+    sbi.sbi_init(0x80000000n, 0x88000000n, 0x80000000n, 0x80008000n, 0n);
+    csrs.mip = 0x20n;
+    expect(call(sbi.SBI_EXT_TIME, 0n, 777n)[0]).toBe(0n);
+    expect(board.mem.read(0x2004000n, 8)).toBe(777n);
+    expect(csrs.mip! & 0x20n).toBe(0n);
+    expect(csrs.mie! & 0x80n).toBe(0x80n);
+    sbi.timer_interrupt();
+    expect(csrs.mip! & 0x20n).toBe(0x20n);
+    expect(csrs.mie! & 0x80n).toBe(0n);
+  });
+
+  it('IPI, RFENCE and HSM for one hart', () => {
+    expect(call(sbi.SBI_EXT_IPI, 0n, 1n, 0n)[0]).toBe(0n);
+    expect(csrs.mip! & 2n).toBe(2n);
+    expect(call(sbi.SBI_EXT_IPI, 0n, 2n, 0n)[0]).toBe(neg(3n));      // hart 1 does not exist
+    expect(call(sbi.SBI_EXT_RFENCE, 0n, 1n, 0n)[0]).toBe(0n);
+    expect(host.events.some((e) => e.kind === 'fence.i')).toBe(true);
+    host.events.length = 0;
+    expect(call(sbi.SBI_EXT_RFENCE, 2n, M64, M64, 0x40000000n, 0x2000n, 5n)[0]).toBe(0n);
+    expect(host.events).toEqual([{ kind: 'sfence.vma', va: 0x40000000n, asid: 5n }, { kind: 'sfence.vma', va: 0x40001000n, asid: 5n }]);
+    expect(call(sbi.SBI_EXT_HSM, 2n, 0n)).toEqual([0n, 0n]);          // STARTED
+    expect(call(sbi.SBI_EXT_HSM, 2n, 1n)[0]).toBe(neg(3n));
+    expect(call(sbi.SBI_EXT_HSM, 0n, 0n, 0x80200000n, 0n)[0]).toBe(neg(6n));
+  });
+
+  it('DBCN and the legacy console', () => {
+    const buf = 0x80300000n;
+    [...'hello'].forEach((c, i) => board.mem.write(buf + BigInt(i), 1, BigInt(c.charCodeAt(0))));
+    expect(call(sbi.SBI_EXT_DBCN, 0n, 5n, buf, 0n)).toEqual([0n, 5n]);
+    expect(call(sbi.SBI_EXT_DBCN, 2n, 0x21n)[0]).toBe(0n);
+    expect(call(1n, 0n, 0x0an)[0]).toBe(0n);
+    expect(board.out).toBe('hello!\n');
+    // The firmware's own memory, or above 4 GiB in base_hi, is not S-mode's to name.
+    expect(call(sbi.SBI_EXT_DBCN, 0n, 4n, 0x80001000n, 0n)[0]).toBe(neg(3n));
+    expect(call(sbi.SBI_EXT_DBCN, 0n, 4n, buf, 1n)[0]).toBe(neg(3n));
+    board.input = [0x41, 0x42];
+    expect(call(sbi.SBI_EXT_DBCN, 1n, 8n, buf, 0n)).toEqual([0n, 2n]);
+    expect(board.mem.read(buf, 2)).toBe(0x4241n);
+    expect(call(2n, 0n)[0]).toBe(M64);                                // legacy getchar: nothing waiting
+  });
+});
+
+describe('PMP setup', () => {
+  it('entry 0 NAPOT over the firmware with no permissions, entry 1 NAPOT over everything RWX', () => {
+    expect(pmp.napot_size(0x7123n)).toBe(0x8000n);
+    expect(pmp.napot_addr(0x80000000n, 0x8000n)).toBe((0x80000000n >> 2n) | 0xfffn);
+    pmp.pmp_setup(0x80000000n, 0x8000n);
+    expect(csrs.pmpaddr0).toBe(0x20000fffn);
+    expect(csrs.pmpaddr1).toBe(M64);
+    expect(csrs.pmpcfg0).toBe(0x1f18n);
+  });
+});
