@@ -3,16 +3,23 @@
 // memory by virtual address, single-steps and runs `monitor walk`. Skips when gdb-multiarch is absent.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serveGdb } from '../../../../emulator/debug/gdb/node-server.js';
-import { asmSession } from '../harness.js';
+import { buildBundled } from '../../../../bin/bundled.js';
+import { loadImage } from '../../../../bin/load.js';
+import { Virt } from '../../../../emulator/board/virt.js';
+import { Target } from '../../../../emulator/debug/target.js';
+import { asmSession, symbolsOf } from '../harness.js';
 import { PAGING } from '../programs.js';
 
 const haveGdb = spawnSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!haveGdb) console.warn('gdb-multiarch is not installed: skipping the real-GDB stub tests');
+
+const haveKernel = existsSync(join(import.meta.dirname, '..', '..', '..', '..', 'kernel-ts', 'kernel', 'main.ts'));
+if (!haveKernel) console.warn('kernel-ts/kernel is not there yet: skipping gdb-multiarch on the bundled kernel');
 
 const dir = mkdtempSync(join(tmpdir(), 'rvhart-gdb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -71,5 +78,46 @@ describe.skipIf(!haveGdb)('gdb-multiarch against the stub', () => {
     expect(out).toContain('leaf, 2 MiB page at 0x80200000');
     expect(out).toContain('=> PA 0x0000000080200010 (2 MiB page, level 1)');
     expect(out).toContain('1 GiB block');
+  });
+
+  it.skipIf(!haveKernel)('on the bundled kernel: break at a kernel symbol, satp, memory by VA through the high alias, stepi, monitor walk', async () => {
+    const images = buildBundled({ satp: 'sv39', outDir: join(dir, 'kernel') });
+    const machine = new Virt({ output: () => {} });
+    machine.boot(loadImage(images.kernel), loadImage(images.firmware));
+    const symbols = symbolsOf(new Uint8Array(readFileSync(images.kernel)), 'kernel.elf');
+    const target = new Target(machine);
+    let port = 0;
+    await new Promise<void>((resolve) => {
+      void serveGdb(target, symbols, 0, { log: (l) => { port = Number(/:(\d+) /.exec(l)![1]); resolve(); } });
+    });
+    const r = await runGdb(['-nx', '-batch',
+      '-ex', 'set pagination off',
+      '-ex', `file ${images.kernel}`,
+      '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'break lazy_demo',
+      '-ex', 'continue',
+      '-ex', 'info registers satp',
+      '-ex', 'info registers priv',
+      '-ex', 'x/2gx 0x80200000',
+      '-ex', 'x/2gx 0xffffffc000200000',
+      '-ex', 'stepi',
+      '-ex', 'info registers pc',
+      '-ex', 'monitor walk 0xffffffc000200000',
+      '-ex', 'kill',
+    ]);
+    const out = r.out;
+    expect(out).toMatch(/Breakpoint 1 at 0x802[0-9a-f]+/);
+    expect(out).toMatch(/Breakpoint 1, 0x00000000802[0-9a-f]+ in lazy_demo \(\)/);
+    expect(out).toMatch(/satp\s+0x8000[0-9a-f]{12}\s/);
+    expect(out).toMatch(/priv\s+0x1\s+prv:1 \[Supervisor\]/);
+    const direct = /0x80200000 <[^>]+>:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})/.exec(out);
+    const alias = /0xffffffc000200000:\s+(0x[0-9a-f]{16})\s+(0x[0-9a-f]{16})/.exec(out);
+    expect(direct).not.toBeNull();
+    expect(alias).not.toBeNull();
+    expect(alias!.slice(1)).toEqual(direct!.slice(1)); // the same bytes through the 1 GiB alias
+    expect(out).toMatch(/pc\s+0x802[0-9a-f]+\s+0x802[0-9a-f]+ <\w+(\+\d+)?>/); // one instruction on (it may be a call)
+    expect(out).toContain('level 2: VPN[2] = 0x100');
+    expect(out).toContain('leaf, 1 GiB page at 0x80000000');
+    expect(out).toContain('=> PA 0x0000000080200000');
   });
 });
