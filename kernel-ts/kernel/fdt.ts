@@ -11,9 +11,12 @@ const FDT_NOP = 4n;
 
 let mem_base: u64 = 0n;
 let mem_size: u64 = 0n;
+let bootargs: u64 = 0n;
 
 export function fdt_mem_base(): u64 { return mem_base; }
 export function fdt_mem_size(): u64 { return mem_size; }
+/** The address of /chosen/bootargs (a NUL-terminated string inside the blob), or 0: set by fdt_find_memory's walk. */
+export function fdt_bootargs(): u64 { return bootargs; }
 
 export function be32(p: u64): u64 {
   return (load8(p) << 24n) | (load8(p + 1n) << 16n) | (load8(p + 2n) << 8n) | load8(p + 3n);
@@ -26,6 +29,9 @@ export function fdt_totalsize(fdt: u64): u64 {
 }
 
 function align4(x: u64): u64 { return (x + 3n) & 0xfffffffffffffffcn; }
+
+/** Whether the node name at s is exactly "chosen". */
+function is_chosen_node(s: u64): u64 { return streq(s, str("chosen")); }
 
 /** Whether the NUL-terminated string at s equals the 7 bytes of "memory" up to '@' or NUL. */
 function is_memory_node(s: u64): u64 {
@@ -55,8 +61,8 @@ function read_cells(p: u64, cells: u64): u64 {
 }
 
 /**
- * Walks the structure block and records the first /memory node's reg (fdt_mem_base/fdt_mem_size).
- * Returns 1 if found.
+ * Walks the structure block and records the first /memory node's reg (fdt_mem_base/fdt_mem_size)
+ * and /chosen/bootargs (fdt_bootargs). Returns 1 if /memory was found.
  */
 export function fdt_find_memory(fdt: u64): u64 {
   if (fdt_totalsize(fdt) == 0n) return 0n;
@@ -66,18 +72,23 @@ export function fdt_find_memory(fdt: u64): u64 {
   let size_cells = 1n;
   let depth = 0n;
   let in_memory = 0n;
+  let in_chosen = 0n;
+  let found = 0n;
+  bootargs = 0n;
   let p = structs;
   while (true) {
     const token = be32(p);
     p = p + 4n;
     if (token == FDT_BEGIN_NODE) {
       depth = depth + 1n;
-      in_memory = depth == 2n ? is_memory_node(p) : 0n;
+      in_memory = depth == 2n && found == 0n ? is_memory_node(p) : 0n;
+      in_chosen = depth == 2n ? is_chosen_node(p) : 0n;
       while (load8(p) != 0n) p = p + 1n;
       p = align4(p + 1n);
     } else if (token == FDT_END_NODE) {
       depth = depth - 1n;
       in_memory = 0n;
+      in_chosen = 0n;
     } else if (token == FDT_PROP) {
       const len = be32(p);
       const name = strings + be32(p + 4n);
@@ -87,11 +98,12 @@ export function fdt_find_memory(fdt: u64): u64 {
       if (in_memory != 0n && streq(name, str("reg")) != 0n && len >= (addr_cells + size_cells) * 4n) {
         mem_base = read_cells(value, addr_cells);
         mem_size = read_cells(value + addr_cells * 4n, size_cells);
-        return 1n;
+        found = 1n;
       }
+      if (in_chosen != 0n && streq(name, str("bootargs")) != 0n) bootargs = value;
       p = align4(value + len);
     } else if (token != FDT_NOP) {
-      return 0n;                       // FDT_END (no /memory node) or garbage
+      return found;                    // FDT_END, or garbage
     }
   }
   return 0n;

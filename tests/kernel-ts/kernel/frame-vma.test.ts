@@ -138,13 +138,15 @@ describe('vm areas and lazy faults', () => {
 describe('device tree reader', () => {
   for (const memSize of [128 << 20, 2 ** 31 + 2 ** 30]) {
     it(`finds /memory in the board's own blob (${memSize >> 20} MiB)`, () => {
-      const blob = buildVirtFdt({ memBase: 0x80000000, memSize, isa: 'rv64imac_zicsr_zifencei', mmuType: 'riscv,sv48', timebaseFrequency: 10_000_000 });
+      const blob = buildVirtFdt({ memBase: 0x80000000, memSize, isa: 'rv64imac_zicsr_zifencei', mmuType: 'riscv,sv48', timebaseFrequency: 10_000_000, bootargs: 'fault-storm=12' });
       const at = RAM_BASE + 0x10000n;
       bytes.set(blob, 0x10000);
       expect(fdt.fdt_totalsize(at)).toBe(BigInt(blob.length));
       expect(fdt.fdt_find_memory(at)).toBe(1n);
       expect(fdt.fdt_mem_base()).toBe(0x80000000n);
       expect(fdt.fdt_mem_size()).toBe(BigInt(memSize));
+      const args = fdt.fdt_bootargs();
+      expect(new TextDecoder().decode(bytes.subarray(Number(args - RAM_BASE), Number(args - RAM_BASE) + 14))).toBe('fault-storm=12');
       bytes[0x10000] = 0;                                        // bad magic
       expect(fdt.fdt_find_memory(at)).toBe(0n);
     });
