@@ -2,7 +2,8 @@
 // physically and changing nothing), merged into ranges where virtual and physical addresses are
 // contiguous and the page size and attributes equal; block (superpage) mappings are marked.
 
-import type { Virt } from '../board/virt.js';
+import type { Bus } from '../board/bus.js';
+import type { Mmu } from '../mmu/mmu.js';
 import { pagingModeOf, pageSizeName, type PagingMode } from '../mmu/modes.js';
 import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from '../mmu/pte.js';
 
@@ -28,7 +29,10 @@ function canonical(va: bigint, mode: PagingMode): bigint {
   return BigInt.asUintN(64, BigInt.asIntN(mode.vaBits, va));
 }
 
-export function pageTableMappings(m: Virt, satp = m.mmu.getSatp()): { mode: PagingMode | undefined; root: bigint; mappings: Mapping[] } {
+/** What the walk needs of a machine. */
+export interface MemView { readonly bus: Bus; readonly mmu: Mmu }
+
+export function pageTableMappings(m: MemView, satp = m.mmu.getSatp()): { mode: PagingMode | undefined; root: bigint; mappings: Mapping[] } {
   const mode = pagingModeOf(Number(satp >> 60n));
   const root = (satp & ((1n << 44n) - 1n)) << 12n;
   const out: Mapping[] = [];
@@ -61,7 +65,7 @@ export function pageTableMappings(m: Virt, satp = m.mmu.getSatp()): { mode: Pagi
   return { mode, root, mappings: out };
 }
 
-export function formatMappings(m: Virt, describe: (a: bigint) => string | undefined): string[] {
+export function formatMappings(m: MemView, describe: (a: bigint) => string | undefined): string[] {
   const satp = m.mmu.getSatp();
   const { mode, root, mappings } = pageTableMappings(m, satp);
   if (!mode) return ['satp.MODE is Bare: no page table (virtual = physical).'];
