@@ -4,7 +4,7 @@
 
 import { type u64, load64, store64, u64Table, csrr, csrs, csrc, wfi, str } from '../runtime/intrinsics.js';
 import { LAZY_BASE, SZ_1M, FIRMWARE_BASE, PAGE_SIZE, KERNEL_ASID } from './layout.js';
-import { PAGE_LAZY } from './pgtable.js';
+import { PAGE_LAZY, PAGE_LAZY_READ } from './pgtable.js';
 import {
   vm_alloc, vm_free, vm_fault_count, vm_freed_frames, vm_last_conflict, vm_mapped_pages, vm_backing,
   area_start, area_end, VM_OK, VM_EOVERLAP,
@@ -104,8 +104,10 @@ export function lazy_demo(n: u64): void {
   puts(str(" pages of 15M-17M: "));
   putdec(faults);
   puts(str(" page faults, "));
-  putdec(free_before - frame_nr_free());
-  puts(str(" frames taken, reads saw zeros: "));
+  putdec(n);
+  puts(str(" frames mapped + "));
+  putdec(free_before - frame_nr_free() - n);
+  puts(str(" page-table pages, reads saw zeros: "));
   puts(touch_ok != 0n ? str("yes") : str("NO"));
   nl();
   check(faults == n && touch_ok != 0n ? 1n : 0n, str("first touch faults once per page and reads zeros"));
@@ -154,6 +156,26 @@ export function fault_storm(n: u64): u64 {
   const faults = vm_fault_count() - before;
   vm_free(va, va + n * PAGE_SIZE);
   return faults;
+}
+
+let sink: u64 = 0n;
+
+/** `bad-access=1`: a load in no vm area; `bad-access=2`: a store to a read-only area. Both must end the
+ *  run through the fatal path (scause, stval, sepc, the area; failure exit). Returns only if they did not. */
+export function bad_access(kind: u64): void {
+  if (kind == 1n) {
+    puts(str("bad-access=1: a load from the lazy region at 100M, which is in no vm area"));
+    nl();
+    sink = load64(LAZY_BASE + 100n * SZ_1M);
+  } else if (kind == 2n) {
+    vm_alloc(LAZY_BASE + 40n * SZ_1M, LAZY_BASE + 41n * SZ_1M, PAGE_LAZY_READ);
+    puts(str("bad-access=2: vm_alloc 40M-41M read-only, a load (lazily mapped), then a store"));
+    nl();
+    sink = load64(LAZY_BASE + 40n * SZ_1M);
+    store64(LAZY_BASE + 40n * SZ_1M, sink + 1n);
+  }
+  puts(str("bad-access: the access did not trap"));
+  nl();
 }
 
 export function pmp_demo(): void {

@@ -19,7 +19,7 @@ import {
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
-import { vm_scenario, lazy_demo, pmp_demo, sbi_demo, fault_storm } from './demo.js';
+import { vm_scenario, lazy_demo, pmp_demo, sbi_demo, fault_storm, bad_access } from './demo.js';
 import { bug_count, bug_first_reason, bug_first_addr } from './bug.js';
 import { console_init, console_has_dbcn, puts, puthex, putdec, putsize, nl } from './console.js';
 import { check, checks_passed, checks_failed } from './selfcheck.js';
@@ -234,6 +234,13 @@ export function kmain(hartid: u64, dtb: u64): void {
   lazy_demo(LAZY_DEMO_PAGES);
   pmp_demo();
   sbi_demo();
+
+  // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
+  const bad_kind = bootarg_value(fdt_bootargs(), str("bad-access="));
+  if (bad_kind != 0n) {
+    bad_access(bad_kind);
+    check(0n, str("bad-access did not end the run"));
+  }
 
   // `fault-storm=N` on the command line (/chosen/bootargs): N more lazy faults, for the benchmark.
   const storm = bootarg_value(fdt_bootargs(), str("fault-storm="));

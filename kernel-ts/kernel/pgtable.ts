@@ -31,6 +31,8 @@ export const PAGE_KERNEL_EXEC = 0x6bn;     // V R   X G A
 export const PAGE_KERNEL_IO = 0xe7n;       // devices: read/write, never executable
 /** Lazily allocated pages: private to the kernel's ASID (not global). */
 export const PAGE_LAZY = 0xc7n;            // V R W     A D
+/** A read-only lazy area (its store faults are permission faults). */
+export const PAGE_LAZY_READ = 0x43n;       // V R       A
 
 export const PTRS_PER_TABLE = 512n;
 export const PMD_SHIFT = 21n;

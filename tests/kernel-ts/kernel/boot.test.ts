@@ -19,11 +19,11 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface Claim { name: string; start: bigint; end: bigint; pa: bigint; perm: string; leaves: Map<string, number> }
 
-function boot(satp: 'sv39' | 'sv48', mem?: number): { text: string; machine: Virt; code: number | undefined } {
+function boot(satp: 'sv39' | 'sv48', mem?: number, bootargs?: string): { text: string; machine: Virt; code: number | undefined } {
   const imgs = buildBundled({ satp, outDir: out });
   let text = '';
   const dec = new TextDecoder();
-  const machine = new Virt({ mem, output: (b) => { text += dec.decode(b, { stream: true }); } });
+  const machine = new Virt({ mem, bootargs, output: (b) => { text += dec.decode(b, { stream: true }); } });
   machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
   const stop = machine.run(400_000_000);
   return { text, machine, code: stop.kind === 'exit' ? stop.code : undefined };
@@ -57,7 +57,7 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(t).toMatch(new RegExp(`^satp <- 0x${satp === 'sv39' ? 8 : 9}0001000000[0-9a-f]{5} \\(${satp === 'sv39' ? 'Sv39' : 'Sv48'}, ASID 1, root PPN 0x[0-9a-f]+\\); sfence\\.vma; paging on$`, 'm'));
       expect(t).toContain('la2pa: every mapping re-walked with paging on: ok');
       expect(t).toContain(`high alias of RAM: 0xffffffc000000000..0xffffffc040000000 -> 0x80000000 RW- (1 GiB): 1 block of 1 GiB (${satp === 'sv39' ? 'PGD' : 'PUD'}); la2pa ok`);
-      expect(t).toMatch(/^ {2}RAM: 0x8020[0-9a-f]+\.\.0x88000000 -> 0x8020[0-9a-f]+ RW- \(.*\): \d+ pages of 4 KiB \(PTE\) \+ 62 blocks of 2 MiB \(PMD\); la2pa ok$/m);
+      expect(t).toMatch(/^ {2}RAM: 0x802[0-9a-f]+\.\.0x88000000 -> 0x802[0-9a-f]+ RW- \(.*\): \d+ pages of 4 KiB \(PTE\) \+ 62 blocks of 2 MiB \(PMD\); la2pa ok$/m);
       expect(t).toMatch(/^ {2}kernel text: 0x80200000\.\.0x802[0-9a-f]+ -> 0x80200000 R-X /m);
       expect(t).toContain('BUG_ON count 0');
       const scenario = [
@@ -69,7 +69,7 @@ for (const satp of ['sv39', 'sv48'] as const) {
       const at = lines.indexOf(`  ${scenario[0]}`);
       expect(at, t).toBeGreaterThan(0);
       expect(lines.slice(at, at + scenario.length)).toEqual(scenario.map((s) => `  ${s}`));
-      expect(t).toMatch(/^lazy faults: touched 16 pages of 15M-17M: 16 page faults, \d+ frames taken, reads saw zeros: yes$/m);
+      expect(t).toMatch(/^lazy faults: touched 16 pages of 15M-17M: 16 page faults, 16 frames mapped \+ \d+ page-table pages, reads saw zeros: yes$/m);
       expect(t).toContain('lazy faults: touched them again: 0 page faults, writes persisted: yes');
       expect(t).toContain('lazy faults: vm_free 15M-17M returned 16 frames; vm_alloc 15M-17M again and touched: 16 page faults, reads saw zeros: yes');
       expect(t).toContain('PMP: S-mode load from firmware memory at 0x80000000 (mapped R by the page table): load access fault (scause 5, stval 0x80000000), stopped by PMP as expected');
@@ -128,5 +128,19 @@ describe('bundled kernel with other RAM sizes', () => {
     expect(run.code, run.text).toBe(0);
     expect(run.text).toContain('memory: RAM 0x80000000..0x100000000 (2 GiB) from the device tree');
     expect(run.text).toMatch(/^ {2}RAM: .*\d+ pages of 4 KiB \(PTE\) \+ \d+ blocks of 2 MiB \(PMD\) \+ 1 block of 1 GiB \(PGD\); la2pa ok$/m);
+  });
+});
+
+describe('the page-fault handler\'s fatal path (kernel command line bad-access=N)', () => {
+  it('a load in no vm area: scause, stval, sepc reported, failure exit', () => {
+    const run = boot('sv39', undefined, 'bad-access=1');
+    expect(run.text).toMatch(/^kernel: unexpected trap: scause 0xd \(load page fault\) stval 0x46400000 sepc 0x802[0-9a-f]+ \(in no vm area\): not in any vm area$/m);
+    expect(run.text).not.toContain('self-checks:');
+    expect(run.code).toBe(1);
+  });
+  it('a store to a read-only area: a permission fault, with the area', () => {
+    const run = boot('sv48', undefined, 'bad-access=2');
+    expect(run.text).toMatch(/^kernel: unexpected trap: scause 0xf \(store\/AMO page fault\) stval 0x42800000 sepc 0x802[0-9a-f]+ in vm area 0x42800000\.\.0x42900000: permission fault$/m);
+    expect(run.code).toBe(1);
   });
 });
