@@ -124,3 +124,21 @@ describe('PMP setup', () => {
     expect(csrs.pmpcfg0).toBe(0x1f18n);
   });
 });
+
+describe('unexpected traps in the firmware', () => {
+  it('are reported with mcause/mtval/mepc and end the run through the syscon with failure code 2', async () => {
+    const fw = await import('../../../kernel-ts/firmware/main.js');
+    class Stopped extends Error {}
+    const push = host.events.push.bind(host.events);
+    // The firmware ends in `while (true) wfi()` after the syscon write: stop the native run there.
+    host.events.push = (...e) => { if (e.some((x) => x.kind === 'wfi')) throw new Stopped(); return push(...e); };
+    try {
+      Object.assign(csrs, { mcause: 2n, mtval: 0x12345n, mepc: 0x80201000n, mstatus: 0x800n });
+      expect(() => fw.fw_trap(REGS)).toThrow(Stopped);
+    } finally {
+      host.events.push = push;
+    }
+    expect(board.out).toBe('rvhart firmware: unexpected trap: mcause 0x2 mtval 0x12345 mepc 0x80201000 from S-mode\n');
+    expect(board.mem.read(0x100000n, 4)).toBe((2n << 16n) | 0x3333n);
+  });
+});
