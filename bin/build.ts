@@ -6,7 +6,7 @@
 // The pipeline is `buildImage(sources, objects, script)`: whatever produces assembly text (the
 // kernel-ts compiler, later) hands its texts to it and gets the linked image back.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { compile } from '../kernel-ts/compiler/compile.js';
@@ -15,6 +15,7 @@ import { readObject } from '../linker/elf/object.js';
 import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
+import { readInput, readInputText } from './input.js';
 import { buildBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled.js';
 
 /** An assembly source: its text and the name errors will cite. */
@@ -76,15 +77,6 @@ function buildBundledCommand(satp: string, emitAsm: boolean): void {
   }
 }
 
-function readText(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return fail(EXIT.BAD_IMAGE, `${path}: ${code === 'ENOENT' ? `no such ${what}` : (e as Error).message}`);
-  }
-}
-
 export const buildCommand: CommandModule<object, BuildArgs> = {
   command: 'build [files..]',
   describe: 'assemble/compile FILE... and link them into an ELF executable (no FILE: the bundled firmware and kernel)',
@@ -96,6 +88,11 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
     .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
   handler: (args) => {
+    // yargs turns a repeated option into an array; GNU ld would take the last, but two outputs or two
+    // scripts on one command line are a mistake worth naming.
+    for (const [flag, v] of [['-o', args.o], ['-T', args.T]] as const) {
+      if (Array.isArray(v)) fail(EXIT.USAGE, `${flag} given more than once`);
+    }
     const files = (args.files ?? []).map(String);
     if (files.length === 0) { buildBundledCommand(args.satp, args.emitAsm); return; }
     const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
@@ -105,20 +102,10 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     try {
       for (const f of files) {
         if (extname(f) === '.ts') continue;
-        if (extname(f) === '.o') {
-          let bytes: Uint8Array;
-          try {
-            bytes = new Uint8Array(readFileSync(f));
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code;
-            return fail(EXIT.BAD_IMAGE, `${f}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-          }
-          objects.push(readObject(bytes, f));
-        } else {
-          sources.push({ file: f, text: readText(f, 'file') });
-        }
+        if (extname(f) === '.o') objects.push(readObject(readInput(f), f));
+        else sources.push({ file: f, text: readInputText(f) });
       }
-      const script = args.T !== undefined ? { file: args.T, text: readText(args.T, 'linker script') } : undefined;
+      const script = args.T !== undefined ? { file: args.T, text: readInputText(args.T, 'linker script') } : undefined;
       const result = buildImage({ sources, objects, script, rvc: args.rvc });
       for (const w of result.warnings) process.stderr.write(`rvhart: warning: ${w}\n`);
       try {

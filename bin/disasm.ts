@@ -2,13 +2,13 @@
 // header where a symbol starts, address, raw instruction, and the disassembly with targets
 // named `<sym+0x..>` — so the two can be diffed line for line.
 
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { disassemble, newDisasmState, type Symbolize } from '../emulator/isa/disasm.js';
 import { SHF_EXECINSTR, SHT_NOBITS } from '../linker/elf/consts.js';
 import { readElf, sectionData, type ElfImage, type ElfSymbol } from '../linker/elf/read.js';
 import { ToolError } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
+import { readInput } from './input.js';
 
 interface DisasmArgs { elf: string }
 
@@ -17,13 +17,12 @@ export const disasmCommand: CommandModule<object, DisasmArgs> = {
   describe: 'disassemble an ELF image with symbols (objdump -d style)',
   builder: (y) => y.positional('elf', { type: 'string', demandOption: true, describe: 'ELF file' }) as unknown as Argv<DisasmArgs>,
   handler: (args) => {
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(readFileSync(args.elf));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return fail(EXIT.BAD_IMAGE, `${args.elf}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-    }
+    const bytes = readInput(args.elf);
+    // `rvhart disasm x.elf | head`: the reader leaving early is not an error (objdump dies of SIGPIPE).
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
     try {
       process.stdout.write(disasmListing(readElf(bytes, args.elf), args.elf));
     } catch (e) {
@@ -96,6 +95,10 @@ export function disasmListing(img: ElfImage, file: string): string {
     if (skip !== 0) skip = (skip - 1) & -4;
     const state = newDisasmState(gp);
     const sym = symbolize;
+    // objdump disassembles symbol by symbol: each range ends where the next label of the section starts.
+    const stops = sorted.filter((x) => x.section === sec.name && x.value > sec.addr).map((x) => Number(x.value - sec.addr));
+    stops.push(data.length);
+    let next = 0; // index in stops of the end of the current range
     let first = true;
     for (let off = 0; off < data.length;) {
       const pc = sec.addr + BigInt(off);
@@ -107,6 +110,13 @@ export function disasmListing(img: ElfImage, file: string): string {
         // objdump names the section start even without a symbol there.
         out.push('', `${pc.toString(16).padStart(16, '0')} <${sym(pc) ?? sec.name}>:`);
         first = false;
+      }
+      while (stops[next]! <= off) next++;
+      const zeros = zeroRun(data, off, Math.min(stops[next]!, data.length));
+      if (zeros > 0) {
+        out.push('\t...');
+        off += zeros;
+        continue;
       }
       const lo = data[off]! | ((data[off + 1] ?? 0) << 8);
       let bits = lo;
@@ -122,4 +132,18 @@ export function disasmListing(img: ElfImage, file: string): string {
     out.push('');
   }
   return `${out.join('\n')}`;
+}
+
+/**
+ * How many zero bytes at `off` objdump prints as `...` (disassemble_bytes without -z): a run of at
+ * least 8 (in multiples of 4 when code follows, so as not to swallow the start of an instruction),
+ * or a run of fewer than 3 that ends the symbol's range. 0 when the bytes are disassembled.
+ */
+function zeroRun(data: Uint8Array, off: number, stop: number): number {
+  const SKIP_ZEROES = 8, SKIP_ZEROES_AT_END = 3;
+  let z = off;
+  while (z < stop && data[z] === 0) z++;
+  const run = z - off;
+  if (run >= SKIP_ZEROES) return z === stop ? run : run & ~3;
+  return z === stop && run > 0 && run < SKIP_ZEROES_AT_END ? run : 0;
 }
