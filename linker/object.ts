@@ -71,6 +71,13 @@ export interface ObjectFile {
   readonly rvc: boolean;
 }
 
+/**
+ * Largest section with file contents the assembler and linker build (they hold it in memory).
+ * GNU tools would try to write 8 GiB of zeros; a `.zero 1<<33` or `. += 1<<33` in a loaded section
+ * is surely a mistake, so it is refused with its location instead of failing in the allocator.
+ */
+export const MAX_SECTION_BYTES = 1 << 30;
+
 /** A user-facing error with a location: printed as `file:line:col: message`, never as a stack trace. */
 export class ToolError extends Error {
   constructor(readonly where: string, message: string) {

@@ -7,7 +7,7 @@ import { FIELDS, fieldFits, insertField, type FieldName, type Role } from '../..
 import { BY_MNEMONIC, type InsnDef } from '../../emulator/isa/table.js';
 import { encode, EncodeError } from '../../emulator/isa/encode.js';
 import { CSR_NUMBERS } from '../../emulator/isa/csrs.js';
-import { ToolError, type ObjectFile, type ObjSection, type ObjSymbol, type Relocation, type RelocType, type SourceLoc } from '../object.js';
+import { MAX_SECTION_BYTES, ToolError, type ObjectFile, type ObjSection, type ObjSymbol, type Relocation, type RelocType, type SourceLoc } from '../object.js';
 import { lex, type Statement, type Token } from './lexer.js';
 import { evaluate, ExprError, hi20, lo12, type Expr, type SymInfo, type Value } from './expr.js';
 import { asExpr, matchOperands, OperandError, splitOperands, type RawOperand } from './operands.js';
@@ -241,7 +241,7 @@ export class Assembler {
   }
   space(n: number, fill: number, at: Token): void {
     if (this.sec.type === 'nobits' && fill !== 0) throw new OperandError(at, 'non-zero fill in a nobits section');
-    this.sec.items.push({ kind: 'space', size: n, fill });
+    this.sec.items.push({ kind: 'space', size: n, fill, loc: this.loc(at) });
   }
   align(align: number, fill: number | undefined, max: number): void {
     this.sec.align = Math.max(this.sec.align, align);
@@ -461,6 +461,15 @@ export class Assembler {
       // GNU as pads the end of a code section with nops to the section's alignment.
       if (s.flags.exec && s.align > (this.opts.rvc ? 2 : 4)) s.items.push({ kind: 'align', align: s.align, fill: undefined, max: Infinity, code: true });
       layout(s, (b, off) => this.branchSize(s, b, off));
+      if (s.type === 'progbits' && s.size > MAX_SECTION_BYTES) {
+        // Name the statement that crosses the limit (or the last one before it: padding has no location).
+        let loc: SourceLoc = { file: this.file, line: 0, col: 0 };
+        for (let k = s.offsets.findIndex((o) => o > MAX_SECTION_BYTES) - 1; k >= 0; k--) {
+          const it = s.items[k]!;
+          if ('loc' in it) { loc = it.loc; break; }
+        }
+        throw this.errorAt(loc, `section ${s.name} would be ${s.size} bytes, more than rvhart's limit of ${MAX_SECTION_BYTES} (use .bss for large reservations)`);
+      }
     }
     const out: ObjSection[] = [];
     const undefinedRefs = new Map<string, SourceLoc>();

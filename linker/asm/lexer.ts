@@ -155,15 +155,20 @@ function readEscape(src: string, j: number): { code: number; next: number } | un
   return { code: e.charCodeAt(0), next: j + 1 };
 }
 
-/** GNU number syntax: 0x hex, 0b binary, leading 0 octal, else decimal. */
+/** GNU number syntax: 0x hex, 0b binary, leading 0 octal, else decimal. Values are 64-bit. */
 function parseNumber(text: string, file: string, line: number, col: number): bigint {
   const t = text.toLowerCase();
   let m: RegExpExecArray | null;
-  if ((m = /^0x([0-9a-f]+)$/.exec(t))) return BigInt('0x' + m[1]);
-  if ((m = /^0b([01]+)$/.exec(t))) return BigInt('0b' + m[1]);
-  if (/^0[0-7]+$/.test(t)) return BigInt('0o' + t.slice(1));
-  if (/^[0-9]+$/.test(t)) return BigInt(t);
-  throw lexError(file, line, col, `bad number '${text}'`);
+  let v: bigint;
+  if ((m = /^0x([0-9a-f]+)$/.exec(t))) v = BigInt('0x' + m[1]);
+  else if ((m = /^0b([01]+)$/.exec(t))) v = BigInt('0b' + m[1]);
+  else if (/^0[0-7]+$/.test(t)) v = BigInt('0o' + t.slice(1));
+  else if (/^[0-9]+$/.test(t)) v = BigInt(t);
+  else throw lexError(file, line, col, `bad number '${text}'`);
+  // GNU as keeps such "bignums" only for data directives, and refuses them everywhere else
+  // ("unsupported large constant"); silently wrapping them would hide the mistake.
+  if (v >> 64n !== 0n) throw lexError(file, line, col, `constant ${text} does not fit in 64 bits`);
+  return v;
 }
 
 /** Groups one statement's tokens: leading `name:` labels, then the op and its arguments. */

@@ -21,7 +21,7 @@ export type Item =
   | { readonly kind: 'bytes'; readonly data: Uint8Array }
   | { readonly kind: 'insn'; readonly def: InsnDef; readonly bits: number; readonly size: 2 | 4; readonly fix?: Fixup; readonly loc: SourceLoc; readonly at: Token }
   | { readonly kind: 'data'; readonly size: 1 | 2 | 4 | 8; readonly expr: Expr; readonly loc: SourceLoc }
-  | { readonly kind: 'space'; readonly size: number; readonly fill: number }
+  | { readonly kind: 'space'; readonly size: number; readonly fill: number; readonly loc: SourceLoc }
   | { readonly kind: 'align'; readonly align: number; readonly fill: number | undefined; readonly max: number; readonly code: boolean }
   | Branch;
 

@@ -6,7 +6,7 @@
 // layout is repeated until addresses stop changing, using the previous pass's values for forward
 // references; a last strict pass then reports anything still undefined or invalid.
 
-import { ToolError, type SourceLoc } from '../object.js';
+import { MAX_SECTION_BYTES, ToolError, type SourceLoc } from '../object.js';
 import { EHDR_SIZE, PHDR_SIZE } from '../elf/consts.js';
 import { formatLoc, type InputSection, type OutputSection } from './inputs.js';
 import type { Assignment, AssertStmt, Expr, InputSpec, LinkerScript, OutputSectionStmt, SectionsStmt } from './script.js';
@@ -297,15 +297,23 @@ class Layout {
     if (placed.length === 0) out.write = true;
     this.dot = start;
     this.current = out;
+    // Checked after every piece: alignUp wraps modulo 2^64, so a later piece would hide the overflow.
+    const checkWrap = (): void => {
+      if (this.dot > MASK64 + 1n || this.dot < start) {
+        this.error(s.loc, `section ${s.name} at 0x${start.toString(16)} wraps around the end of the 64-bit address space`);
+      }
+    };
     try {
       for (const item of s.body) {
         if (item.kind === 'input') {
           for (const inp of this.placement.get(item) ?? []) {
             this.dot = alignUp(this.dot, BigInt(inp.sec.align), item.loc, this);
+            checkWrap();
             inp.addr = this.dot;
             inp.out = out;
             out.inputs.push(inp);
             this.dot += BigInt(inp.sec.size);
+            checkWrap();
           }
         } else if (item.kind === 'assign') {
           if (item.target !== '.') this.keep.add(out);
@@ -316,12 +324,17 @@ class Layout {
           out.data.push({ offset: Number(this.dot - start), size: item.size, value: this.guardValue(item.expr) });
           out.nobits = false;
           this.dot += BigInt(item.size);
+          checkWrap();
         }
       }
     } finally {
       this.current = null;
     }
-    out.size = Number(this.dot - start);
+    const end = this.dot;
+    if (!out.nobits && end - start > BigInt(MAX_SECTION_BYTES)) {
+      this.error(s.loc, `section ${s.name} [0x${start.toString(16)}..0x${end.toString(16)}) would be ${end - start} bytes, more than rvhart's limit of ${MAX_SECTION_BYTES} (use NOLOAD or .bss for large reservations)`);
+    }
+    out.size = Number(end - start);
   }
 
   private guardValue(e: Expr): bigint {

@@ -96,3 +96,16 @@ describe('far conditional branches are extended as GNU as does', () => {
     expect(w.getUint32(4, true) & 0xfff).toBe(0x06f); // jal x0, far
   });
 });
+
+describe('assembler limits: refused with the location, not wrapped or crashed', () => {
+  it('a constant wider than 64 bits', () => {
+    expect(errorOf('  li a0, 0x10000000000000000\n')).toBe('e.s:1:10: constant 0x10000000000000000 does not fit in 64 bits');
+  });
+  it('a section too large to hold in memory names the directive that made it so', () => {
+    expect(errorOf('  nop\n  .zero 1<<33\n')).toBe("e.s:2:3: section .text would be 8589934594 bytes, more than rvhart's limit of 1073741824 (use .bss for large reservations)");
+  });
+  it('a large .bss is fine (it has no contents)', () => {
+    const o = assemble('  .bss\n  .zero 1<<33\n', 'e.s');
+    expect(o.sections.find((s) => s.name === '.bss')?.size).toBe(2 ** 33);
+  });
+});

@@ -124,4 +124,13 @@ describe('ld script layout', () => {
     expect(err(() => link([boot], 'SECTIONS { .a 0x1000 : { *(.text) } .b 0x1001 : { *(.text.boot) } }', 's.ld')))
       .toBe('s.ld:1:37: section .b [0x1001..0x1004) overlaps section .a [0x1000..0x1002)');
   });
+  it('refuses a section that wraps past 2^64 or is too large to hold, naming it and the script line', () => {
+    expect(err(() => link([boot], 'SECTIONS {\n  . = 0xfffffffffffffffe;\n  .text : { *(.text*) }\n}', 's.ld')))
+      .toBe('s.ld:3:3: section .text at 0xfffffffffffffffe wraps around the end of the 64-bit address space');
+    expect(err(() => link([boot], 'SECTIONS {\n  .text 0x1000 : { *(.text) }\n  .data : { . += 1 << 33; *(.data) }\n}', 's.ld')))
+      .toBe("s.ld:3:3: section .data [0x1010..0x200001018) would be 8589934600 bytes, more than rvhart's limit of 1073741824 (use NOLOAD or .bss for large reservations)");
+    // Without contents the same reservation is fine.
+    const { sec } = layoutOf([boot], 'SECTIONS { .text 0x1000 : { *(.text) } .big (NOLOAD) : { . += 1 << 33; } }');
+    expect(sec('.big')?.size).toBe(2 ** 33);
+  });
 });
