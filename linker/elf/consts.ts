@@ -34,6 +34,7 @@ export const SHT_SYMTAB = 2;
 export const SHT_STRTAB = 3;
 export const SHT_RELA = 4;
 export const SHT_NOBITS = 8;
+export const SHT_DYNSYM = 11;
 export const SHT_RISCV_ATTRIBUTES = 0x70000003;
 
 export const SHF_WRITE = 0x1;

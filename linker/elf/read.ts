@@ -6,7 +6,7 @@
 import { ToolError } from '../object.js';
 import {
   EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, EM_RISCV, ET_DYN, ET_EXEC, ET_REL, EV_CURRENT, PHDR_SIZE,
-  SHDR_SIZE, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_NOBITS, SHT_SYMTAB,
+  SHDR_SIZE, SHN_ABS, SHN_COMMON, SHN_LORESERVE, SHN_UNDEF, SHN_XINDEX, SHT_DYNSYM, SHT_NOBITS, SHT_SYMTAB,
   STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_FUNC, STT_NOTYPE, STT_OBJECT, STT_SECTION, SYM_SIZE,
 } from './consts.js';
 
@@ -195,9 +195,10 @@ export function readElf(bytes: Uint8Array, file: string): ElfImage {
     return { ...rest, name: shstr && r.index > 0 ? cstr(shstr, nameOff, hdr, `section ${r.index}`) : '' };
   });
 
-  // Symbols (the first SHT_SYMTAB; executables from GNU ld have one).
+  // Symbols: the first SHT_SYMTAB (executables from GNU ld have one); a stripped image keeps only
+  // its dynamic symbols (Debian's OpenSBI fw_jump.elf), which objdump and gdb then use, so do we.
   const symbols: ElfSymbol[] = [];
-  const symtab = raw.find((r) => r.type === SHT_SYMTAB);
+  const symtab = raw.find((r) => r.type === SHT_SYMTAB) ?? raw.find((r) => r.type === SHT_DYNSYM);
   if (symtab) {
     if (symtab.entsize !== SYM_SIZE) fail(symtab.hdr + 0x38, `symbol table: sh_entsize ${symtab.entsize}, expected ${SYM_SIZE}`);
     if (symtab.link >= shnum) fail(symtab.hdr + 0x28, `symbol table: sh_link ${symtab.link} is not a section`);

@@ -66,4 +66,19 @@ describe('rvhart disasm', () => {
     expect(bad.status).toBe(3);
     expect(bad.stderr).toBe(`rvhart: ${junk}: offset 0x0: not an ELF file (bad magic, expected 7f 45 4c 46)\n`);
   });
+  // objdump -d prints a run of zero bytes as `...`: 8 or more (in multiples of 4 when code
+  // follows), or fewer than 3 at the end of a symbol's range; shorter runs are disassembled.
+  const ZEROS = `  .globl _start\n_start:\n  nop\n  .zero 6\n  nop\n  .zero 8\n  addi a0, a0, 1\n  .zero 10\n  addi a0, a0, 1\n  .zero 2\n  c.nop\n  .zero 2\nfar:\n  nop\n  .zero 2\ng: nop\n  .zero 4\n`;
+  const zeros = buildImage({ sources: [{ file: 'z.s', text: ZEROS }] }).elf;
+  const zfile = join(dir, 'z.elf');
+  writeFileSync(zfile, zeros);
+  it('prints runs of zero bytes as objdump does', () => {
+    const lines = disasmListing(readElf(zeros, zfile), zfile).split('\n');
+    expect(lines.filter((l) => l === '\t...')).toHaveLength(5);
+    expect(lines.some((l) => l.startsWith('   10002:\t0000 '))).toBe(true); // 6 zeros: disassembled
+  });
+  it.skipIf(!haveObjdump)('prints runs of zero bytes exactly as objdump -d does', () => {
+    const od = spawnSync('riscv64-unknown-elf-objdump', ['-d', zfile], { encoding: 'utf8' });
+    expect(disasmListing(readElf(zeros, zfile), zfile)).toBe(od.stdout);
+  });
 });

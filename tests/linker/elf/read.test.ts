@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../linker/elf/read.js';
 import { ToolError } from '../../../linker/object.js';
@@ -140,5 +141,19 @@ describe('readElf never throws anything but ToolError', () => {
         expect((e as ToolError).message).toMatch(/^f\.elf: offset 0x[0-9a-f]+: [^\n]+$/);
       }
     }
+  });
+});
+
+describe('a stripped image keeps its dynamic symbols', () => {
+  // Debian's OpenSBI is a stripped PIE: no .symtab, only .dynsym, which objdump and gdb then use.
+  const FW = '/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.elf';
+  const haveFw = existsSync(FW);
+  if (!haveFw) console.warn(`skipping the .dynsym test: ${FW} not found (apt install opensbi)`);
+  it.skipIf(!haveFw)('reads .dynsym when there is no .symtab', () => {
+    const img = readElf(new Uint8Array(readFileSync(FW)), FW);
+    expect(img.sections.some((s) => s.name === '.symtab')).toBe(false);
+    const f = img.symbols.find((s) => s.name === 'sbi_tlb_local_fence_i');
+    expect(f?.type).toBe('func');
+    expect(f?.section).toBe('.text');
   });
 });
