@@ -56,9 +56,10 @@ function lo12(v: bigint): number {
   return Number(BigInt.asIntN(12, v));
 }
 
-function checkPcrel(site: RelocSite, off: bigint, bits: number, what: string): number {
-  const min = -(1n << BigInt(bits - 1));
-  const max = (1n << BigInt(bits - 1)) - 1n;
+/** A pc-relative offset for `field` (its width gives the reach), or the site's error. */
+function checkPcrel(site: RelocSite, off: bigint, field: FieldKind, what: string): number {
+  const min = -(1n << BigInt(field.width - 1));
+  const max = (1n << BigInt(field.width - 1)) - 1n;
   if ((off & 1n) !== 0n) fail(site, `target is at an odd offset ${hex(off)} from the instruction`);
   if (off < min || off > max) fail(site, `target out of range: offset ${hex(off)} does not fit ${what} (${hex(min)}..${hex(max - 1n)})`);
   return Number(off);
@@ -102,25 +103,25 @@ export function applyRelocation(site: RelocSite, pcrelHi: (auipc: bigint) => big
     }
     case 'R_RISCV_BRANCH': {
       need(site, 4);
-      const off = checkPcrel(site, S + A - P, 13, 'a branch (±4 KiB)');
+      const off = checkPcrel(site, S + A - P, FIELDS.bimm13, 'a branch (±4 KiB)');
       write32(bytes, at, setField(read32(bytes, at), FIELDS.bimm13, off));
       return;
     }
     case 'R_RISCV_JAL': {
       need(site, 4);
-      const off = checkPcrel(site, S + A - P, 21, 'jal (±1 MiB)');
+      const off = checkPcrel(site, S + A - P, FIELDS.jimm21, 'jal (±1 MiB)');
       write32(bytes, at, setField(read32(bytes, at), FIELDS.jimm21, off));
       return;
     }
     case 'R_RISCV_RVC_BRANCH': {
       need(site, 2);
-      const off = checkPcrel(site, S + A - P, 9, 'c.beqz/c.bnez (±256 B)');
+      const off = checkPcrel(site, S + A - P, FIELDS.c_bimm9, 'c.beqz/c.bnez (±256 B)');
       write16(bytes, at, setField(read16(bytes, at), FIELDS.c_bimm9, off));
       return;
     }
     case 'R_RISCV_RVC_JUMP': {
       need(site, 2);
-      const off = checkPcrel(site, S + A - P, 12, 'c.j/c.jal (±2 KiB)');
+      const off = checkPcrel(site, S + A - P, FIELDS.c_jimm12, 'c.j/c.jal (±2 KiB)');
       write16(bytes, at, setField(read16(bytes, at), FIELDS.c_jimm12, off));
       return;
     }
