@@ -17,7 +17,7 @@ interface Pseudo {
   readonly run: Handler;
 }
 
-const RA = 1, T1 = 6, SP_ZERO = 0;
+const RA = 1, T1 = 6, ZERO = 0;
 
 function reg(op: RawOperand): number {
   const r = asRegister(op);
@@ -40,7 +40,7 @@ export function loadConst(a: Assembler, rd: number, value: bigint, at: Token): v
     if (lower !== 0n) a.emit('addi', { rd, rs1: rd, imm: Number(lower) }, at, true);
     return;
   }
-  let hiReg = SP_ZERO;
+  let hiReg = ZERO;
   if (upper !== 0n) {
     a.emit('lui', { rd, imm: Number((BigInt.asUintN(32, upper) >> 12n) & 0xfffffn) }, at, true);
     hiReg = rd;
