@@ -73,8 +73,9 @@ export class Virt {
   readonly syscon: Syscon;
   htif: Htif | undefined;
   readonly timeSource: 'insns' | 'wall';
-  /** Ticks skipped by WFI fast-forward (insns time source). */
-  private idleTicks = 0;
+  /** Ticks skipped by WFI fast-forward (insns time source). A bigint: a guest can program a deadline
+   *  2^63 ticks away, and a float sum would lose the low bits and never reach it. */
+  private idleTicks = 0n;
   private readonly wallStart = typeof performance !== 'undefined' ? performance.now() : Date.now();
   private result: MachineStop | undefined;
   /** Whether host input may still arrive (stdin open): a WFI with no timer then waits instead of stopping. */
@@ -95,7 +96,7 @@ export class Virt {
       ad: options.ad,
     });
     const time: TimeSource = this.timeSource === 'insns'
-      ? { read: () => BigInt(this.hart.retired + this.idleTicks) }
+      ? { read: () => BigInt(this.hart.retired) + this.idleTicks }
       : { read: () => BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000))) };
     // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
     this.hart = new Hart({ bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
@@ -188,7 +189,7 @@ export class Virt {
   }
 
   private timeNow(): bigint {
-    return this.timeSource === 'insns' ? BigInt(this.hart.retired + this.idleTicks)
+    return this.timeSource === 'insns' ? BigInt(this.hart.retired) + this.idleTicks
       : BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000)));
   }
 
@@ -226,7 +227,7 @@ export class Virt {
       if (h.wakeable()) { h.waiting = false; continue; }
       const d = this.nextDeadline();
       if (this.timeSource === 'insns' && d !== undefined) {
-        this.idleTicks += Number(d - this.timeNow());
+        this.idleTicks += d - this.timeNow();
         this.service();
         continue;
       }

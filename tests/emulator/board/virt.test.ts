@@ -42,4 +42,20 @@ msg:  .asciz "hello\\n"
     expect(r.exitCode).toBe(0);
     expect(r.hart.priv).toBe(1);
   });
+  it('WFI fast-forwards exactly to a timer deadline 2^62 ticks away (time is not a float)', () => {
+    const r = runAsm(`
+      li t0, 0x2004000
+      li t1, 1
+      slli t1, t1, 62
+      addi t1, t1, 3
+      sd t1, 0(t0)
+      li t0, 0x80
+      csrw mie, t0
+      wfi
+      csrr a0, mip
+      ${exitWith(0)}`, { maxInsns: 1000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.hart.reg(10) & 0x80n).toBe(0x80n);
+    expect(r.machine.clint.mtime()).toBeGreaterThanOrEqual((1n << 62n) + 3n);
+  });
 });
