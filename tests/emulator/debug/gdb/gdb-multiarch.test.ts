@@ -27,11 +27,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function runGdb(args: string[]): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve) => {
     const p = spawn('gdb-multiarch', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
+    // stdout, then stderr (where GDB prints monitor output and notes): collected apart, so a note
+    // never lands in the middle of a line the tests match, whatever the pipe timing.
+    let out = '', err = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    p.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ out, code }); });
+    p.on('close', (code) => { clearTimeout(timer); resolve({ out: `${out}\n${err}`, code }); });
   });
 }
 
