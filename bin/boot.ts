@@ -74,6 +74,18 @@ async function boot(args: BootArgs): Promise<void> {
   const maxInsns = args['max-insns'];
   if (maxInsns !== undefined && !(Number.isInteger(maxInsns) && maxInsns > 0)) fail(EXIT.USAGE, `--max-insns: expected a positive integer`);
   if (!KERNEL_SATP_MODES.includes(args.satp as KernelSatp)) fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
+  if (args.gdb !== undefined && !(Number.isInteger(args.gdb) && args.gdb >= 0 && args.gdb <= 65535)) {
+    fail(EXIT.USAGE, `--gdb ${args.gdb}: expected a TCP port 0..65535`);
+  }
+  // Opened before anything runs, so a bad path is a usage error and not a failure halfway through.
+  let traceFd: number | undefined;
+  if (args.trace !== undefined && args.trace !== '') {
+    try {
+      traceFd = openSync(args.trace, 'w');
+    } catch (e) {
+      fail(EXIT.USAGE, `--trace=${args.trace}: cannot write: ${errnoText(e)}`);
+    }
+  } else if (args.trace === '') traceFd = 2;
   // No image: the bundled kernel (for --satp) with the builtin firmware, (re)built into build/ when stale.
   const bundled = (): { kernel: string; firmware: string } => {
     try {
@@ -103,11 +115,18 @@ async function boot(args: BootArgs): Promise<void> {
   }
 
   const out: Uint8Array[] = [];
-  const machine = new Virt({
-    mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
-    ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall',
-    output: (b) => { out.push(b); },
-  });
+  let machine: Virt;
+  try {
+    machine = new Virt({
+      mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
+      ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall',
+      output: (b) => { out.push(b); },
+    });
+  } catch (e) {
+    // The RAM is one ArrayBuffer: the host refuses sizes it cannot allocate.
+    if (e instanceof RangeError) fail(EXIT.USAGE, `--mem ${args.mem}: cannot allocate ${mem} bytes of RAM on this host (${e.message})`);
+    throw e;
+  }
   try {
     machine.boot(kernel, firmware);
   } catch (e) {
@@ -136,8 +155,6 @@ async function boot(args: BootArgs): Promise<void> {
   stdin.on('end', () => { machine.inputOpen = false; wake?.(); });
   stdin.on('error', () => { machine.inputOpen = false; });
 
-  let traceFd: number | undefined;
-  if (args.trace !== undefined) traceFd = args.trace === '' ? 2 : openSync(args.trace, 'w');
 
   const started = performance.now();
   const limit = maxInsns ?? Number.POSITIVE_INFINITY;
@@ -182,6 +199,16 @@ async function boot(args: BootArgs): Promise<void> {
       process.stderr.write(`rvhart: guest stopped: ${stop.reason}\n`);
       process.exit(EXIT.GUEST_STOPPED);
   }
+}
+
+/** 'no such file or directory' from an fs error, else its message. */
+function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory',
+    ENOTDIR: 'a path component is not a directory', EROFS: 'read-only file system',
+  };
+  return (err.code !== undefined ? known[err.code] : undefined) ?? err.message;
 }
 
 function writeAll(fd: number, data: Uint8Array): void {

@@ -21,7 +21,13 @@ export function runTestImage(image: BootImage, maxInsns = 50_000_000): TestOutco
   let output = '';
   const decoder = new TextDecoder();
   const m = new Virt({ mem: 64 * 1024 * 1024, output: (b) => { output += decoder.decode(b, { stream: true }); } });
-  m.boot(image);
+  try {
+    m.boot(image);
+  } catch (e) {
+    // A segment outside RAM, or tohost/fromhost outside RAM: the image cannot run here.
+    if (e instanceof RangeError) return { file: image.name, passed: false, reason: e.message, output };
+    throw e;
+  }
   if (m.htif === undefined) return { file: image.name, passed: false, reason: 'no tohost symbol (not an HTIF program)', output };
   const stop = m.run(maxInsns);
   if (stop.kind === 'exit') {
@@ -47,12 +53,12 @@ export const testCommand: CommandModule<object, TestArgs> = {
     .positional('elf', { type: 'string', array: true, demandOption: true, describe: 'test ELF files' })
     .option('max-insns', { type: 'number', default: 50_000_000, describe: 'instruction limit per program' }) as unknown as Argv<TestArgs>,
   handler: (args) => {
-    if (!(args['max-insns'] > 0)) fail(EXIT.USAGE, '--max-insns: expected a positive integer');
+    if (!(Number.isInteger(args['max-insns']) && args['max-insns'] > 0)) fail(EXIT.USAGE, '--max-insns: expected a positive integer');
     let passed = 0, failed = 0;
     for (const f of args.elf) {
       const r = runTestFile(f, args['max-insns']);
       if (r.passed) passed++;
-      else { failed++; process.stdout.write(`FAIL ${f}: ${r.reason}\n`); }
+      else { failed++; process.stdout.write(`FAIL ${f}: ${r.reason.startsWith(`${f}: `) ? r.reason.slice(f.length + 2) : r.reason}\n`); }
     }
     process.stdout.write(`${passed} passed, ${failed} failed\n`);
     process.exit(failed === 0 ? EXIT.OK : 1);

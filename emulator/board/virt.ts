@@ -142,7 +142,7 @@ export class Virt {
       mmuType: modes.includes('sv57') ? 'riscv,sv57' : modes.includes('sv48') ? 'riscv,sv48' : 'riscv,sv39',
       timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs,
     });
-    this.dtbAddr = fdtLoadAddress(RAM_BASE, this.ram.size, fdt.length);
+    this.dtbAddr = this.placeFdt(fdt.length, [firmware, kernel]);
     this.ram.load(this.dtbAddr, fdt);
     const entry = firmware ? firmware.entry : kernel ? kernel.entry : RAM_BASE;
     this.bus.rom.load(BOOTROM_BASE, bootRomImage({
@@ -160,6 +160,27 @@ export class Virt {
       this.hart.onWatchedStore = (pa, size) => htif.noteStore(pa, size);
     }
     this.hart.pc = BOOTROM_BASE;
+  }
+
+  /**
+   * Where the DTB goes: QEMU's address (the top of RAM below 3 GiB, 2 MiB-aligned), or, when that
+   * would overwrite a loaded segment (a small --mem), the highest 4 KiB-aligned address in RAM that
+   * overwrites nothing. Throws a RangeError when RAM has no room for it.
+   */
+  private placeFdt(size: number, images: readonly (BootImage | undefined)[]): number {
+    const segs = images.flatMap((img) => img?.segments ?? []).filter((s) => s.memsz > 0);
+    const overlaps = (a: number) => segs.find((s) => a < s.paddr + s.memsz && a + size > s.paddr);
+    const qemu = fdtLoadAddress(RAM_BASE, this.ram.size, size);
+    if (qemu >= RAM_BASE && overlaps(qemu) === undefined) return qemu;
+    let addr = Math.floor((this.ram.end - size) / 4096) * 4096;
+    for (;;) {
+      if (addr < RAM_BASE) {
+        throw new RangeError(`no room in ${this.ram.size} bytes of RAM for the image and the ${size}-byte device tree (use a larger --mem)`);
+      }
+      const hit = overlaps(addr);
+      if (hit === undefined) return addr;
+      addr = Math.floor((hit.paddr - size) / 4096) * 4096;
+    }
   }
 
   /** Host input to the UART (and HTIF console). */
