@@ -197,3 +197,58 @@ soft: csrr a0, mcause
     expect(reg(r, 11)).toBe(1n);
   });
 });
+
+describe('CSR rules: the rest of the issue-3 list', () => {
+  it('mvendorid/marchid/mimpid/mconfigptr read 0, mhartid the hart id; all are read-only', () => {
+    const r = runAsm(`csrr a0, mvendorid\n csrr a1, marchid\n csrr a2, mimpid\n csrr a3, mconfigptr\n csrr a4, mhartid\n ${exitWith(0)}`);
+    for (const n of [10, 11, 12, 13, 14]) expect(reg(r, n)).toBe(0n);
+    for (const csr of ['mvendorid', 'marchid', 'mimpid', 'mconfigptr']) {
+      const w = runAsm(`${MTRAP} csrw ${csr}, zero\n ${MHANDLER}`);
+      expect(reg(w, 26), csr).toBe(2n);
+    }
+  });
+  it('mhpmcounter3–31 and mhpmevent3–31 are present and read 0; hpmcounterN is gated like cycle', () => {
+    const r = runAsm(`li t0, -1\n csrw mhpmcounter3, t0\n csrw mhpmcounter31, t0\n csrw mhpmevent3, t0\n csrw mhpmevent31, t0
+      csrr a0, mhpmcounter3\n csrr a1, mhpmcounter31\n csrr a2, mhpmevent3\n csrr a3, mhpmevent31\n csrr a4, hpmcounter17\n ${exitWith(0)}`);
+    for (const n of [10, 11, 12, 13, 14]) expect(reg(r, n)).toBe(0n);
+    const s = runAsm(`${MTRAP} csrwi mcounteren, 7\n li t0, 0x800\n csrs mstatus, t0\n la t0, 1f\n csrw mepc, t0\n mret\n1: csrr a0, hpmcounter3\n ${MHANDLER}`);
+    expect(reg(s, 26)).toBe(2n);
+    expect(reg(s, 27)).toBe(0xc0302573n);
+  });
+  it('menvcfg keeps STCE, ADUE and FIOM; senvcfg keeps FIOM', () => {
+    const r = runAsm(`li t0, -1\n csrw menvcfg, t0\n csrr a0, menvcfg\n csrw senvcfg, t0\n csrr a1, senvcfg\n ${exitWith(0)}`);
+    expect(reg(r, 10)).toBe((1n << 63n) | (1n << 61n) | 1n);
+    expect(reg(r, 11)).toBe(1n);
+  });
+  it('tselect and tdata1–3 are present (no triggers: they read 0 and writes do not trap)', () => {
+    const r = runAsm(`li t0, -1\n csrw tselect, t0\n csrw tdata1, t0\n csrw tdata2, t0\n csrw tdata3, t0
+      csrr a0, tselect\n csrr a1, tdata1\n csrr a2, tdata2\n csrr a3, tdata3\n ${exitWith(0)}`);
+    expect(r.exitCode).toBe(0);
+    for (const n of [10, 11, 12, 13]) expect(reg(r, n)).toBe(0n);
+  });
+  it('mtvec/stvec keep direct and vectored; a reserved MODE leaves them unchanged', () => {
+    const r = runAsm(`li t0, 0x80001001\n csrw mtvec, t0\n csrw stvec, t0\n li t0, 0x80002002\n csrw mtvec, t0\n csrw stvec, t0
+      csrr a0, mtvec\n csrr a1, stvec\n ${exitWith(0)}`);
+    expect(reg(r, 10)).toBe(0x80001001n);
+    expect(reg(r, 11)).toBe(0x80001001n);
+  });
+  it('mip: M writes SSIP, STIP and SEIP only; STIP is read-only under Sstc; sip writes only SSIP, under mideleg', () => {
+    const r = runAsm(`li t0, -1\n csrw mip, t0\n csrr a0, mip\n csrw mip, zero
+      li t0, 1\n slli t0, t0, 63\n csrw menvcfg, t0\n li t0, -1\n csrw mip, t0\n csrr a1, mip\n csrw mip, zero\n csrw menvcfg, zero
+      li t0, 0x222\n csrw mideleg, t0\n li t0, -1\n csrw sip, t0\n csrr a2, mip\n csrr a3, sip\n ${exitWith(0)}`);
+    expect(reg(r, 10) & ~0x888n).toBe(0x222n);      // MSIP/MTIP/MEIP come from the CLINT and PLIC only
+    expect(reg(r, 11) & 0x20n).toBe(0n);            // STIP not writable with STCE = 1 (stimecmp is far away)
+    expect(reg(r, 12) & 0x222n).toBe(0x2n);
+    expect(reg(r, 13)).toBe(0x2n);
+  });
+  it('misa ignores writes; scratch, cause and tval registers hold 64 bits', () => {
+    const r = runAsm(`csrw misa, zero\n csrr a0, misa\n li t0, -3\n csrw mscratch, t0\n csrw sscratch, t0\n csrw mcause, t0\n csrw scause, t0
+      csrw mtval, t0\n csrw stval, t0\n csrr a1, mscratch\n csrr a2, sscratch\n csrr a3, mcause\n csrr a4, scause\n csrr a5, mtval\n csrr a6, stval\n ${exitWith(0)}`);
+    expect(reg(r, 10)).toBe((2n << 62n) | 0x141105n);
+    for (const n of [11, 12, 13, 14, 15, 16]) expect(reg(r, n)).toBe(BigInt.asUintN(64, -3n));
+  });
+  it('stimecmp from S is illegal while menvcfg.STCE = 0', () => {
+    const r = runAsm(`${MTRAP} csrwi mcounteren, 2\n li t0, 0x800\n csrs mstatus, t0\n la t0, 1f\n csrw mepc, t0\n mret\n1: csrr a0, stimecmp\n ${MHANDLER}`);
+    expect(reg(r, 26)).toBe(2n);
+  });
+});
