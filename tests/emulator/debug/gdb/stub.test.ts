@@ -24,6 +24,11 @@ function stubOn(src: string) {
   return { s, stub, sent, ask };
 }
 
+/** Waits until cond() holds (at most ~10 s); the test's own expect then says what did not happen. */
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++) await new Promise((r) => setTimeout(r, 1));
+}
+
 describe('RSP framing', () => {
   it('frames with checksum and escapes, and parses back', () => {
     expect(frame('OK')).toBe('$OK#9a');
@@ -94,13 +99,13 @@ describe('GDB stub', () => {
   it('Ctrl-C while running stops with SIGINT; D detaches and removes GDB\'s breakpoints', async () => {
     const { s, stub, sent } = stubOn('1: j 1b\n');
     stub.receive(frame('c'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(s.machine.hart.retired).toBeGreaterThan(0);
+    await until(() => s.machine.hart.retired > 0); // polled, not slept: the host may be loaded
     stub.receive('\x03');
-    for (let i = 0; i < 1000 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    await until(() => sent.length > 0);
     expect(sent[0]).toBe('T02thread:1;');
     stub.receive(frame('Z0,80000000,2'));
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => sent.length > 1);
+    expect(sent[1]).toBe('OK');
     expect(s.target.points.all().length).toBe(1);
     stub.receive(frame('D'));
     expect(await stub.ended).toBe('detach');
