@@ -3,9 +3,7 @@
 // is reached, EXIT.GUEST_STOPPED for a stop that is not an exit (trap loop, WFI that nothing can wake),
 // 2 for usage errors and 3 for an unloadable image.
 
-import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { openSync, writeSync, closeSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { Virt, type BootImage, type MachineStop } from '../emulator/board/virt.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
@@ -31,19 +29,12 @@ interface BootArgs {
   gdb?: number;
 }
 
-/** The bundled firmware, once `rvhart build` has produced it. */
-function builtinFirmware(): string | undefined {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const p = join(root, 'build', 'firmware.elf');
-  return existsSync(p) ? p : undefined;
-}
-
 const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
 
 export const bootOptions = (y: Argv) => y
   .positional('image', { type: 'string', describe: 'ELF image to boot (default: the bundled kernel, built on demand)' })
   .option('satp', { type: 'string', default: 'sv39', describe: 'paging mode of the bundled kernel build: sv39 | sv48' })
-  .option('bios', { type: 'string', describe: 'none | PATH | builtin (default: builtin for the bundled kernel; with an IMAGE, builtin when built, else none)' })
+  .option('bios', { type: 'string', describe: 'builtin (the bundled SBI firmware, built on demand) | none (IMAGE starts in M-mode at its entry) | PATH (firmware ELF at 0x80000000, IMAGE at 0x80200000)', default: 'builtin' })
   .option('mem', { type: 'string', default: '128M', describe: 'RAM size (K/M/G suffixes)' })
   .option('max-insns', { type: 'number', describe: `stop after N instructions (exit ${EXIT.MAX_INSNS})` })
   .option('stats', { type: 'boolean', default: false, describe: 'print instructions, MIPS, traps and TLB counters to stderr' })
@@ -95,13 +86,11 @@ async function boot(args: BootArgs): Promise<void> {
       throw e;
     }
   };
-  if (args.image === undefined) {
-    args.image = bundled().kernel;
-    args.bios ??= 'builtin';
-  }
+  if (args.image === undefined) args.image = bundled().kernel;
 
+  // As QEMU: firmware by default (ours, as QEMU's is OpenSBI); an image linked at 0x80000000 wants --bios none.
   let biosPath: string | undefined;
-  const bios = args.bios ?? (builtinFirmware() ? 'builtin' : 'none');
+  const bios = args.bios ?? 'builtin';
   if (bios === 'builtin') biosPath = bundled().firmware;
   else if (bios !== 'none') biosPath = bios;
 
@@ -189,7 +178,13 @@ async function boot(args: BootArgs): Promise<void> {
 
   if (args.stats) printStats(machine, elapsed);
   switch (stop.kind) {
-    case 'exit': process.exit(stop.code & 0xff);
+    case 'exit':
+      // A failure code whose low byte is 0 (256, -512) must not read as success to a CI script.
+      if (stop.code !== (stop.code & 0xff)) {
+        process.stderr.write(`rvhart: guest exit code ${stop.code} does not fit an exit status; exiting 1\n`);
+        process.exit(1);
+      }
+      process.exit(stop.code);
     // eslint-disable-next-line no-fallthrough
     case 'limit':
       process.stderr.write(`rvhart: ${stop.reason}\n`);

@@ -124,6 +124,15 @@ export class Virt {
    * RangeError naming the segment that does not fit in RAM.
    */
   boot(kernel: BootImage | undefined, firmware?: BootImage): void {
+    if (kernel && firmware) {
+      for (const k of kernel.segments) {
+        const f = firmware.segments.find((s) => k.memsz > 0 && s.memsz > 0 && k.paddr < s.paddr + s.memsz && s.paddr < k.paddr + k.memsz);
+        if (f) {
+          throw new RangeError(`${kernel.name}: segment at 0x${k.paddr.toString(16)} overlaps the firmware ${firmware.name} ` +
+            `at 0x${f.paddr.toString(16)}..0x${(f.paddr + f.memsz).toString(16)} (an image linked for 0x80000000 boots with --bios none)`);
+        }
+      }
+    }
     for (const img of [firmware, kernel]) {
       if (!img) continue;
       for (const s of img.segments) {

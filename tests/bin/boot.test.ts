@@ -24,6 +24,36 @@ describe('rvhart boot', () => {
     expect(r.stdout).toBe('h\n');
     expect(r.status).toBe(5);
   });
+  it('a guest exit code that does not fit an exit status exits 1, never 0', () => {
+    const r = rvhart(['boot', '--bios', 'none', elf('x256.elf', poweroff(256))]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('rvhart: guest exit code 256 does not fit an exit status; exiting 1\n');
+  });
+  it('boots an S-mode image at 0x80200000 under the builtin firmware by default, as QEMU boots -kernel under OpenSBI', () => {
+    // SBI DBCN console_write_byte (EID 0x4442434e, FID 2), then SRST shutdown (EID 0x53525354).
+    const p = elf('smode.elf', `  csrr t0, sstatus
+  li a0, 'S'
+  li a6, 2
+  li a7, 0x4442434e
+  ecall
+  li a0, 10
+  ecall
+  li a0, 0
+  li a1, 0
+  li a6, 0
+  li a7, 0x53525354
+  ecall
+1: j 1b`, 0x8020_0000);
+    const r = rvhart(['boot', p]);
+    expect(r.stdout).toContain('S\n');
+    expect(r.status).toBe(0);
+  });
+  it('an image linked at 0x80000000 under the default firmware is refused in one line that names --bios none', () => {
+    const r = rvhart(['boot', elf('low.elf', poweroff(0))]);
+    expect(r.status).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/low\.elf: segment at 0x80000000 overlaps the firmware .* --bios none/);
+  });
   it('--max-insns stops with the documented status 124 and one line', () => {
     const p = elf('spin.elf', '1: j 1b');
     const r = rvhart(['boot', '--bios', 'none', '--max-insns', '1000', p]);
