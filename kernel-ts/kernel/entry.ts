@@ -96,26 +96,18 @@ export function kernel_trap_entry(): void {
   `;
 }
 
-let probe_value: u64 = 0n;
-/** What the last probe_read64 loaded (all ones if it faulted). */
-export function probe_read64_value(): u64 { return probe_value; }
-
-/** Loads the dword at addr into probe_value. If the load traps with an access fault, handle_trap
- *  records the fault (probe_last_cause/probe_last_tval in trap.ts) and resumes at probe_read64_fixup.
- *  (A naked function must be declared void, so the value comes back through probe_value.) */
-export function probe_read64(addr: u64): void {
-  naked`
+/** Loads the dword at addr. If the load traps with an access fault, handle_trap records the fault
+ *  (probe_last_cause/probe_last_tval in trap.ts) and resumes at probe_read64_fixup, which returns
+ *  all ones instead. */
+export function probe_read64(addr: u64): u64 {
+  return naked`
     .globl probe_read64_insn
 probe_read64_insn:
-    ld t1, 0(a0)
-    la t0, probe_value
-    sd t1, 0(t0)
+    ld a0, 0(a0)
     ret
     .globl probe_read64_fixup
 probe_read64_fixup:
-    li t1, -1
-    la t0, probe_value
-    sd t1, 0(t0)
+    li a0, -1
     ret
   `;
 }
