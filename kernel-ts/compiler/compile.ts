@@ -73,6 +73,17 @@ function kernelModules(program: ts.Program, entries: string[]): ts.SourceFile[] 
   return [...seen.values()];
 }
 
+/** Diagnostics in source order (file, line, column); a stable sort keeps the subset's message first
+ *  where it and tsc's point at the same place. */
+function sortByPosition(lines: string[]): string[] {
+  const key = (l: string): [string, number, number] => {
+    const m = /^(.*?):(\d+):(\d+): /.exec(l);
+    return m ? [m[1], Number(m[2]), Number(m[3])] : [l, 0, 0];
+  };
+  return lines.map((l) => ({ l, k: key(l) })).sort((a, b) =>
+    a.k[0] < b.k[0] ? -1 : a.k[0] > b.k[0] ? 1 : a.k[1] - b.k[1] || a.k[2] - b.k[2]).map((x) => x.l);
+}
+
 export function compile(entryFiles: string[], options: CompileOptions = {}): CompileResult {
   const diags = new Diagnostics();
   const timings = { check: 0, subset: 0, codegen: 0 };
@@ -86,8 +97,17 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
   // 1. parse and type-check (only the kernel modules: the runtime's host side is not kernel code)
   const program = ts.createProgram({ rootNames: [...entries, INTRINSICS_FILE, KERNEL_LIB_FILE], options: COMPILER_OPTIONS, oldProgram: options.oldProgram });
   const modules = kernelModules(program, entries);
-  const tsDiags = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
-  for (const sf of modules) tsDiags.push(...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf));
+  const syntax = modules.flatMap((sf) => program.getSyntacticDiagnostics(sf));
+  if (syntax.length) {
+    // A file that does not parse has a recovered tree: checking it further only adds noise.
+    diags.lines.push(...sortByPosition(syntax.map(formatTsDiagnostic)));
+    return fail();
+  }
+  const semantic = modules.flatMap((sf) => program.getSemanticDiagnostics(sf));
+  const located = semantic.filter((d) => d.file);
+  // Global diagnostics have no file:line:col. With noLib they are mostly consequences of a refused
+  // construct (a generator wants IterableIterator), so they are shown only when nothing else is.
+  const global = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...semantic.filter((d) => !d.file)];
   lap('check');
 
   // 2. the subset. Refusals are reported even beside type errors (an `async` function is a type
@@ -95,8 +115,10 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
   // value-type checks only on a well-typed program, where the checker's types mean something.
   const checker = program.getTypeChecker();
   const ents = new Entities(checker, INTRINSICS_FILE);
-  for (const sf of modules) checkSubset(sf, checker, diags, (id) => ents.intrinsicName(id), tsDiags.length === 0);
-  diags.lines.push(...tsDiags.map(formatTsDiagnostic));
+  for (const sf of modules) checkSubset(sf, checker, diags, (id) => ents.intrinsicName(id), located.length + global.length === 0);
+  diags.lines.push(...located.map(formatTsDiagnostic));
+  if (diags.count === 0) diags.lines.push(...global.map(formatTsDiagnostic));
+  diags.lines.splice(0, diags.lines.length, ...sortByPosition(diags.lines));
   lap('subset');
   if (diags.count) return { ...fail(), program };
 

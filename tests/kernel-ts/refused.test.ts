@@ -27,6 +27,12 @@ function check(body: string): { diagnostics: string[]; at: string; ok: boolean; 
 }
 
 const U = 'export function f(a: u64): u64 {';
+
+/** The diagnostics sorted by line, then column (one file per case). */
+function inSourceOrder(lines: string[]): string[] {
+  const pos = (l: string): number[] => (/:(\d+):(\d+): /.exec(l) ?? ['', '0', '0']).slice(1).map(Number);
+  return [...lines].sort((a, b) => pos(a)[0] - pos(b)[0] || pos(a)[1] - pos(b)[1]);
+}
 /** [what, source, message fragment after "<where>: "] */
 const REFUSED: [string, string, string][] = [
   ['class', '/*@*/class A {}', 'class is not supported in kernel-ts; write module-level functions'],
@@ -85,8 +91,24 @@ describe('kernel-ts refuses what it cannot compile, at the construct', () => {
       const line = r.diagnostics.find((d) => d.includes(message));
       expect(line, `diagnostics:\n${r.diagnostics.join('\n')}`).toBeDefined();
       expect(line!.startsWith(`${r.at}: `), `expected at ${r.at}:\n${line}`).toBe(true);
+      // Every line has a place (a generator's "Cannot find global type" from tsc has none: dropped).
+      for (const d of r.diagnostics) expect(d).toMatch(/^.+:\d+:\d+: /);
+      expect(r.diagnostics).toEqual(inSourceOrder(r.diagnostics));
     });
   }
+
+  it('a syntax error is reported alone (no subset noise from the recovered tree)', () => {
+    const r = check(`export function f(a: u64/*@*/: u64 { return a; }`);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toBe(`${r.at}: ',' expected. (TS1005)`);
+    for (const d of r.diagnostics) expect(d).toMatch(/ \(TS1\d{3}\)$/);
+  });
+
+  it('a missing import is a type error at the import', () => {
+    const r = check(`import { g } from /*@*/'./missing.js';\n${U} return g(a); }`);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics).toEqual([`${r.at}: Cannot find module './missing.js' or its corresponding type declarations. (TS2307)`]);
+  });
 
   it('a type error is reported with its location and nothing is compiled', () => {
     const r = check(`${U} const /*@*/x: u64 = true; return x; }`);
