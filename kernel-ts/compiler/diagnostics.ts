@@ -21,7 +21,11 @@ export function displayPath(file: string): string {
 
 export class Diagnostics {
   readonly lines: string[] = [];
-  error(node: ts.Node, message: string): void { this.lines.push(`${where(node)}: ${message}`); }
+  error(node: ts.Node, message: string): void {
+    const line = `${where(node)}: ${message}`;
+    // A constant folded from two places (a module const and its use) reports its fault once.
+    if (!this.lines.includes(line)) this.lines.push(line);
+  }
   /** A construct outside the subset, with what to write instead. */
   unsupported(node: ts.Node, construct: string, instead: string): void {
     this.error(node, `${construct} is not supported in kernel-ts; ${instead}`);

@@ -15,9 +15,12 @@ function literal(e: ts.Expression | undefined, call: ts.CallExpression, what: st
   return e.text;
 }
 
-function csrName(e: ts.Expression | undefined, call: ts.CallExpression): string {
+function csrName(e: ts.Expression | undefined, call: ts.CallExpression, writes = false): string {
   const name = literal(e, call, 'the CSR name');
-  if (CSR_NUMBERS[name] === undefined) throw new CompileError(e!, `unknown CSR "${name}" (see emulator/isa/csrs.ts)`);
+  const num = CSR_NUMBERS[name];
+  if (num === undefined) throw new CompileError(e!, `unknown CSR "${name}" (see emulator/isa/csrs.ts)`);
+  // csr[11:10] = 3: read-only (Zicsr); writing it raises illegal-instruction at run time.
+  if (writes && ((num >> 10) & 3) === 3) throw new CompileError(e!, `CSR ${name} is read-only; it can only be read (csrr)`);
   return name;
 }
 
@@ -60,13 +63,13 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
     case 'sext32': g.emit(`sext.w ${t}, ${value(0)}`); return t;
     case 'csrr': g.emit(`csrr ${t}, ${csrName(args[0], e)}`); return t;
     case 'csrw': case 'csrs': case 'csrc': {
-      const csr = csrName(args[0], e);
       const k = g.ents.fold(args[1]);
+      const csr = csrName(args[0], e, name === 'csrw' || k !== 0n);   // csrs/csrc of 0 write nothing
       if (k !== undefined && k < 32n) g.emit(`${name}i ${csr}, ${k}`);
       else g.emit(`${name} ${csr}, ${value(1)}`);
       return 'zero';
     }
-    case 'csrrw': { const csr = csrName(args[0], e); g.emit(`csrrw ${t}, ${csr}, ${value(1, d + 1)}`); return t; }
+    case 'csrrw': { const csr = csrName(args[0], e, true); g.emit(`csrrw ${t}, ${csr}, ${value(1, d + 1)}`); return t; }
     case 'sfence_vma': {
       if (args.length === 0) g.emit('sfence.vma');
       else if (args.length === 1) g.emit(`sfence.vma ${value(0)}`);

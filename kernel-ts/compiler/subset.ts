@@ -165,6 +165,12 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     }
 
     switch (node.kind) {
+      case SK.BigIntLiteral:
+        // Natively such a literal keeps every bit; compiled it would be cut to 64 (GNU as refuses too).
+        if (BigInt((node as ts.BigIntLiteral).text.slice(0, -1).replace(/_/g, '')) >> 64n !== 0n) {
+          diags.unsupported(node, 'a literal wider than 64 bits', 'every value is u64: write at most 16 hex digits');
+        }
+        return;
       case SK.FunctionDeclaration:
         if (inFunction) { diags.unsupported(node, 'nested function', 'move it to module level (kernel-ts has no closures)'); return; }
         checkFunction(node as ts.FunctionDeclaration);

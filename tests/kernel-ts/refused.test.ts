@@ -16,7 +16,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 /** Compile `body` (after an import line); `/*@*\/` marks where the diagnostic must point. */
 function check(body: string): { diagnostics: string[]; at: string; ok: boolean; asm: Map<string, string> } {
-  const header = `import { type u64, load64, store64, staticBuffer, csrr, csrw, naked, str, sym, wrap } from '${runtime}';\n`;
+  const header = `import { type u64, load64, store64, staticBuffer, csrr, csrw, csrs, csrc, naked, str, sym, wrap } from '${runtime}';\n`;
   const src = header + body;
   const file = path.join(dir, `case${n++}.ts`);
   const at = src.indexOf('/*@*/');
@@ -79,6 +79,7 @@ const REFUSED: [string, string, string][] = [
   ['export default', 'export /*@*/default function f(): void {}', 'export default is not supported in kernel-ts'],
   ['re-export', `/*@*/export { wrap } from '${runtime}';`, 'export { ... } / re-export is not supported in kernel-ts'],
   ['string type', 'export function f(a: /*@*/string): void {}', 'the string type is not supported in kernel-ts'],
+  ['literal wider than 64 bits', `${U} return a + /*@*/0x1_0000_0000_0000_0000n; }`, 'a literal wider than 64 bits is not supported in kernel-ts'],
   ['unary plus', `${U} return /*@*/+a; }`, 'unary + is not supported in kernel-ts'],
 ];
 
@@ -127,6 +128,19 @@ describe('kernel-ts refuses what it cannot compile, at the construct', () => {
   it('an unknown CSR name', () => {
     const r = check(`${U} return csrr(/*@*/'mstatuz'); }`);
     expect(r.diagnostics).toEqual([`${r.at}: unknown CSR "mstatuz" (see emulator/isa/csrs.ts)`]);
+  });
+
+  it('a write to a read-only CSR (csr[11:10] = 3); reading it, or csrs of 0, is fine', () => {
+    for (const call of [`csrw(/*@*/'mhartid', a)`, `csrs(/*@*/'cycle', 1n)`, `csrc(/*@*/'time', a)`]) {
+      const r = check(`${U} ${call}; return a; }`);
+      expect(r.diagnostics).toEqual([`${r.at}: CSR ${/'(\w+)'/.exec(call)![1]} is read-only; it can only be read (csrr)`]);
+    }
+    expect(check(`${U} csrs('cycle', 0n); return csrr('mhartid'); }`).ok).toBe(true);
+  });
+
+  it('a constant fault is reported once', () => {
+    const r = check(`const Z = /*@*/1n / 0n;\n${U} return a + Z; }`);
+    expect(r.diagnostics).toEqual([`${r.at}: constant division by zero`]);
   });
 
   it('a module-level let with a non-constant initialiser', () => {
