@@ -43,7 +43,7 @@ function next_stage(fw_dyn: u64): u64 {
 export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
   const fw_start = sym("_fw_start");
   const fw_size = napot_size(sym("_fw_end") - fw_start);
-  pmp_setup(fw_start, fw_size);
+  const pmp_ok = pmp_setup(fw_start, fw_size);
 
   csrw("medeleg", MEDELEG);
   csrw("mideleg", MIDELEG);
@@ -58,7 +58,9 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
   sbi_init(ram_base, ram_base + ram_size, fw_start, fw_start + fw_size, sstc);
 
   const entry = next_stage(fw_dyn);
-  uart_puts(str("rvhart firmware: SBI v2.0 in M-mode; PMP denies S/U "));
+  uart_puts(str("rvhart firmware: SBI v2.0 in M-mode; "));
+  // Claimed only as read back: the kernel's PMP demonstration then shows it from S-mode.
+  uart_puts(pmp_ok != 0n ? str("PMP denies S/U ") : str("PMP NOT SET (the hart did not keep it) for "));
   uart_puthex(fw_start);
   uart_puts(str(".."));
   uart_puthex(fw_start + fw_size);

@@ -21,10 +21,14 @@ export function napot_addr(base: u64, size: u64): u64 {
   return (base >> 2n) | ((size >> 3n) - 1n);
 }
 
-/** Protects [base, base + size) (size a power of two, base aligned) and opens the rest. Returns pmpcfg0 as read back. */
+/** pmp0cfg: NAPOT, no permissions; pmp1cfg: NAPOT, RWX. */
+export const PMPCFG0 = (PMP_A_NAPOT << 0n) | ((PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 8n);
+
+/** Protects [base, base + size) (size a power of two, base aligned) and opens the rest. Returns 1 if
+ *  the hart kept both entries as written (pmpcfg/pmpaddr are WARL: a hart without PMP reads 0). */
 export function pmp_setup(base: u64, size: u64): u64 {
   csrw("pmpaddr0", napot_addr(base, size));
   csrw("pmpaddr1", 0xffffffffffffffffn);          // NAPOT over everything (WARL keeps bits 53..0)
-  csrw("pmpcfg0", (PMP_A_NAPOT << 0n) | ((PMP_A_NAPOT | PMP_R | PMP_W | PMP_X) << 8n));
-  return csrr("pmpcfg0");
+  csrw("pmpcfg0", PMPCFG0);
+  return (csrr("pmpcfg0") & 0xffffn) == PMPCFG0 && csrr("pmpaddr0") == napot_addr(base, size) ? 1n : 0n;
 }

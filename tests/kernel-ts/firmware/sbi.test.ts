@@ -118,7 +118,7 @@ describe('PMP setup', () => {
   it('entry 0 NAPOT over the firmware with no permissions, entry 1 NAPOT over everything RWX', () => {
     expect(pmp.napot_size(0x7123n)).toBe(0x8000n);
     expect(pmp.napot_addr(0x80000000n, 0x8000n)).toBe((0x80000000n >> 2n) | 0xfffn);
-    pmp.pmp_setup(0x80000000n, 0x8000n);
+    expect(pmp.pmp_setup(0x80000000n, 0x8000n)).toBe(1n);   // read back as written
     expect(csrs.pmpaddr0).toBe(0x20000fffn);
     expect(csrs.pmpaddr1).toBe(M64);
     expect(csrs.pmpcfg0).toBe(0x1f18n);
