@@ -7,7 +7,7 @@ import { LAZY_BASE, SZ_1M, FIRMWARE_BASE, PAGE_SIZE, KERNEL_ASID } from './layou
 import { PAGE_LAZY, PAGE_LAZY_READ } from './pgtable.js';
 import {
   vm_alloc, vm_free, vm_fault_count, vm_freed_frames, vm_last_conflict, vm_mapped_pages, vm_backing,
-  area_start, area_end, VM_OK, VM_EOVERLAP,
+  area_start, area_end, vm_find, VM_OK, VM_EOVERLAP,
 } from './vma.js';
 import { frame_nr_free, frame_count, FRAME_MAPPED } from './frame.js';
 import { probe_read64 } from './entry.js';
@@ -58,7 +58,8 @@ export function vm_scenario(): void {
     if (r == VM_OK) {
       puts(str("ok"));
       if (op == OP_FREE) { puts(str(", ")); putdec(vm_freed_frames()); puts(str(" frames returned")); }
-      if ((end & (PAGE_SIZE - 1n)) != 0n) { puts(str(" (whole pages: up to ")); putoff((end + PAGE_SIZE - 1n) & 0xfffffffffffff000n); puts(str(")")); }
+      // An unaligned end: show what vm_alloc recorded (the area is whole pages).
+      if (op == OP_ALLOC && (end & (PAGE_SIZE - 1n)) != 0n) { puts(str(" (whole pages: up to ")); putoff(area_end(vm_find(LAZY_BASE + start)) - LAZY_BASE); puts(str(")")); }
     } else if (r == VM_EOVERLAP) {
       puts(str("fails, overlaps "));
       putoff(area_start(vm_last_conflict()) - LAZY_BASE);
