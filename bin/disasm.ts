@@ -18,11 +18,6 @@ export const disasmCommand: CommandModule<object, DisasmArgs> = {
   builder: (y) => y.positional('elf', { type: 'string', demandOption: true, describe: 'ELF file' }) as unknown as Argv<DisasmArgs>,
   handler: (args) => {
     const bytes = readInput(args.elf);
-    // `rvhart disasm x.elf | head`: the reader leaving early is not an error (objdump dies of SIGPIPE).
-    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
-      throw e;
-    });
     try {
       process.stdout.write(disasmListing(readElf(bytes, args.elf), args.elf));
     } catch (e) {

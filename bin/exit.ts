@@ -10,6 +10,8 @@ export const EXIT = {
   MAX_INSNS: 124,
   /** The guest stopped in a way that is not an exit code (double-fault loop, unsupported pc). */
   GUEST_STOPPED: 125,
+  /** A defect in rvhart itself (EX_SOFTWARE); never the user's fault. */
+  INTERNAL: 70,
 } as const;
 
 /** Prints one line to stderr and exits: the only way a command reports a user-facing error. */

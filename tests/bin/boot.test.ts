@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
-import { rvhart } from '../helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { ROOT, rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-'));
 function elf(name: string, source: string, base?: number): string {
@@ -53,6 +54,13 @@ describe('rvhart boot', () => {
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/low\.elf: segment at 0x80000000 overlaps the firmware .* --bios none/);
+  });
+  it('a reader that stops early (| head) ends the run quietly with status 0', () => {
+    const p = elf('chatty.elf', `  li a0, 0x10000000\n  li a1, 'x'\n1: sb a1, 0(a0)\n  j 1b`);
+    const cli = join(ROOT, 'dist', 'bin', 'rvhart.js');
+    const r = spawnSync('bash', ['-c', `node "${cli}" boot --bios none "${p}" | head -c 1; exit \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
   it('--max-insns stops with the documented status 124 and one line', () => {
     const p = elf('spin.elf', '1: j 1b');
