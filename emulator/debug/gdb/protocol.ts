@@ -112,6 +112,9 @@ export function targetXml(): string {
     '<!DOCTYPE target SYSTEM "gdb-target.dtd">',
     '<target version="1.0">',
     '  <architecture>riscv:rv64</architecture>',
+    // Bare metal: without this, gdb-multiarch assumes its host's OS ABI (GNU/Linux), whose RISC-V
+    // support single-steps by a breakpoint at the next pc and so runs through trap handlers.
+    '  <osabi>none</osabi>',
     '  <feature name="org.gnu.gdb.riscv.cpu">', ...cpu, '  </feature>',
     '  <feature name="org.gnu.gdb.riscv.csr">', ...csr, '  </feature>',
     '  <feature name="org.gnu.gdb.riscv.virtual">',

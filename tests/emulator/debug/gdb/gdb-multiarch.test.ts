@@ -13,7 +13,7 @@ import { loadImage } from '../../../../bin/load.js';
 import { Virt } from '../../../../emulator/board/virt.js';
 import { Target } from '../../../../emulator/debug/target.js';
 import { asmSession, symbolsOf } from '../harness.js';
-import { PAGING } from '../programs.js';
+import { CALLS, PAGING } from '../programs.js';
 
 const haveGdb = spawnSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!haveGdb) console.warn('gdb-multiarch is not installed: skipping the real-GDB stub tests');
@@ -80,6 +80,38 @@ describe.skipIf(!haveGdb)('gdb-multiarch against the stub', () => {
     expect(out).toContain('leaf, 2 MiB page at 0x80200000');
     expect(out).toContain('=> PA 0x0000000080200010 (2 MiB page, level 1)');
     expect(out).toContain('1 GiB block');
+  });
+
+  it('stepi over an ecall stops at the trap handler\'s first instruction (the stub\'s exact step, not a breakpoint at pc+4)', async () => {
+    const s = asmSession(CALLS);
+    const elf = join(dir, 'calls.elf');
+    writeFileSync(elf, s.elf);
+    const ecall = s.symbols.lookup('outer')!.addr - 6n; // ecall, then c.j, before outer
+    const handler = s.symbols.lookup('handler')!.addr;
+    let port = 0;
+    await new Promise<void>((resolve) => {
+      void serveGdb(s.target, s.symbols, 0, { log: (l) => { port = Number(/:(\d+) /.exec(l)![1]); resolve(); } });
+    });
+    const r = await runGdb(['-nx', '-batch',
+      '-ex', 'set pagination off',
+      '-ex', `file ${elf}`,
+      '-ex', `target remote 127.0.0.1:${port}`,
+      '-ex', 'show osabi',
+      '-ex', `break *0x${ecall.toString(16)}`,
+      '-ex', 'continue',
+      '-ex', 'stepi',
+      '-ex', 'info registers pc mcause',
+      '-ex', 'stepi',
+      '-ex', 'info registers pc a5',
+      '-ex', 'kill',
+    ]);
+    const out = r.out;
+    expect(out).toContain('(currently "none")');
+    expect(out).toMatch(new RegExp(`Breakpoint 1, 0x0*${ecall.toString(16)} in _start \\(\\)`));
+    expect(out).toMatch(new RegExp(`pc\\s+0x${handler.toString(16)}\\s+0x${handler.toString(16)} <handler>`));
+    expect(out).toMatch(/mcause\s+0xb\s+11/);
+    expect(out).toMatch(new RegExp(`pc\\s+0x${(handler + 4n).toString(16)}\\s+0x${(handler + 4n).toString(16)} <handler\\+4>`));
+    expect(out).toMatch(/a5\s+0xb\s+11/); // the handler's `csrr a5, mcause` ran: one instruction, exactly
   });
 
   it.skipIf(!haveKernel)('on the bundled kernel: break at a kernel symbol, satp, memory by VA through the high alias, stepi, monitor walk', async () => {

@@ -48,6 +48,13 @@ describe('RSP framing', () => {
     expect(x).toContain(`<reg name="mstatus" bitsize="64" type="int" regnum="${65 + 0x300}" group="csr"/>`);
     expect(x).toContain(`<reg name="priv" bitsize="64" type="int" regnum="${65 + 4096}" group="system"/>`);
   });
+
+  it('the target description says osabi none, in the DTD\'s order (architecture, osabi, features)', () => {
+    // Without it gdb-multiarch keeps its host default (GNU/Linux), whose RISC-V support steps by
+    // planting a breakpoint at the next pc: stepi over an ecall or a fault would run the whole handler.
+    const x = targetXml();
+    expect(x).toMatch(/<architecture>riscv:rv64<\/architecture>\n  <osabi>none<\/osabi>\n  <feature /);
+  });
 });
 
 describe('GDB stub', () => {
