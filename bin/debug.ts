@@ -172,10 +172,8 @@ async function debug(args: DebugArgs): Promise<void> {
   const interactive = process.stdin.isTTY === true;
   const rl = createInterface({
     input: process.stdin, output: process.stdout, terminal: interactive, historySize: 1000,
-    completer: (line: string): [string[], string] => {
-      const hits = session.complete(line);
-      return [hits, line];
-    },
+    // Candidates are listed as words, as GDB and bash list them, not as whole lines.
+    completer: (line: string): [string[], string] => session.completeWord(line),
   });
   let running = false;
   rl.on('SIGINT', () => {

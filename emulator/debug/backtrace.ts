@@ -16,6 +16,8 @@ export interface Frame {
   readonly fp: bigint | undefined;
   /** The stack pointer on entry to this frame's callee side (frame 0: the current sp). */
   readonly sp: bigint | undefined;
+  /** This frame was interrupted by the trap whose handler frame 0 is entering (pc = xepc). */
+  readonly trap?: boolean;
 }
 
 const SP = 2, S0 = 8, RA = 1;
@@ -54,11 +56,31 @@ function frameLive(mem: DebugMemory, syms: SymbolTable, pc: bigint): boolean {
   return false;
 }
 
+/**
+ * At the first instruction of the trap handler of the current privilege (xtvec's entry for xcause),
+ * the trap just left xepc: every register still holds the interrupted code's values. Returns xepc.
+ */
+function trapEntryEpc(h: Hart, pc: bigint): bigint | undefined {
+  const [tvec, cause, epc] = h.priv === 3 ? [h.mtvec, h.mcause, h.mepc] : h.priv === 1 ? [h.stvec, h.scause, h.sepc] : [];
+  if (tvec === undefined || cause === undefined || epc === undefined) return undefined;
+  const base = BigInt.asUintN(64, tvec) & ~3n, c = BigInt.asUintN(64, cause);
+  const interrupt = c >> 63n === 1n, vectored = (tvec & 3n) === 1n;
+  const entry = vectored && interrupt ? base + 4n * (c & 0xfffn) : base;
+  return pc === entry ? BigInt.asUintN(64, epc) : undefined;
+}
+
 export function backtrace(h: Hart, mem: DebugMemory, syms: SymbolTable, max = 64): Frame[] {
   const frames: Frame[] = [];
   const u = (v: bigint): bigint => BigInt.asUintN(64, v);
   let pc = h.pcBig(), fp: bigint | undefined = u(h.reg(S0)), sp: bigint | undefined = u(h.reg(SP));
   frames.push({ level: 0, pc, fp: undefined, sp });
+  // At a trap handler's entry, the next frame out is the trapped instruction's, with the same
+  // registers: unwind from there as if it were frame 0 (ra is not this frame's return address).
+  const epc = trapEntryEpc(h, pc);
+  if (epc !== undefined && syms.functionAt(epc) && frames.length < max) {
+    pc = epc;
+    frames.push({ level: 1, pc, fp, sp, trap: true });
+  }
   let callerPc: bigint;
   if (frameLive(mem, syms, pc)) {
     const ra = mem.readValue(fp - 8n, 8), prev = mem.readValue(fp - 16n, 8);

@@ -44,7 +44,7 @@ export class Session {
   private readonly commands: Command[] = [];
   private lastRepeat: string | undefined;
   private history = 0;
-  private xState = { fmt: 'x', size: 4, next: undefined as bigint | undefined, physical: false };
+  private xState = { fmt: 'x', size: 4, count: 1, next: undefined as bigint | undefined, physical: false };
   private quitRequested = false;
 
   constructor(readonly target: Target, readonly symbols: SymbolTable, private readonly host: SessionHost) {
@@ -79,7 +79,7 @@ export class Session {
       this.lastRepeat = undefined;
       return;
     }
-    this.lastRepeat = cmd.repeats ? (cmd.names[0] === 'x' ? 'x' : text) : undefined;
+    this.lastRepeat = cmd.repeats && cmd.names[0] !== 'x' ? text : undefined;
     const args = (slash + (slash && rest ? ' ' : '') + rest).trim();
     try {
       await cmd.run(args, args === '' ? [] : args.split(/\s+/));
@@ -107,7 +107,7 @@ export class Session {
       const hits = this.commandNames().filter((n) => n.startsWith(m[2]!));
       return hits.filter((n) => !hits.some((o) => o !== n && o.startsWith(n))).map((n) => m[1]! + n);
     }
-    const cut = Math.max(line.lastIndexOf(' '), line.lastIndexOf('*'), line.lastIndexOf('('), line.lastIndexOf('+')) + 1;
+    const cut = Session.wordStart(line);
     const head = line.slice(0, cut), word = line.slice(cut);
     let pool: string[];
     if (/^\s*(i|info)\s+\S*$/.test(line)) pool = INFO_TOPICS;
@@ -117,6 +117,17 @@ export class Session {
     else if (word.startsWith('$')) pool = [...ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs().map(csrName)].map((n) => '$' + n);
     else pool = this.symbols.names();
     return pool.filter((n) => n.startsWith(word)).map((n) => head + n);
+  }
+
+  /** Where the word being completed starts (after a space, `*`, `(` or `+`). */
+  private static wordStart(line: string): number {
+    return Math.max(line.lastIndexOf(' '), line.lastIndexOf('*'), line.lastIndexOf('('), line.lastIndexOf('+')) + 1;
+  }
+
+  /** For a line editor: the candidates for the word being typed (not whole lines), and that word. */
+  completeWord(line: string): [string[], string] {
+    const cut = Session.wordStart(line);
+    return [this.complete(line).map((h) => h.slice(cut)), line.slice(cut)];
   }
 
   // ------------------------------------------------------------------ shared pieces
@@ -245,9 +256,10 @@ export class Session {
 
   private count(args: string): number {
     if (args === '') return 1;
-    const n = Number(this.eval(args).v);
-    if (!(n >= 1)) throw new CommandError(`Bad count "${args}".`);
-    return n;
+    // Signed: `si -1` is a mistake, not 2^64-1 steps.
+    const v = BigInt.asIntN(64, this.eval(args).v);
+    if (v < 1n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new CommandError(`Bad count "${args}" (expected a positive number).`);
+    return Number(v);
   }
 
   // ------------------------------------------------------------------ the commands
@@ -304,6 +316,8 @@ export class Session {
         const frames = backtrace(t.hart, t.mem, this.symbols, 2);
         const caller = frames[1];
         if (!caller) throw new CommandError('"finish" not meaningful in the outermost frame.');
+        // The handler returns wherever it chooses (after an ecall: xepc+4), so there is no return to wait for.
+        if (caller.trap) throw new CommandError('"finish" not meaningful at a trap handler\'s entry; try "until *ADDR" or "c".');
         this.say(`Run till exit from #0  ${this.where(frames[0]!.pc)}`);
         const sp0 = BigInt.asUintN(64, t.hart.reg(2));
         const e = await t.resume({ until: (h) => h.pcBig() === caller.pc && BigInt.asUintN(64, h.reg(2)) >= (caller.sp ?? sp0) });
@@ -366,7 +380,8 @@ export class Session {
         const m = /^\/(\w+)\s*(.*)$/.exec(a);
         if (m) { fmt = m[1]!; a = m[2]!; }
         const v = this.eval(a);
-        this.say(`$${++this.history} = ${this.formatValue(v, fmt)}`);
+        const text = this.formatValue(v, fmt); // a bad format takes no history number
+        this.say(`$${++this.history} = ${text}`);
       } });
     add({ names: ['set'], usage: 'set $R = EXPR | set *(u64*)ADDR = EXPR', help: 'Write a register, CSR, $priv or memory.',
       run: (a) => {
@@ -376,13 +391,17 @@ export class Session {
         evaluate(s.replace(/^-p\s+/, ''), this.ctx(physical));
       } });
     add({ names: ['x'], usage: 'x/NFU [-p] ADDR', help: 'Examine memory: N units, format x d u o t c a s i, size b h w g; virtual through the current satp (-p: physical).', repeats: true,
-      run: (a) => this.examine(a) });
+      run: (a) => {
+        this.examine(a);
+        // RET repeats with the same count and format, from where this one stopped (GDB).
+        this.lastRepeat = `x/${this.xState.count}${this.xState.fmt}${'bhwg'[Math.log2(this.xState.size)]}`;
+      } });
     add({ names: ['disassemble', 'disas'], usage: 'disas [ADDR [N]]', help: 'Disassemble the function around pc, or N instructions (default 16) from ADDR.',
       run: (_a, w) => this.disas(w) });
     add({ names: ['backtrace', 'bt', 'where'], usage: 'bt', help: 'Show the call stack (frame pointers: ra at s0-8, caller s0 at s0-16).',
       run: () => {
         const frames = backtrace(t.hart, t.mem, this.symbols);
-        for (const f of frames) this.say(`#${f.level}  ${this.where(f.pc)}${f.level > 0 ? this.sym(f.pc) : ''}`);
+        for (const f of frames) this.say(`#${f.level}  ${this.where(f.pc)}${f.level > 0 ? this.sym(f.pc) : ''}${f.trap ? '  (trapped here)' : ''}`);
       } });
     add({ names: ['walk'], usage: 'walk VA [--priv s|u] [--access r|w|x]', help: 'Show every step of the page walk for VA: PTE address, raw PTE, flags, VPN[i], then the PA or the fault and its rule.',
       run: (_a, w) => {
@@ -521,7 +540,7 @@ export class Session {
     let addr: bigint;
     if (words.length) addr = this.eval(words.join(' '), false).v;
     else if (this.xState.next !== undefined) { addr = this.xState.next; physical = this.xState.physical; } else throw new CommandError('Argument required (starting display address).');
-    this.xState = { fmt, size: fmt === 's' || fmt === 'i' ? this.xState.size : size, next: undefined, physical };
+    this.xState = { fmt, size: fmt === 's' || fmt === 'i' ? this.xState.size : size, count: n, next: undefined, physical };
     const label = (x: bigint): string => `${hex(x)}${this.sym(x)}:`;
     if (fmt === 'i') {
       let pc = addr;

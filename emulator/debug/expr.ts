@@ -46,6 +46,7 @@ function tokenize(src: string): Tok[] {
     if ((m = /^(0x[0-9a-f_]+|0b[01_]+|0o[0-7_]+|[0-9][0-9_]*)/i.exec(rest))) {
       const s = m[1]!.replace(/_/g, '');
       const v = /^0[0-7]+$/.test(s) && s.length > 1 ? BigInt('0o' + s.slice(1)) : BigInt(s);
+      if (v >= 1n << 64n) throw new EvalError('Numeric constant too large.');
       out.push({ t: 'num', v }); i += m[1]!.length;
       if (/^[a-z_$]/i.test(src.slice(i))) throw new EvalError(`Invalid number "${m[1]}${/^[\w$]*/.exec(src.slice(i))![0]}".`);
       continue;

@@ -37,6 +37,15 @@ export function parseWalkOptions(words: string[]): { priv?: number; access?: Acc
   return out;
 }
 
+/** Where the rule that raised a fault is written: DESIGN §4's step, and the privileged spec's. */
+function specRef(step: number, specStep: number, mode: string): string {
+  // Step 1 is the canonical-address rule, which the spec states per mode (12.4 Sv39, 12.5 Sv48, 12.6 Sv57).
+  if (step === 1) return `DESIGN §4 step 1; privileged spec ${({ sv39: '12.4', sv48: '12.5', sv57: '12.6' } as Record<string, string>)[mode] ?? '12.4–12.6'}, canonical addresses`;
+  // Past the walk: the physical access itself, checked by PMP (3.7) and PMA (3.6).
+  if (step > 9) return 'the physical access: PMP, privileged spec 3.7; PMA, 3.6';
+  return `DESIGN §4 step ${step}; privileged spec 12.3.2 step ${specStep}`;
+}
+
 export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
   const mmu = m.mmu;
   const dataPriv = mmu.dataPriv;
@@ -61,7 +70,7 @@ export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
   }
   if (r.fault) {
     const f = r.fault;
-    lines.push(`  => ${CAUSE_NAMES[f.cause] ?? f.cause} (cause ${f.cause}): ${f.rule}  [DESIGN §4 step ${f.step}${f.step <= 9 ? `; privileged spec 12.3.2 step ${f.specStep}` : ''}]`);
+    lines.push(`  => ${CAUSE_NAMES[f.cause] ?? f.cause} (cause ${f.cause}): ${f.rule}  [${specRef(f.step, f.specStep, r.mode)}]`);
   } else if (r.result) {
     const x = r.result;
     lines.push(`  => PA ${hex16(x.pa)}${sym(d, x.pa)}${r.mode === 'bare' || priv === PRV_M ? '' : ` (${x.pageSizeName} page, level ${x.level})`}`);
