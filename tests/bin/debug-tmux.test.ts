@@ -54,6 +54,13 @@ describe.skipIf(!haveTmux)('rvhart debug in a terminal', () => {
     await waitFor(/\$2 = 42/);
     keys('info tl', 'Tab');
     await waitFor(/\(rvhart M\) info tlb$/m);
+    // Several candidates are listed as words (as GDB and bash list them), not as whole lines.
+    keys('C-u', 'catch trap load-', 'Tab');
+    keys('Tab');
+    await waitFor(/^load-address-misaligned +load-access-fault +load-page-fault\s*$/m);
+    // A count below 1 is one line, not 2^64-1 steps.
+    keys('C-u', 'si -1', 'Enter');
+    await waitFor(/^Bad count "-1" \(expected a positive number\)\.\n\(rvhart M\)$/m);
     keys('C-u', 'c', 'Enter');
     await waitFor(/Breakpoint 1, 0x000000008000004a in inner \(\)/);
     // A loop that never ends: Ctrl-C stops it.

@@ -88,6 +88,11 @@ describe.skipIf(!haveKernel)('shell session on the bundled kernel', () => {
     const tval = BigInt(/tval (0x[0-9a-f]+)/.exec(o)![1]!);
     const lazyBase = BigInt(/epc/.test(o) ? tval : 0n);
     expect(lazyBase).toBeGreaterThan(0n);
+    // bt from the handler's entry: frame 1 is the faulting instruction in the lazy path (xepc).
+    const epc = /epc (0x[0-9a-f]+)/.exec(o)![1]!;
+    const bt = (await run('bt')).split('\n').filter((l) => l.startsWith('#'));
+    expect(bt[1]).toMatch(new RegExp(`^#1  0x0*${epc.slice(2)} in (touch|lazy_demo) \\(\\) <[\\w+]+>  \\(trapped here\\)$`));
+    expect(bt.some((f) => / in lazy_demo \(\)/.test(f))).toBe(true);
     o = await run('p/x $stval', 'walk $stval');
     expect(o).toContain(`$1 = 0x${tval.toString(16)}`);
     expect(o).toMatch(/=> load-page-fault \(cause 13\): PTE\.V=0 at level \d/);
