@@ -428,7 +428,7 @@ export class Session {
         if (a) {
           const c = this.find(a.split(/\s+/)[0]!);
           if (!c) throw new CommandError(`Undefined command: "${a}".  Try "help".`);
-          this.say(`${c.usage}`, `  ${c.help}`, c.names.length > 1 ? `  Aliases: ${c.names.slice(1).join(', ')}` : '');
+          this.say(`${c.usage}`, `  ${c.help}`, ...(c.names.length > 1 ? [`  Aliases: ${c.names.slice(1).join(', ')}`] : []));
           return;
         }
         this.say('Commands (GDB words; an address may be a symbol; an empty line repeats a step):');

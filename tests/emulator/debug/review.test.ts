@@ -109,3 +109,11 @@ describe('completion for the line editor', () => {
     expect(s.session.completeWord('x/2gx *(inn')).toEqual([['inner'], 'inn']);
   });
 });
+
+describe('help CMD', () => {
+  it('is the usage, the help and the aliases when there are any, with no blank line', async () => {
+    const s = asmSession(CALLS);
+    expect(await s.run('help x')).toBe('x/NFU [-p] ADDR\n  Examine memory: N units, format x d u o t c a s i, size b h w g; virtual through the current satp (-p: physical).\n');
+    expect(await s.run('help si')).toMatch(/^si \[N\]\n  Step exactly one instruction[^\n]*\n  Aliases: si\n$/);
+  });
+});
