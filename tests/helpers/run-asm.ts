@@ -3,8 +3,7 @@
 // first instruction when the snippet has no _start), and returns the hart, the UART text and the
 // exit code. A snippet ends by writing the syscon (see EXIT_PASS/exitWith below) or by an HTIF exit.
 
-import { assemble } from '../../linker/asm/assemble.js';
-import { link } from '../../linker/link/link.js';
+import { linkAsm } from './build-asm.js';
 import { readElf } from '../../linker/elf/read.js';
 import { Virt, type MachineStop, type VirtOptions } from '../../emulator/board/virt.js';
 import type { Hart } from '../../emulator/hart/hart.js';
@@ -36,19 +35,6 @@ export interface RunAsmResult {
   symbols: Map<string, bigint>;
 }
 
-/** Linker script: everything at 0x80000000, in source order. */
-const SCRIPT = `
-ENTRY(_start)
-SECTIONS {
-  . = 0x80000000;
-  .text : { *(.text.init) *(.text .text.*) }
-  .rodata : { *(.rodata .rodata.*) }
-  .data : { *(.data .data.* .sdata .sdata.*) }
-  .bss : { *(.bss .bss.* .sbss .sbss.* COMMON) }
-  . = ALIGN(8);
-  _end = .;
-}`;
-
 /** A prologue that drops from M to S or U at label `_snippet` (PMP opened so S/U can reach memory). */
 function prologue(priv: 'S' | 'U'): string {
   const mpp = priv === 'S' ? 1 : 0;
@@ -77,8 +63,7 @@ export function runAsm(source: string, opts: RunAsmOptions = {}): RunAsmResult {
   let text = source;
   if (priv !== 'M') text = prologue(priv) + source;
   else if (!/^\s*_start\s*:/m.test(source)) text = `  .text\n  .globl _start\n_start:\n${source}`;
-  const obj = assemble(text, 'snippet.s', { rvc: opts.rvc ?? true });
-  const linked = link([obj], SCRIPT, 'run-asm.ld');
+  const linked = linkAsm(text, 'snippet.s', { rvc: opts.rvc ?? true });
   const elf = readElf(linked.elf, 'snippet.elf');
   let uart = '';
   const decoder = new TextDecoder();

@@ -1,26 +1,13 @@
 // Scripted shell sessions on assembly programs: assemble + link at 0x80000000 (as run-asm does),
 // boot without running, and drive a Session, collecting what it prints.
 
-import { assemble } from '../../../linker/asm/assemble.js';
-import { link } from '../../../linker/link/link.js';
+import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { Virt } from '../../../emulator/board/virt.js';
 import { bootImage } from '../../../bin/image.js';
 import { Session } from '../../../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../../../emulator/debug/symbols.js';
 import { Target } from '../../../emulator/debug/target.js';
-
-const SCRIPT = `
-ENTRY(_start)
-SECTIONS {
-  . = 0x80000000;
-  .text : { *(.text.init) *(.text .text.*) }
-  .rodata : { *(.rodata .rodata.*) }
-  .data : { *(.data .data.* .sdata .sdata.*) }
-  .bss : { *(.bss .bss.* .sbss .sbss.* COMMON) }
-  . = ALIGN(8);
-  _end = .;
-}`;
 
 export interface AsmSession {
   machine: Virt;
@@ -43,8 +30,7 @@ export function symbolsOf(elfBytes: Uint8Array, name: string): SymbolTable {
 
 export function asmSession(source: string): AsmSession {
   const text = /^\s*_start\s*:/m.test(source) || /globl\s+_start/.test(source) ? source : `  .text\n  .globl _start\n_start:\n${source}`;
-  const obj = assemble(text, 'snippet.s', { rvc: true });
-  const linked = link([obj], SCRIPT, 'session.ld');
+  const linked = linkAsm(text, 'snippet.s');
   const elf = readElf(linked.elf, 'snippet.elf');
   let uart = '';
   const dec = new TextDecoder();
