@@ -15,7 +15,7 @@ import { Pmp, PMP_ALLOW } from './pmp.js';
 import { PTE_D } from './pte.js';
 import { newStats, type MmuStats } from './stats.js';
 import { Tlb } from './tlb.js';
-import { isCanonical, leafPermits, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext } from './walk.js';
+import { isCanonical, leafPermits, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext, type WalkStep } from './walk.js';
 
 export type { SatpModeName } from './modes.js';
 export type { AccessType } from './access.js';
@@ -184,18 +184,9 @@ export class Mmu implements WalkContext {
 
   private slowTranslate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic: boolean): number {
     const priv = access === FETCH ? this.priv : this.dataPriv;
-    const mode = this.mode;
-    let paPage: number;
-    if (priv === PRV_M || mode === undefined) {
-      // Bare: PA = VA. Physical addresses are numbers; at or above 2^53 they are holes (PMA refuses).
-      paPage = vaHi < 0 || vaHi >= 0x200000 ? PA_LIMIT : vaHi * 0x100000000 + ((vaLo & ~0xfff) >>> 0);
-    } else {
-      paPage = this.translatePage(mode, vaLo, vaHi, access, priv) * 4096;
-    }
-    const pa = paPage + (vaLo & 0xfff);
-    if (this.pmp.check(pa, size, access, priv) !== PMP_ALLOW || this.pma.check(pa, size, access, atomic) !== PMA_OK) {
-      this.fault(ACCESS_FAULT[access]!, vaLo, vaHi);
-    }
+    const pa = this.decide(vaLo, vaHi, size, access, priv, this.sum, this.mxr, atomic, this.mode, this.rootPpn, this.out, null);
+    if (pa < 0) this.fault(this.out.cause, vaLo, vaHi);
+    const paPage = pa - (vaLo & 0xfff);
     if (!atomic && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
       const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
       this.fastTagLo[i] = vaLo & ~0xfff;
@@ -205,10 +196,41 @@ export class Mmu implements WalkContext {
     return pa;
   }
 
-  /** Translated access: TLB, else the walk. Returns the 4 KiB physical page number. */
-  private translatePage(mode: PagingMode, vaLo: number, vaHi: number, access: AccessType, priv: number): number {
+  /**
+   * Decides one access: translation (when `mode` is set and priv is S or U: the TLB, else the walk),
+   * then PMP (at priv) and PMA on the physical bytes. Returns the PA, or -1 with out.cause, out.step
+   * and (when recording) out.rule. The machine's slow path and the debugger's translate() both call
+   * this, so they cannot disagree; `steps` non-null is the inspector's mode: no TLB lookup or fill, no
+   * statistics, no A/D write (reported instead), every PTE visited recorded. out.level is -1 when no
+   * translation applied (PA = VA).
+   */
+  decide(vaLo: number, vaHi: number, size: number, access: AccessType, priv: number, sum: boolean, mxr: boolean,
+    atomic: boolean, mode: PagingMode | undefined, rootPpn: number, out: WalkOut, steps: WalkStep[] | null): number {
+    let paPage: number;
+    out.cause = 0; out.step = 0; out.rule = '';
+    if (priv === PRV_M || mode === undefined) {
+      // Bare: PA = VA. Physical addresses are numbers; at or above 2^53 they are holes (PMA refuses).
+      paPage = vaHi < 0 || vaHi >= 0x200000 ? PA_LIMIT : vaHi * 0x100000000 + ((vaLo & ~0xfff) >>> 0);
+      out.level = -1;
+    } else {
+      const ppn = steps === null ? this.translatePage(mode, vaLo, vaHi, access, priv, out)
+        : walk(this, mode, rootPpn, vaLo, vaHi, access, priv, sum, mxr, out, steps) ? out.paPpn : -1;
+      if (ppn < 0) return -1;
+      paPage = ppn * 4096;
+    }
+    const pa = paPage + (vaLo & 0xfff);
+    // 10. The physical access itself: PMP at the effective privilege, then PMA.
+    const pmpV = this.pmp.check(pa, size, access, priv);
+    if (pmpV !== PMP_ALLOW) return refuse(out, ACCESS_FAULT[access]!, steps && `physical access at ${hexPa(vaLo, vaHi, pa, out)}: ${this.pmp.explain(pmpV, access, priv)}`);
+    const pmaV = this.pma.check(pa, size, access, atomic);
+    if (pmaV !== PMA_OK) return refuse(out, ACCESS_FAULT[access]!, steps && `physical access at ${hexPa(vaLo, vaHi, pa, out)}: ${this.pma.explain(pmaV)}`);
+    return pa;
+  }
+
+  /** Translated access: TLB, else the walk. Returns the 4 KiB physical page number, or -1 (out.cause). */
+  private translatePage(mode: PagingMode, vaLo: number, vaHi: number, access: AccessType, priv: number, out: WalkOut): number {
     // Step 1 first: a non-canonical VA must never hit a TLB entry made for its low bits.
-    if (!isCanonical(mode, vaHi)) this.fault(PAGE_FAULT[access]!, vaLo, vaHi);
+    if (!isCanonical(mode, vaHi)) { out.cause = PAGE_FAULT[access]!; out.step = 1; return -1; }
     const vpn = vpnOf(mode, vaLo, vaHi), tlb = this.tlb;
     const slot = tlb.lookup(vpn, this.asid, mode.levels);
     if (slot >= 0) {
@@ -216,6 +238,7 @@ export class Mmu implements WalkContext {
       // A refused permission or a store needing D re-walks (the PTE may have changed; the walk sets D).
       if (leafPermits(flags, access, priv, this.sum, this.mxr) && (access !== STORE || flags & PTE_D)) {
         this.stats.hits++;
+        out.level = tlb.levelOf(slot);
         return tlb.paPpn(slot, vpn);
       }
       tlb.valid[slot] = 0;
@@ -223,8 +246,7 @@ export class Mmu implements WalkContext {
       this.stats.misses++;
     }
     this.stats.walks++;
-    const out = this.out;
-    if (!walk(this, mode, this.rootPpn, vaLo, vaHi, access, priv, this.sum, this.mxr, out, null)) this.fault(out.cause, vaLo, vaHi);
+    if (!walk(this, mode, this.rootPpn, vaLo, vaHi, access, priv, this.sum, this.mxr, out, null)) return -1;
     tlb.insert(vpn, out.level, this.asid, out.ppn, out.flags);
     return out.paPpn;
   }
@@ -233,4 +255,16 @@ export class Mmu implements WalkContext {
     this.stats.faults[cause] = (this.stats.faults[cause] ?? 0) + 1;
     throw new Trap(cause, BigInt.asUintN(64, (BigInt(vaHi) << 32n) | BigInt(vaLo >>> 0)));
   }
+}
+
+/** Step 10's refusal: the access fault, with its rule when recording. */
+function refuse(out: WalkOut, cause: number, rule: string | null): -1 {
+  out.cause = cause; out.step = 10; out.rule = rule ?? '';
+  return -1;
+}
+
+/** The PA for a rule text: exact (bigint) even for a Bare VA at or above 2^53, which `pa` clamps. */
+function hexPa(vaLo: number, vaHi: number, pa: number, out: WalkOut): string {
+  const exact = out.level < 0 ? BigInt.asUintN(64, (BigInt(vaHi) << 32n) | BigInt(vaLo >>> 0)) : BigInt(pa);
+  return '0x' + exact.toString(16);
 }

@@ -95,13 +95,75 @@ function memAt(bus: Bus, pa: number): Ram | undefined {
 const hex = (n: number): string => '0x' + n.toString(16);
 
 /**
+ * Steps 3 and 8: the walker's own PTE accesses are implicit S-level accesses (privileged spec 3.7.1,
+ * 12.3.2), checked by PMP and then PMA. Returns the memory holding the PTE, or a refusal: null, with
+ * the reason in `why[0]` when `explain` (built only then, so the real path allocates nothing).
+ */
+export function ptePlace(ctx: WalkContext, pteAddr: number, type: typeof LOAD | typeof STORE, explain: string[] | null): Ram | null {
+  const pmpV = ctx.pmp.check(pteAddr, 8, type, PRV_S);
+  if (pmpV !== PMP_ALLOW) {
+    if (explain) explain[0] = ctx.pmp.explain(pmpV, type, PRV_S);
+    return null;
+  }
+  const pmaV = ctx.pma.check(pteAddr, 8, type, false, true);
+  const mem = memAt(ctx.bus, pteAddr);
+  if (pmaV !== PMA_OK || !mem) {
+    if (explain) explain[0] = ctx.pma.explain(pmaV);
+    return null;
+  }
+  return mem;
+}
+
+/** What step 4, 5 and 7 make of one PTE at level i (one place, for the walk and for `info mem`). */
+export const PTE_POINTER = 0, PTE_LEAF = 1, PTE_INVALID = 2, PTE_RESERVED_RW = 3, PTE_RESERVED_BITS = 4,
+  PTE_N_SET = 5, PTE_PBMT_SET = 6, PTE_NONLEAF_DAU = 7, PTE_POINTER_AT_0 = 8;
+export type PteClass = number;
+
+export function classifyPte(lo: number, hi: number, level: number): PteClass {
+  // 4. V=0, R=0∧W=1, or a reserved bit/encoding (60..54; N without Svnapot; PBMT without Svpbmt;
+  //    D, A or U in a non-leaf PTE) → page fault.
+  if (!(lo & PTE_V)) return PTE_INVALID;
+  if ((lo & (PTE_R | PTE_W)) === PTE_W) return PTE_RESERVED_RW;
+  if (pteReserved(hi)) return PTE_RESERVED_BITS;
+  if (pteN(hi)) return PTE_N_SET;
+  if (ptePbmt(hi)) return PTE_PBMT_SET;
+  if (!(lo & (PTE_R | PTE_X))) {
+    if (lo & (PTE_D | PTE_A | PTE_U)) return PTE_NONLEAF_DAU;
+    // 5. A pointer: i = i-1; i < 0 → page fault.
+    return level === 0 ? PTE_POINTER_AT_0 : PTE_POINTER;
+  }
+  return PTE_LEAF;
+}
+
+/** Step 7: a leaf above level 0 whose PTE.PPN[i-1:0] ≠ 0 is a misaligned superpage. */
+export function misalignedSuperpage(ppn: number, level: number): boolean {
+  return level > 0 && ppn % 2 ** (9 * level) !== 0;
+}
+
+/** The DESIGN §4 step and the rule text of a faulting class. */
+function classRule(c: PteClass, i: number): [number, string] {
+  switch (c) {
+    case PTE_INVALID: return [4, `PTE.V=0 at level ${i}`];
+    case PTE_RESERVED_RW: return [4, `PTE has R=0 and W=1 (reserved) at level ${i}`];
+    case PTE_RESERVED_BITS: return [4, `PTE reserved bits 60..54 are set at level ${i}`];
+    case PTE_N_SET: return [4, `PTE.N is set but Svnapot is not implemented (level ${i})`];
+    case PTE_PBMT_SET: return [4, `PTE.PBMT is set but Svpbmt is not implemented (level ${i})`];
+    case PTE_NONLEAF_DAU: return [4, `non-leaf PTE at level ${i} has D, A or U set (reserved)`];
+    default: return [5, 'pointer PTE at level 0: no levels left'];
+  }
+}
+
+/**
  * Walks the page table for `va` (two signed 32-bit halves). Returns true with `out` describing the
- * translation, or false with out.cause/out.step. With `steps` non-null: records every PTE visited,
- * fills out.rule, and writes nothing (A/D updates are reported, not made).
+ * translation, or false with out.cause/out.step. As Sail separates deciding a PTE update from writing
+ * it, every check is made in both modes; `steps` only decides whether the update is written: with
+ * `steps` non-null the walk records every PTE visited, fills out.rule, and writes nothing (the A/D
+ * update it would make is reported in the leaf's step).
  */
 export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: number, vaHi: number,
   access: AccessType, priv: number, sum: boolean, mxr: boolean, out: WalkOut, steps: WalkStep[] | null): boolean {
   const record = steps !== null;
+  const why = record ? [''] : null;
   const fail = (cause: number, step: number, rule: string): false => {
     out.cause = cause; out.step = step; out.rule = record ? rule : '';
     if (steps && steps.length && step >= 4) steps[steps.length - 1]!.kind = 'fault';
@@ -121,42 +183,34 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
     const span = 2 ** (9 * i), vpnI = Math.floor(vpn / span) % 512;
     // 3. pte = the PTE at a + VPN[i] × PTESIZE: an implicit S-level read checked by PMP and PMA.
     const pteAddr = a + vpnI * 8;
-    const pmpV = ctx.pmp.check(pteAddr, 8, LOAD, PRV_S);
-    if (pmpV !== PMP_ALLOW) return fail(ACCESS_FAULT[access]!, 3, `PTE read at ${hex(pteAddr)} (level ${i}) refused: ${record ? ctx.pmp.explain(pmpV, LOAD, PRV_S) : ''}`);
-    const pmaV = ctx.pma.check(pteAddr, 8, LOAD, false, true);
-    const mem = memAt(ctx.bus, pteAddr);
-    if (pmaV !== PMA_OK || !mem) return fail(ACCESS_FAULT[access]!, 3, `PTE read at ${hex(pteAddr)} (level ${i}) refused: ${record ? ctx.pma.explain(pmaV) : ''}`);
-    let reread = true;
-    while (reread) {
-      reread = false;
-      const off = pteAddr - mem.base;
+    const mem = ptePlace(ctx, pteAddr, LOAD, why);
+    if (!mem) return fail(ACCESS_FAULT[access]!, 3, record ? `PTE read at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
+    const off = pteAddr - mem.base;
+    for (;;) {
       const lo = mem.view.getUint32(off, true), hi = mem.view.getUint32(off + 4, true);
       if (steps) {
         const pte = (BigInt(hi) << 32n) | BigInt(lo);
         steps.push({ level: i, vpn: vpnI, table: BigInt(a), pteAddr: BigInt(pteAddr), pte, flags: decodePte(pte), kind: 'pointer' });
       }
-      // 4. V=0, R=0∧W=1, or a reserved bit/encoding (60..54; N without Svnapot; PBMT without Svpbmt;
-      //    D, A or U in a non-leaf PTE) → page fault.
-      if (!(lo & PTE_V)) return fail(PAGE_FAULT[access]!, 4, `PTE.V=0 at level ${i}`);
-      if ((lo & (PTE_R | PTE_W)) === PTE_W) return fail(PAGE_FAULT[access]!, 4, `PTE has R=0 and W=1 (reserved) at level ${i}`);
-      if (pteReserved(hi)) return fail(PAGE_FAULT[access]!, 4, `PTE reserved bits 60..54 are set at level ${i}`);
-      if (pteN(hi)) return fail(PAGE_FAULT[access]!, 4, `PTE.N is set but Svnapot is not implemented (level ${i})`);
-      if (ptePbmt(hi)) return fail(PAGE_FAULT[access]!, 4, `PTE.PBMT is set but Svpbmt is not implemented (level ${i})`);
+      // 4, 5. Invalid or reserved PTEs fault; a pointer goes down a level.
+      const c = classifyPte(lo, hi, i);
       const ppn = ptePpn(lo, hi);
       global |= lo & PTE_G;
-      if (!(lo & (PTE_R | PTE_X))) {
-        if (lo & (PTE_D | PTE_A | PTE_U)) return fail(PAGE_FAULT[access]!, 4, `non-leaf PTE at level ${i} has D, A or U set (reserved)`);
-        // 5. A pointer: i = i-1; i < 0 → page fault; else a = PTE.PPN × PAGESIZE, go to 3.
-        if (i === 0) return fail(PAGE_FAULT[access]!, 5, 'pointer PTE at level 0: no levels left');
+      if (c === PTE_POINTER) {
+        // 5. i = i-1; a = PTE.PPN × PAGESIZE, go to 3.
         i -= 1;
         a = ppn * 4096;
         break;
       }
+      if (c !== PTE_LEAF) {
+        const [step, rule] = record ? classRule(c, i) : [c === PTE_POINTER_AT_0 ? 5 : 4, ''];
+        return fail(PAGE_FAULT[access]!, step, rule);
+      }
       if (steps) steps[steps.length - 1]!.kind = 'leaf';
       // 6. Leaf: permission check (R/W/X, U with SUM, MXR).
       if (!leafPermits(lo, access, priv, sum, mxr)) return fail(PAGE_FAULT[access]!, 6, record ? leafRule(lo, access, priv, sum, mxr) : '');
-      // 7. Misaligned superpage: i > 0 and PTE.PPN[i-1:0] ≠ 0.
-      if (i > 0 && ppn % span !== 0) return fail(PAGE_FAULT[access]!, 7, `misaligned superpage: PTE.PPN[${i - 1}:0] ≠ 0 in a level-${i} leaf`);
+      // 7. Misaligned superpage.
+      if (misalignedSuperpage(ppn, i)) return fail(PAGE_FAULT[access]!, 7, `misaligned superpage: PTE.PPN[${i - 1}:0] ≠ 0 in a level-${i} leaf`);
       // 8. A/D: A=0, or a store with D=0.
       let flags = lo & 0xff;
       const setBits = (lo & PTE_A ? 0 : PTE_A) | (access === STORE && !(lo & PTE_D) ? PTE_D : 0);
@@ -164,15 +218,16 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
         const what = setBits === PTE_A ? 'A' : setBits === PTE_D ? 'D' : 'A and D';
         if (ctx.ad === 'svade') return fail(PAGE_FAULT[access]!, 8, `PTE.${what} must be set and the A/D policy is svade (software manages A/D)`);
         if (ctx.ad === 'svadu' && !ctx.adue) return fail(PAGE_FAULT[access]!, 8, `PTE.${what} must be set and menvcfg.ADUE=0 (svadu)`);
+        // The update is an implicit S-level store to the PTE: PMP- and PMA-checked, else an access
+        // fault of the original access type. Decided in both modes; only the write below is skipped.
+        if (!ptePlace(ctx, pteAddr, STORE, why)) {
+          return fail(ACCESS_FAULT[access]!, 8, record ? `A/D update of the PTE at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
+        }
         if (steps) {
           steps[steps.length - 1]!.setsAD = what;
         } else {
-          // The update is an implicit S-level store to the PTE: PMP- and PMA-checked, else an access fault.
-          if (ctx.pmp.check(pteAddr, 8, STORE, PRV_S) !== PMP_ALLOW || ctx.pma.check(pteAddr, 8, STORE, false, true) !== PMA_OK) {
-            return fail(ACCESS_FAULT[access]!, 8, '');
-          }
           // Atomic compare-and-set: if the PTE changed since step 3, go back to step 3 for it.
-          if (mem.view.getUint32(off, true) !== lo || mem.view.getUint32(off + 4, true) !== hi) { reread = true; continue; }
+          if (mem.view.getUint32(off, true) !== lo || mem.view.getUint32(off + 4, true) !== hi) continue;
           mem.view.setUint32(off, (lo | setBits) >>> 0, true);
         }
         flags |= setBits;
