@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { compile } from '../kernel-ts/compiler/compile.js';
-import { assemble } from '../linker/asm/assemble.js';
+import { assembleAll } from '../linker/asm/assemble.js';
 import { readObject } from '../linker/elf/object.js';
 import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
@@ -36,7 +36,7 @@ export interface BuildInput {
 /** Assembles the sources and links them with the objects. Throws ToolError (file:line:col: ...). */
 export function buildImage(input: BuildInput): LinkResult {
   const objects = [
-    ...input.sources.map((s) => assemble(s.text, s.file, { rvc: input.rvc ?? true })),
+    ...assembleAll(input.sources, { rvc: input.rvc ?? true }),
     ...(input.objects ?? []),
   ];
   return link(objects, input.script?.text, input.script?.file ?? '');

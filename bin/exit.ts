@@ -14,8 +14,11 @@ export const EXIT = {
   INTERNAL: 70,
 } as const;
 
-/** Prints one line to stderr and exits: the only way a command reports a user-facing error. */
+/**
+ * Prints one line to stderr and exits: the only way a command reports a user-facing error. A message
+ * of several errors (the assembler reports them all) prints each on its own `rvhart:` line.
+ */
 export function fail(status: number, message: string): never {
-  process.stderr.write(`rvhart: ${message}\n`);
+  process.stderr.write(message.split('\n').map((l) => `rvhart: ${l}\n`).join(''));
   process.exit(status);
 }

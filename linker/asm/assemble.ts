@@ -2,6 +2,8 @@
 // lists (instructions are encoded at once, through the ISA table; branches and alignment wait for
 // layout); then each section is laid out, branches sized, and bytes, relocations and symbols are
 // produced. Assembles as `riscv64-unknown-elf-as -march=rv64imac_zicsr_zifencei -mno-relax` does.
+// Errors are collected, not thrown at the first one (see errors.ts): a statement in error emits
+// nothing and assembly goes on; all of them are thrown together at the end.
 
 import { FIELDS, fieldFits, insertField, type FieldName, type Role } from '../../emulator/isa/fields.js';
 import { BY_MNEMONIC, type InsnDef } from '../../emulator/isa/table.js';
@@ -16,6 +18,7 @@ import { PSEUDOS } from './pseudo.js';
 import { DIRECTIVES, assignment } from './directives.js';
 import { Section, layout, type Branch, type Fixup, type Item, type SectionFlags } from './sections.js';
 import { invertBranch, relocForOperator } from './relocs.js';
+import { AsmError, ErrorList, bySourceOrder } from './errors.js';
 
 export interface AssembleOptions {
   /** Start with `.option rvc` (default true, as GNU as does for rv64imac). */
@@ -33,10 +36,29 @@ interface SymMeta { binding?: ObjSymbol['binding']; type?: 'func' | 'object'; si
 
 const NUMERIC_REF = /^([0-9]+)([bf])$/;
 
+/** Assembles one file. Throws a ToolError whose message holds every error, one line each (AsmErrors). */
 export function assemble(source: string, file: string, options: AssembleOptions = {}): ObjectFile {
   const a = new Assembler(file, options.rvc ?? true);
-  for (const st of lex(source, file)) a.statement(st);
+  for (const st of lex(source, file)) {
+    if (st instanceof ToolError) a.report(st); else a.statement(st);
+    if (a.errors.full) break;
+  }
   return a.finish();
+}
+
+/** Assembles several files, reporting the errors of all of them (bounded as for one file). */
+export function assembleAll(sources: readonly { readonly file: string; readonly text: string }[], options: AssembleOptions = {}): ObjectFile[] {
+  const errors = new ErrorList();
+  const out: ObjectFile[] = [];
+  for (const s of sources) {
+    try { out.push(assemble(s.text, s.file, options)); } catch (e) {
+      if (!(e instanceof ToolError)) throw e;
+      errors.add(e);
+      if (errors.full) break;
+    }
+  }
+  errors.throwIfAny();
+  return out;
 }
 
 export class Assembler {
@@ -53,6 +75,11 @@ export class Assembler {
   private readonly relocSyms = new Set<string>();
   private usedRvc = false;
   private internal = 0;
+  readonly errors = new ErrorList();
+  /** Errors found after layout, sorted into source order before they join `errors`. */
+  private readonly lateErrors: ToolError[] = [];
+  /** Undefined local labels already reported (their relocations are not reported again). */
+  private readonly reportedUndefined = new Set<string>();
   /** Statement being assembled (for locations). */
   private cur: Token | undefined;
 
@@ -67,34 +94,42 @@ export class Assembler {
     const u = t ?? this.cur;
     return { file: this.file, line: u?.line ?? 0, col: u?.col ?? 0 };
   }
-  error(t: Token | undefined, msg: string): ToolError {
-    const l = this.loc(t);
-    return new ToolError(`${l.file}:${l.line}:${l.col}`, msg);
+  error(t: Token | undefined, msg: string): ToolError { return new AsmError(this.loc(t), msg); }
+  private errorAt(l: SourceLoc, msg: string): ToolError { return new AsmError(l, msg); }
+
+  report(e: ToolError): void { this.errors.add(e); }
+
+  /** Runs one step of assembly; its error is reported and assembly goes on. */
+  private attempt(step: () => void, report: (e: ToolError) => void = (e) => this.report(e)): void {
+    try { step(); } catch (e) {
+      if (e instanceof OperandError || e instanceof ExprError) report(this.error(e.tok, e.message));
+      else if (e instanceof ToolError) report(e);
+      else throw e;
+    }
   }
-  private errorAt(l: SourceLoc, msg: string): ToolError { return new ToolError(`${l.file}:${l.line}:${l.col}`, msg); }
 
   // ---- statements --------------------------------------------------------------------------------
 
   statement(st: Statement): void {
-    try {
-      for (const l of st.labels) this.defineLabel(l);
-      const op = st.op;
-      if (!op) return;
-      this.cur = op;
-      const end: Token = st.args[st.args.length - 1] ?? op;
-      const endTok: Token = { ...end, col: end.col + end.text.length };
-      if (st.args[0]?.kind === 'punct' && st.args[0].text === '=') { assignment(this, op, st.args); return; }
-      if (op.text.startsWith('.')) {
-        const d = DIRECTIVES[op.text.toLowerCase()];
-        if (!d) throw new OperandError(op, `unknown directive '${op.text}'`);
-        d(this, splitOperands(st.args, endTok), op, st.args);
-        return;
-      }
-      this.instruction(op, splitOperands(st.args, endTok), endTok);
-    } catch (e) {
-      if (e instanceof OperandError || e instanceof ExprError) throw this.error(e.tok, e.message);
-      throw e;
+    // As GNU as: a duplicate label is an error, and the statement after it is still assembled.
+    for (const l of st.labels) this.attempt(() => this.defineLabel(l));
+    const op = st.op;
+    if (!op) return;
+    this.cur = op;
+    this.attempt(() => this.operation(op, st.args));
+  }
+
+  private operation(op: Token, args: readonly Token[]): void {
+    const end: Token = args[args.length - 1] ?? op;
+    const endTok: Token = { ...end, col: end.col + end.text.length };
+    if (args[0]?.kind === 'punct' && args[0].text === '=') { assignment(this, op, args); return; }
+    if (op.text.startsWith('.')) {
+      const d = DIRECTIVES[op.text.toLowerCase()];
+      if (!d) throw new OperandError(op, `unknown directive '${op.text}'`);
+      d(this, splitOperands(args, endTok), op, args);
+      return;
     }
+    this.instruction(op, splitOperands(args, endTok), endTok);
   }
 
   private instruction(op: Token, ops: RawOperand[], end: Token): void {
@@ -453,10 +488,17 @@ export class Assembler {
     return jump ? 4 : 8;
   }
 
+  /** Lays out and emits the object, or throws every error of the file (statements', then the late ones, each in source order). */
   finish(): ObjectFile {
+    if (this.errors.full) this.errors.throwIfAny();
+    const late = (e: ToolError): void => { this.lateErrors.push(e); };
     for (const r of this.forwardRefs) {
-      if (!this.labels.has(r.name)) throw this.error(r.tok, `undefined local label '${r.tok.text}'`);
+      if (!this.labels.has(r.name) && !this.reportedUndefined.has(r.name)) {
+        this.reportedUndefined.add(r.name);
+        late(this.error(r.tok, `undefined local label '${r.tok.text}'`));
+      }
     }
+    let tooLarge = false;
     for (const s of this.sections.values()) {
       // GNU as pads the end of a code section with nops to the section's alignment.
       if (s.flags.exec && s.align > (this.opts.rvc ? 2 : 4)) s.items.push({ kind: 'align', align: s.align, fill: undefined, max: Infinity, code: true });
@@ -468,13 +510,18 @@ export class Assembler {
           const it = s.items[k]!;
           if ('loc' in it) { loc = it.loc; break; }
         }
-        throw this.errorAt(loc, `section ${s.name} would be ${s.size} bytes, more than rvhart's limit of ${MAX_SECTION_BYTES} (use .bss for large reservations)`);
+        late(this.errorAt(loc, `section ${s.name} would be ${s.size} bytes, more than rvhart's limit of ${MAX_SECTION_BYTES} (use .bss for large reservations)`));
+        tooLarge = true;
       }
     }
     const out: ObjSection[] = [];
     const undefinedRefs = new Map<string, SourceLoc>();
-    for (const s of this.sections.values()) out.push(this.emitSection(s, undefinedRefs));
-    return { file: this.file, sections: out, symbols: this.symbols(undefinedRefs), rvc: this.usedRvc };
+    // A section too large to hold is not built; the other errors need the bytes and symbols.
+    if (!tooLarge) for (const s of this.sections.values()) out.push(this.emitSection(s, undefinedRefs));
+    const symbols = tooLarge ? [] : this.symbols(undefinedRefs);
+    for (const e of bySourceOrder(this.lateErrors)) this.report(e);
+    this.errors.throwIfAny();
+    return { file: this.file, sections: out, symbols, rvc: this.usedRvc };
   }
 
   private emitSection(s: Section, undefinedRefs: Map<string, SourceLoc>): ObjSection {
@@ -485,7 +532,10 @@ export class Assembler {
     const relocs: Relocation[] = [];
     const reloc = (offset: number, type: RelocType, target: Value, loc: SourceLoc): void => {
       const sym = target.sym!;
-      if (this.isLocalName(sym) && !this.labels.has(sym)) throw this.errorAt(loc, `undefined local label '${sym}'`);
+      if (this.isLocalName(sym) && !this.labels.has(sym)) {
+        if (this.reportedUndefined.has(sym)) return;
+        throw this.errorAt(loc, `undefined local label '${sym}'`);
+      }
       if (!this.labels.has(sym) && sym !== ABS && !undefinedRefs.has(sym)) undefinedRefs.set(sym, loc);
       this.relocSyms.add(sym);
       relocs.push({ offset, type, symbol: sym, addend: target.add, loc });
@@ -493,7 +543,7 @@ export class Assembler {
     const put = (off: number, bits: number, n: number): void => {
       if (n === 2) view.setUint16(off, bits & 0xffff, true); else view.setUint32(off, bits >>> 0, true);
     };
-    s.items.forEach((it: Item, k) => {
+    s.items.forEach((it: Item, k) => this.attempt(() => {
       const off = s.offsets[k]!;
       const len = s.offsets[k + 1]! - off;
       if (nobits) return;
@@ -542,7 +592,7 @@ export class Assembler {
         }
         case 'branch': this.emitBranch(s, it, off, put, reloc); break;
       }
-    });
+    }, (e) => this.lateErrors.push(e)));
     let align = s.align;
     if (s.flags.exec) align = Math.max(align, this.usedRvc ? 2 : 4);
     return { name: s.name, type: s.type, flags: { ...s.flags }, align, data: buf, size, relocs };
@@ -595,9 +645,13 @@ export class Assembler {
     const sizeOf = (name: string): bigint => {
       const m = this.meta.get(name);
       if (!m?.size) return 0n;
-      const v = this.late(m.size, m.loc!);
-      if (v.sym !== undefined) throw this.errorAt(m.loc!, `.size of '${name}' is not a constant`);
-      return v.add;
+      let size = 0n;
+      this.attempt(() => {
+        const v = this.late(m.size!, m.loc!);
+        if (v.sym !== undefined) throw this.errorAt(m.loc!, `.size of '${name}' is not a constant`);
+        size = v.add;
+      }, (e) => this.lateErrors.push(e));
+      return size;
     };
     for (const [name, l] of this.labels) {
       if (this.isLocalName(name) && !this.relocSyms.has(name)) continue;
@@ -610,7 +664,12 @@ export class Assembler {
     for (const [name, e] of this.equs) {
       // A constant is absolute; an alias of a label lives in the label's section (of an undefined
       // symbol it is only a name: references went to that symbol).
-      const v = this.resolveLate(name);
+      let v: SymInfo;
+      try { v = this.resolveLate(name); } catch (x) {
+        // An alias loop (.set a, b / .set b, a) is named at each definition in it.
+        if (x instanceof ExprError) { this.lateErrors.push(this.errorAt(e.loc, `symbol '${name}' is defined in terms of itself`)); continue; }
+        throw x;
+      }
       const where = v.kind === 'abs' ? { section: '*ABS*', value: v.value } : v.kind === 'label' ? { section: v.section, value: v.offset! + v.add! } : undefined;
       if (!where || this.isLocalName(name)) continue;
       const m = this.meta.get(name);

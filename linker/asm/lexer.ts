@@ -1,9 +1,11 @@
 // Lexer for GNU-syntax RISC-V assembly: splits source into statements (label definitions, then one
 // mnemonic or directive with its operand tokens), each token carrying its line and column so every
 // error can name file:line:col. Comments: `#` and `//` to end of line, `/* ... */`. `;` separates
-// statements on one line, as in GNU as.
+// statements on one line, as in GNU as. A lexical error drops the rest of its line and lexing goes on,
+// so later lines' errors are reported too.
 
 import { ToolError } from '../object.js';
+import { AsmError } from './errors.js';
 
 export type TokenKind = 'ident' | 'number' | 'string' | 'char' | 'punct';
 
@@ -31,15 +33,15 @@ const IDENT_PART = /[A-Za-z0-9_.$]/;
 // Longest punctuation first.
 const PUNCT = ['<<', '>>', '&&', '||', '==', '!=', '<=', '>=', '(', ')', ',', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', ':', '=', '<', '>', '@'];
 
-export function lexError(file: string, line: number, col: number, msg: string): ToolError {
-  return new ToolError(`${file}:${line}:${col}`, msg);
+export function lexError(file: string, line: number, col: number, msg: string): AsmError {
+  return new AsmError({ file, line, col }, msg);
 }
 
 const ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, b: 8, f: 12, v: 11, a: 7, '\\': 92, '"': 34, "'": 39, e: 27 };
 
-/** Tokenizes a whole source file into statements. */
-export function lex(source: string, file: string): Statement[] {
-  const out: Statement[] = [];
+/** Tokenizes a whole source file into statements and, in their place, the errors of bad lines. */
+export function lex(source: string, file: string): (Statement | ToolError)[] {
+  const out: (Statement | ToolError)[] = [];
   let line = 1;
   let i = 0;
   let lineStart = 0;
@@ -47,10 +49,15 @@ export function lex(source: string, file: string): Statement[] {
   const n = source.length;
   const col = (): number => i - lineStart + 1;
   const flush = (): void => {
-    if (toks.length > 0) out.push(toStatement(toks, file));
+    if (toks.length > 0) {
+      try { out.push(toStatement(toks, file)); } catch (e) {
+        if (!(e instanceof ToolError)) throw e;
+        out.push(e);
+      }
+    }
     toks = [];
   };
-  while (i < n) {
+  while (i < n) try {
     const c = source[i]!;
     if (c === '\n') { flush(); i++; line++; lineStart = i; continue; }
     if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') { i++; continue; }
@@ -61,7 +68,7 @@ export function lex(source: string, file: string): Statement[] {
     }
     if (c === '/' && source[i + 1] === '*') {
       const end = source.indexOf('*/', i + 2);
-      if (end < 0) throw lexError(file, line, col(), 'unterminated comment');
+      if (end < 0) { flush(); out.push(lexError(file, line, col(), 'unterminated comment')); break; }
       for (let k = i; k < end; k++) if (source[k] === '\n') { line++; lineStart = k + 1; }
       i = end + 2;
       continue;
@@ -132,6 +139,11 @@ export function lex(source: string, file: string): Statement[] {
     if (!p) throw lexError(file, line, startCol, `unexpected character '${c}'`);
     toks.push({ kind: 'punct', text: p, line, col: startCol });
     i += p.length;
+  } catch (e) {
+    if (!(e instanceof ToolError)) throw e;
+    out.push(e);
+    toks = [];
+    while (i < n && source[i] !== '\n') i++;
   }
   flush();
   return out;
