@@ -1,13 +1,12 @@
-// `info mem`: every leaf of the current page table that the walk would use (visited from satp.PPN with
-// the walk's own PTE reads and rules, changing nothing), merged into ranges where virtual and physical
+// `info mem`: every leaf of the current page table that the walk would use (page-table-tree.ts: the
+// walk's own PTE reads and rules, changing nothing), merged into ranges where virtual and physical
 // addresses are contiguous and the page size and attributes equal; block (superpage) mappings are marked.
 
-import type { Bus } from '../board/bus.js';
-import type { Mmu } from '../mmu/mmu.js';
-import { pagingModeOf, pageSizeName, type PagingMode } from '../mmu/modes.js';
-import { LOAD } from '../mmu/access.js';
-import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_W, PTE_X, ptePpn } from '../mmu/pte.js';
-import { classifyPte, misalignedSuperpage, ptePlace, PTE_LEAF, PTE_POINTER } from '../mmu/walk.js';
+import { pageSizeName, type PagingMode } from '../mmu/modes.js';
+import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_W, PTE_X } from '../mmu/pte.js';
+import { leaves, readPageTable, TABLE_BUDGET, type MemView } from './page-table-tree.js';
+
+export type { MemView } from './page-table-tree.js';
 
 export interface Mapping {
   va: bigint;
@@ -26,14 +25,6 @@ export function attrText(flags: number): string {
     .map(([b, c]) => (flags & (b as number) ? c : '-')).join('');
 }
 
-/** Sign-extends a VA from VALEN bits (canonical form). */
-function canonical(va: bigint, mode: PagingMode): bigint {
-  return BigInt.asUintN(64, BigInt.asIntN(mode.vaBits, va));
-}
-
-/** Tables visited at most (a page table of 64 Ki tables maps far more than any RAM here holds). */
-const TABLE_BUDGET = 65536;
-
 export interface PageTableMappings {
   mode: PagingMode | undefined;
   root: bigint;
@@ -42,45 +33,19 @@ export interface PageTableMappings {
   truncated: boolean;
 }
 
-/** What the walk needs of a machine. */
-export interface MemView { readonly bus: Bus; readonly mmu: Mmu }
-
-/**
- * Every leaf the walk would use, found by visiting the tables as the walk does: each PTE read is the
- * walk's own (ptePlace: PMP- and PMA-checked, so a table the walker may not read maps nothing) and
- * each PTE is judged by the walk's own classifyPte/misalignedSuperpage.
- */
+/** Every leaf the walk would use (readPageTable), merged into ranges. */
 export function pageTableMappings(m: MemView, satp = m.mmu.getSatp()): PageTableMappings {
-  const mode = pagingModeOf(Number(satp >> 60n));
+  const tree = readPageTable(m, satp);
   const root = (satp & ((1n << 44n) - 1n)) << 12n;
   const out: Mapping[] = [];
-  if (!mode) return { mode, root, mappings: out, truncated: false };
-  // The levels bound the depth (a table may be reached again, as a self-map does, and is then read
-  // at the lower level, as the walk would); a budget bounds the breadth of a hostile table.
-  let budget = TABLE_BUDGET;
-  const visit = (table: number, level: number, vaBase: bigint, global: number): void => {
-    if (budget-- <= 0) return;
-    for (let idx = 0; idx < 512; idx++) {
-      const pteAddr = table + idx * 8;
-      const mem = ptePlace(m.mmu, pteAddr, LOAD, null);
-      if (!mem) continue;
-      const lo = mem.view.getUint32(pteAddr - mem.base, true), hi = mem.view.getUint32(pteAddr - mem.base + 4, true);
-      const c = classifyPte(lo, hi, level), ppn = ptePpn(lo, hi);
-      const va = vaBase | (BigInt(idx) << BigInt(12 + 9 * level));
-      if (c === PTE_LEAF && !misalignedSuperpage(ppn, level)) {
-        const pageSize = mode.pageSizes[level]!;
-        const pa = BigInt(ppn) << 12n, vaC = canonical(va, mode), flags = (lo & 0xff) | global, size = BigInt(pageSize);
-        const last = out[out.length - 1];
-        if (last && last.pageSize === pageSize && last.flags === flags && last.va + last.size === vaC && last.pa + last.size === pa) {
-          last.size += size; last.pages++;
-        } else out.push({ va: vaC, pa, size, pageSize, pages: 1, flags });
-      } else if (c === PTE_POINTER) {
-        visit(ppn * 4096, level - 1, va, global | (lo & PTE_G));
-      }
-    }
-  };
-  visit(Number(root), mode.levels - 1, 0n, 0);
-  return { mode, root, mappings: out, truncated: budget < 0 };
+  for (const e of leaves(tree.root)) {
+    const pageSize = Number(e.span), flags = e.flags & 0xff;
+    const last = out[out.length - 1];
+    if (last && last.pageSize === pageSize && last.flags === flags && last.va + last.size === e.va && last.pa + last.size === e.pa) {
+      last.size += e.span; last.pages++;
+    } else out.push({ va: e.va, pa: e.pa, size: e.span, pageSize, pages: 1, flags });
+  }
+  return { mode: tree.mode, root, mappings: out, truncated: tree.truncated };
 }
 
 export function formatMappings(m: MemView, describe: (a: bigint) => string | undefined): string[] {
