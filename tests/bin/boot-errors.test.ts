@@ -2,14 +2,15 @@
 // stderr (or one FAIL line for `test`) naming what and where, exit 2 for usage and 3 for a bad image,
 // never a stack trace.
 
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
 import { rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-errors-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const PASS = `  .globl _start
 _start:
   li t0, 0x100000

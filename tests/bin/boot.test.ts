@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { ROOT, rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function elf(name: string, source: string, base?: number): string {
   const p = join(tmp, name);
   writeFileSync(p, buildElf(`  .globl _start\n_start:\n${source}`, name, base));

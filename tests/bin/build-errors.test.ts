@@ -3,13 +3,14 @@
 // and never a stack trace.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, rvhart } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rvhart-build-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (name: string): string => join(dir, name);
 const file = (name: string, text: string | Uint8Array): string => { writeFileSync(at(name), text); return at(name); };
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../bin/build.js';
 import { readElf } from '../../linker/elf/read.js';
 import { ToolError } from '../../linker/object.js';
@@ -31,6 +31,7 @@ describe('buildImage', () => {
 
 describe('rvhart build (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rvhart-build-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'main.s'), MAIN);
   writeFileSync(join(dir, 'lib.s'), LIB);
   writeFileSync(join(dir, 'bad.s'), '  .globl _start\n_start:\n  addi a0, a0, 5000\n');

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../bin/build.js';
 import { disasmListing } from '../../bin/disasm.js';
 import { readElf } from '../../linker/elf/read.js';
@@ -40,6 +40,7 @@ msg: .asciz "hello"
 
 describe('rvhart disasm', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rvhart-disasm-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const script = new URL('../../linker/scripts/kernel.ld', import.meta.url);
   const elf = buildImage({ sources: [{ file: 'k.s', text: SRC }], script: { file: 'kernel.ld', text: String(spawnSync('cat', [script.pathname], { encoding: 'utf8' }).stdout) } }).elf;
   const file = join(dir, 'k.elf');

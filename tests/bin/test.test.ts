@@ -1,7 +1,7 @@
 // `rvhart test` semantics over every riscv-tests ELF in $RVHART_RISCV_TESTS (default /tmp/riscv-tests-build).
 // Build them outside the repo (see README); the suite skips with a message when the directory is absent.
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runTestFile } from '../../bin/test.js';
@@ -21,6 +21,7 @@ describe('riscv-tests', () => {
 
 describe('rvhart test', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'rvhart-test-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
   const htif = (value: number) => `
   .globl _start
 _start:

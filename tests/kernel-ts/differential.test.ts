@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../kernel-ts/compiler/compile.js';
 import { installHost } from '../../kernel-ts/runtime/host.js';
 import { type Case, driverAsm, gnuLink, hasTool, inputs, rng, runEmulator, runQemu } from './harness.js';
+import { withTempDir } from '../helpers/tmp.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CORPUS = ['arith', 'control', 'data'];
@@ -81,7 +82,7 @@ describe('kernel-ts differential: compiled vs native', () => {
   it.skipIf(!haveQemu)('QEMU virt (-bios none) runs the compiled corpus (GNU as/ld) with the native results', () => {
     const r = compile(CORPUS.map((m) => path.join(here, 'corpus', `${m}.ts`)));
     expect(r.diagnostics).toEqual([]);
-    const run = runQemu(gnuLink([...r.asm.values(), driverAsm(table)]));
+    const run = withTempDir('kts-', (dir) => runQemu(gnuLink([...r.asm.values(), driverAsm(table)], dir)));
     const { mismatches, lines } = compare(run.uart);
     expect(lines).not.toContain('ABI VIOLATION');
     expect(mismatches).toEqual([]);

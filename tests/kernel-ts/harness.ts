@@ -5,7 +5,6 @@
 // prints the result as 16 hex digits on the UART; it then powers off through the syscon (0x5555).
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Virt } from '../../emulator/board/virt.js';
 import { bootImage } from '../../bin/image.js';
@@ -124,8 +123,8 @@ SECTIONS {
 }
 `;
 
-/** Assemble and link with GNU binutils into a temp dir; returns the ELF path. */
-export function gnuLink(sources: string[], dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kts-'))): string {
+/** Assemble and link with GNU binutils in `dir` (the caller's, e.g. from withTempDir); returns the ELF path. */
+export function gnuLink(sources: string[], dir: string): string {
   const objs = sources.map((src, i) => {
     const s = path.join(dir, `m${i}.s`), o = path.join(dir, `m${i}.o`);
     fs.writeFileSync(s, src);

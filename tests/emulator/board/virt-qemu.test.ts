@@ -1,8 +1,8 @@
 // Bare-metal programs built by our toolchain give the same UART output and exit status on
 // `qemu-system-riscv64 -machine virt -bios none` and on `rvhart boot --bios none`.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../../helpers/build-asm.js';
@@ -16,6 +16,7 @@ const DIR = join(ROOT, 'tests', 'emulator', 'board', 'qemu-programs');
 const lib = readFileSync(join(DIR, 'lib.s'), 'utf8');
 const programs = readdirSync(DIR).filter((f) => f.endsWith('.s') && f !== 'lib.s');
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-qemu-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('same behaviour as QEMU virt (-bios none)', () => {
   for (const p of programs) {

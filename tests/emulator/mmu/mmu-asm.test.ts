@@ -4,10 +4,10 @@
 // with the spec section, in `qemu` below).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SV39, SV48, SV57 } from '../../../emulator/mmu/modes.js';
 import { PTE_A, PTE_D, PTE_R, PTE_U, PTE_V, PTE_W, PTE_X } from '../../../emulator/mmu/pte.js';
 import { buildElf } from '../../helpers/build-asm.js';
@@ -20,6 +20,7 @@ const QEMU = 'qemu-system-riscv64';
 const haveQemu = have(QEMU);
 if (!haveQemu) console.warn(`mmu-asm: ${QEMU} is not installed (Debian: qemu-system-misc); QEMU comparisons skipped`);
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-mmu-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const RO_FLAGS = PTE_V | PTE_R | PTE_A | PTE_D, XO = PTE_V | PTE_X | PTE_A | PTE_D;
 const RW = PTE_V | PTE_R | PTE_W | PTE_A | PTE_D, RWX = RW | PTE_X;

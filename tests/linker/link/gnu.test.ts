@@ -8,7 +8,8 @@ import { assemble } from '../../../linker/asm/assemble.js';
 import { readObject } from '../../../linker/elf/object.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { link } from '../../../linker/link/link.js';
-import { gnuAssemble, gnuLink, gnuTool, haveBinutils, tempDir, warnIfNoBinutils } from '../elf/gnu.js';
+import { gnuAssemble, gnuLink, gnuTool, haveBinutils, warnIfNoBinutils } from '../elf/gnu.js';
+import { withTempDir } from '../../helpers/tmp.js';
 
 warnIfNoBinutils();
 const haveGdb = spawnSync('gdb-multiarch', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -141,9 +142,11 @@ describe('against GNU binutils', () => {
     }
   });
   it.skipIf(!haveGdb)('gdb-multiarch reads symbols and sections without a warning', () => {
-    const file = join(tempDir(), 'kernel.elf');
-    writeFileSync(file, link([assemble(KERNEL, 'kernel.s')], KERNEL_LD, 'kernel.ld').elf);
-    const r = spawnSync('gdb-multiarch', ['-nx', '-batch', '-ex', `file ${file}`, '-ex', 'info files', '-ex', 'info address kmain', '-ex', 'x/2i _start'], { encoding: 'utf8' });
+    const r = withTempDir('rvhart-link-', (dir) => {
+      const file = join(dir, 'kernel.elf');
+      writeFileSync(file, link([assemble(KERNEL, 'kernel.s')], KERNEL_LD, 'kernel.ld').elf);
+      return spawnSync('gdb-multiarch', ['-nx', '-batch', '-ex', `file ${file}`, '-ex', 'info files', '-ex', 'info address kmain', '-ex', 'x/2i _start'], { encoding: 'utf8' });
+    });
     const all = `${r.stdout}\n${r.stderr}`;
     expect(all).not.toMatch(/warning|error/i);
     expect(all).toMatch(/Entry point: 0x80200000/);
