@@ -11,6 +11,8 @@ import type { FieldName } from '../isa/fields.js';
 /** The boot ROM's physical base and the size of its region on the bus. */
 export const BOOTROM_BASE = 0x1000;
 export const BOOTROM_SIZE = 0x1000;
+/** Bytes of the reset vector at BOOTROM_BASE: 6 instructions, 2 doublewords, fw_dynamic_info (6 doublewords). */
+export const BOOTROM_VECTOR_SIZE = 6 * 4 + 2 * 8 + 6 * 8;
 
 /** OpenSBI's fw_dynamic_info (include/sbi/fw_dynamic.h): magic "OSBI", version 2, next mode S. */
 const FW_DYNAMIC_INFO_MAGIC = 0x4942534fn;

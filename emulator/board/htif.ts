@@ -144,7 +144,7 @@ export class Htif {
     const pa = Number(buf), n = Number(len);
     if (len > BigInt(this.bus.ram.size) || !this.bus.ram.contains(pa, n)) return -EFAULT;
     const off = pa - this.bus.ram.base;
-    this.out(this.bus.ram.bytes.slice(off, off + n));
+    this.out(this.bus.ram.readBytes(off, n));
     return len;
   }
 

@@ -8,7 +8,7 @@
 
 import { Bus } from './bus.js';
 import { Ram } from './ram.js';
-import { BOOTROM_BASE, BOOTROM_SIZE, bootRomImage } from './bootrom.js';
+import { BOOTROM_BASE, BOOTROM_SIZE, BOOTROM_VECTOR_SIZE, bootRomImage } from './bootrom.js';
 import { Clint, TIMEBASE_FREQUENCY, type TimeSource } from './clint.js';
 import { Plic } from './plic.js';
 import { Uart16550, UART0_IRQ } from './uart16550.js';
@@ -38,6 +38,8 @@ export interface BootImage {
 export interface VirtOptions {
   /** RAM size in bytes (default 128 MiB). */
   readonly mem?: number;
+  /** RAM's allocation chunk in bytes (default RAM_CHUNK, 1 GiB); tests use small ones to cross chunks cheaply. */
+  readonly ramChunk?: number;
   readonly satpModes?: readonly SatpModeName[];
   readonly pmpEntries?: 0 | 16 | 64;
   readonly ad?: MmuOptions['ad'];
@@ -82,13 +84,15 @@ export class Virt {
   inputOpen = false;
   /** Where the DTB was put. */
   dtbAddr = 0;
+  /** What boot() put in RAM, for the pictures of physical memory: each image's extent and the DTB. */
+  readonly loaded: { readonly name: string; readonly base: number; readonly size: number }[] = [];
   readonly output: (bytes: Uint8Array) => void;
 
   constructor(readonly options: VirtOptions = {}) {
     const mem = options.mem ?? DEFAULT_MEM;
     this.output = options.output ?? (() => {});
     this.timeSource = options.timeSource ?? 'insns';
-    this.ram = new Ram(RAM_BASE, mem);
+    this.ram = new Ram(RAM_BASE, mem, options.ramChunk);
     this.bus = new Bus(this.ram, BOOTROM_BASE, BOOTROM_SIZE);
     this.mmu = new Mmu(this.bus, {
       modes: options.satpModes ? [...options.satpModes] : undefined,
@@ -120,8 +124,8 @@ export class Virt {
 
   /**
    * Loads the images and sets up reset: firmware at its addresses and the kernel (`-bios FW -kernel
-   * IMAGE`), or the kernel alone started in M-mode from the boot ROM (`-bios none`). Throws a
-   * RangeError naming the segment that does not fit in RAM.
+   * IMAGE`), or the kernel alone started in M-mode from the boot ROM (`-bios none`). Segments load as
+   * QEMU loads them (loadSegments). Throws a RangeError naming a segment that cannot load.
    */
   boot(kernel: BootImage | undefined, firmware?: BootImage): void {
     if (kernel && firmware) {
@@ -129,22 +133,12 @@ export class Virt {
         const f = firmware.segments.find((s) => k.memsz > 0 && s.memsz > 0 && k.paddr < s.paddr + s.memsz && s.paddr < k.paddr + k.memsz);
         if (f) {
           throw new RangeError(`${kernel.name}: segment at 0x${k.paddr.toString(16)} overlaps the firmware ${firmware.name} ` +
-            `at 0x${f.paddr.toString(16)}..0x${(f.paddr + f.memsz).toString(16)} (an image linked for 0x80000000 boots with --bios none)`);
+            `at 0x${f.paddr.toString(16)}..0x${(f.paddr + f.memsz).toString(16)} (an image linked for 0x80000000 boots with --bios none: ` +
+            `rvhart boot --bios none ${kernel.name})`);
         }
       }
     }
-    for (const img of [firmware, kernel]) {
-      if (!img) continue;
-      for (const s of img.segments) {
-        if (s.memsz === 0) continue;
-        if (!this.ram.contains(s.paddr, s.memsz)) {
-          throw new RangeError(`${img.name}: segment at 0x${s.paddr.toString(16)} (0x${s.memsz.toString(16)} bytes) ` +
-            `is outside RAM 0x${RAM_BASE.toString(16)}..0x${this.ram.end.toString(16)}`);
-        }
-        this.ram.bytes.fill(0, s.paddr - RAM_BASE, s.paddr - RAM_BASE + s.memsz);
-        this.ram.load(s.paddr, s.data);
-      }
-    }
+    for (const img of [firmware, kernel]) if (img) this.loadSegments(img);
     const modes = this.mmu.options.modes;
     const fdt = buildVirtFdt({
       memBase: RAM_BASE, memSize: this.ram.size, isa: VIRT_ISA,
@@ -153,10 +147,15 @@ export class Virt {
     });
     this.dtbAddr = this.placeFdt(fdt.length, [firmware, kernel]);
     this.ram.load(this.dtbAddr, fdt);
+    for (const img of [firmware, kernel]) {
+      const segs = img?.segments.filter((g) => g.memsz > 0) ?? [];
+      if (!img || segs.length === 0) continue;
+      const lo = Math.min(...segs.map((g) => g.paddr)), hi = Math.max(...segs.map((g) => g.paddr + g.memsz));
+      this.loaded.push({ name: img.name, base: lo, size: hi - lo });
+    }
+    this.loaded.push({ name: 'device tree', base: this.dtbAddr, size: fdt.length });
     const entry = firmware ? firmware.entry : kernel ? kernel.entry : RAM_BASE;
-    this.bus.rom.load(BOOTROM_BASE, bootRomImage({
-      entry, dtbAddr: this.dtbAddr, nextAddr: firmware && kernel ? kernel.entry : undefined,
-    }));
+    this.bus.rom.load(BOOTROM_BASE, bootRomImage({ entry, dtbAddr: this.dtbAddr, nextAddr: nextAddr(kernel, firmware) }));
     const syms = (firmware ?? kernel)?.symbols;
     const tohost = syms?.get('tohost') ?? kernel?.symbols.get('tohost');
     if (tohost !== undefined) {
@@ -169,6 +168,39 @@ export class Virt {
       this.hart.onWatchedStore = (pa, size) => htif.noteStore(pa, size);
     }
     this.hart.pc = BOOTROM_BASE;
+  }
+
+  /**
+   * Copies each segment's bytes that fall in RAM or the boot ROM, and zeroes its memsz - filesz tail
+   * there, as QEMU 7.2 does: load_elf registers every PT_LOAD segment as a ROM blob and rom_reset
+   * writes it with address_space_write_rom, which writes RAM and ROM and skips whatever else the
+   * range covers. So the ELF and program headers GNU ld puts in the first segment, below
+   * `-Ttext=0x80000000` (at 0x7ffff000, QEMU's PCIe window), are dropped. Departures: a segment with
+   * no byte in RAM or ROM is refused here (QEMU loads nothing of it and starts the guest on zeros),
+   * and so is one over the reset vector (QEMU: "rom: requested regions overlap").
+   */
+  private loadSegments(img: BootImage): void {
+    const vectorEnd = BOOTROM_BASE + BOOTROM_VECTOR_SIZE;
+    for (const s of img.segments) {
+      if (s.memsz === 0) continue;
+      const end = s.paddr + s.memsz, where = `${img.name}: segment at 0x${s.paddr.toString(16)} (0x${s.memsz.toString(16)} bytes)`;
+      if (s.paddr < vectorEnd && end > BOOTROM_BASE) {
+        throw new RangeError(`${where} overlaps the boot ROM's reset vector at 0x${BOOTROM_BASE.toString(16)}..0x${vectorEnd.toString(16)}`);
+      }
+      let loaded = 0;
+      for (const mem of [this.ram, this.bus.rom]) {
+        const lo = Math.max(s.paddr, mem.base), hi = Math.min(end, mem.end);
+        if (lo >= hi) continue;
+        loaded += hi - lo;
+        mem.fill(lo - mem.base, hi - lo);
+        const fileEnd = Math.min(hi, s.paddr + s.data.length);
+        if (fileEnd > lo) mem.load(lo, s.data.subarray(lo - s.paddr, fileEnd - s.paddr));
+      }
+      if (loaded === 0) {
+        throw new RangeError(`${where} is outside RAM 0x${RAM_BASE.toString(16)}..0x${this.ram.end.toString(16)} and the boot ROM: ` +
+          'nothing of it would load (link it for RAM at 0x80000000, as rvhart build does without -T)');
+      }
+    }
   }
 
   /**
@@ -266,4 +298,17 @@ export class Virt {
       return (this.result = { kind: 'stopped', reason: `wfi at pc 0x${h.pcBig().toString(16)} with no interrupt that could ever wake it` });
     }
   }
+}
+
+/**
+ * fw_dynamic_info.next_addr. QEMU 7.2 writes what riscv_load_kernel returns: the kernel's lowest
+ * load address (0x80000000 for an image linked there; 0x7ffff000 for gcc's -Ttext=0x80000000 image,
+ * whose first segment holds the ELF headers), with or without firmware, and 0 without a kernel.
+ * With --bios none we write the same. With firmware we write the kernel's entry: firmware jumps to
+ * next_addr, and the entry is where a kernel starts (the same address for the bundled kernel).
+ */
+function nextAddr(kernel: BootImage | undefined, firmware: BootImage | undefined): number {
+  if (!kernel) return 0;
+  if (firmware) return kernel.entry;
+  return kernel.segments.reduce((low, s) => Math.min(low, s.paddr), Number.POSITIVE_INFINITY);
 }

@@ -4,6 +4,7 @@
 // as from S. Only RAM and the boot ROM are read: a device register read has side effects (UART RX),
 // so a device address is refused as GDB refuses unmapped memory.
 
+import type { RamView } from '../board/ram-view.js';
 import type { Virt } from '../board/virt.js';
 import { LOAD, PRV_M, PRV_S, PRV_U } from '../mmu/access.js';
 import { hex } from './format.js';
@@ -29,15 +30,15 @@ export class DebugMemory {
   }
 
   /** Where pa lives, if it is RAM or ROM: the memory and offset. */
-  private backing(pa: bigint): { bytes: Uint8Array; off: number } | undefined {
+  private backing(pa: bigint): { view: RamView; off: number } | undefined {
     if (pa >= 1n << 53n || pa < 0n) return undefined;
     const p = Number(pa), { ram, rom } = this.m.bus;
-    if (ram.contains(p, 1)) return { bytes: ram.bytes, off: p - ram.base };
-    if (rom.contains(p, 1)) return { bytes: rom.bytes, off: p - rom.base };
+    if (ram.contains(p, 1)) return { view: ram.view, off: p - ram.base };
+    if (rom.contains(p, 1)) return { view: rom.view, off: p - rom.base };
     return undefined;
   }
 
-  private byteAt(addr: bigint, physical: boolean, fetch = false): { bytes: Uint8Array; off: number } | MemoryError {
+  private byteAt(addr: bigint, physical: boolean, fetch = false): { view: RamView; off: number } | MemoryError {
     const pa = this.physical(addr, physical, fetch);
     if (pa instanceof MemoryError) return pa;
     const b = this.backing(pa);
@@ -51,7 +52,7 @@ export class DebugMemory {
       const a = (addr + BigInt(i)) & ((1n << 64n) - 1n);
       const b = this.byteAt(a, physical);
       if (b instanceof MemoryError) return b;
-      out[i] = b.bytes[b.off]!;
+      out[i] = b.view.getUint8(b.off);
     }
     return out;
   }
@@ -62,7 +63,7 @@ export class DebugMemory {
     for (let i = 0; i < len; i++) {
       const b = this.byteAt((addr + BigInt(i)) & ((1n << 64n) - 1n), false, true);
       if (b instanceof MemoryError) return b;
-      out[i] = b.bytes[b.off]!;
+      out[i] = b.view.getUint8(b.off);
     }
     return out;
   }
@@ -73,7 +74,7 @@ export class DebugMemory {
     for (let i = 0; i < len; i++) {
       const b = this.byteAt((addr + BigInt(i)) & ((1n << 64n) - 1n), physical);
       if (b instanceof MemoryError) break;
-      out.push(b.bytes[b.off]!);
+      out.push(b.view.getUint8(b.off));
     }
     return Uint8Array.from(out);
   }
@@ -89,13 +90,13 @@ export class DebugMemory {
 
   /** Writes bytes (all translated first, so a failure writes nothing); cached decodes are dropped. */
   write(addr: bigint, data: Uint8Array, physical = false): MemoryError | undefined {
-    const targets: { bytes: Uint8Array; off: number }[] = [];
+    const targets: { view: RamView; off: number }[] = [];
     for (let i = 0; i < data.length; i++) {
       const b = this.byteAt((addr + BigInt(i)) & ((1n << 64n) - 1n), physical);
       if (b instanceof MemoryError) return b;
       targets.push(b);
     }
-    targets.forEach((t, i) => { t.bytes[t.off] = data[i]!; });
+    targets.forEach((t, i) => { t.view.setUint8(t.off, data[i]!); });
     this.m.hart.flushCode();
     return undefined;
   }

@@ -129,7 +129,7 @@ export class CodeCache {
     page.info[slot] = info;
     page.imm[slot] = imm;
     page.bits[slot] = bits | 0;
-    if (slot !== SCRATCH && mem === this.bus.ram) this.marks[o >>> 12] |= MARK_CODE;
+    if (slot !== SCRATCH && mem === this.bus.ram) this.marks[Math.floor(o / 4096)] |= MARK_CODE; // o may pass 2^32
     return slot;
   }
 
@@ -148,6 +148,6 @@ export class CodeCache {
 
   /** Reports stores to the RAM page holding pa (through Hart.onWatchedStore). */
   watch(pa: number): void {
-    if (this.bus.ram.contains(pa, 1)) this.marks[(pa - this.bus.ram.base) >>> 12] |= MARK_WATCH;
+    if (this.bus.ram.contains(pa, 1)) this.marks[Math.floor((pa - this.bus.ram.base) / 4096)] |= MARK_WATCH;
   }
 }

@@ -25,7 +25,7 @@ const SWAP = 0, ADD = 1, XOR = 2, AND = 3, OR = 4, MIN = 5, MAX = 6, MINU = 7, M
 
 function ramOffset(h: Hart, pa: number, size: number, cause: number, lo: number, hi: number): number {
   const o = pa - h.ramBase;
-  if (o < 0 || o + size > h.ramSize) throw new Trap(cause, BigInt.asUintN(64, toBig(lo, hi)));
+  if (o < 0 || o + size > h.bus.ram.size) throw new Trap(cause, BigInt.asUintN(64, toBig(lo, hi)));
   return o;
 }
 
@@ -39,7 +39,7 @@ export function executeA(h: Hart, k: number, rd: number, rs1: number, rs2: numbe
   if ((lo & (size - 1)) !== 0) {
     throw new Trap(isLr ? CAUSE.LOAD_MISALIGNED : CAUSE.STORE_MISALIGNED, BigInt.asUintN(64, toBig(lo, hi)));
   }
-  const v = h.ramView;
+  const v = h.bus.ram.view; // any chunk of RAM; AMOs are off the fast path
   if (h.loadObserver !== undefined && op !== A.sc_w) h.loadObserver(lo, hi, size); // LR and AMOs read
   if (isLr) {
     const pa = h.mmu.translate(lo, hi, size, LOAD, true);

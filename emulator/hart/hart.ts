@@ -61,10 +61,10 @@ export class Hart {
   readonly hartid: number;
   readonly code: CodeCache;
 
-  // --- RAM fast path ---
+  // --- RAM fast path: RAM's first chunk (all of RAM up to 1 GiB), read without a chunk lookup ---
   readonly ramBase: number;
-  readonly ramSize: number;
-  readonly ramView: DataView;
+  readonly lowSize: number;
+  readonly lowView: DataView;
 
   // --- CSR state (csr.ts has the rules) ---
   /** mstatus[31:0]; the upper half is the constant MSTATUS_HI. */
@@ -133,8 +133,8 @@ export class Hart {
     this.clock = opts.clock;
     this.hartid = opts.hartid ?? 0;
     this.ramBase = opts.bus.ram.base;
-    this.ramSize = opts.bus.ram.size;
-    this.ramView = opts.bus.ram.view;
+    this.lowSize = opts.bus.ram.low.length;
+    this.lowView = opts.bus.ram.lowView;
     this.code = new CodeCache(opts.bus);
     this.fetchPage = this.code.scratchPage;
     this.mstatus = 0;

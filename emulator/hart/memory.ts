@@ -1,7 +1,9 @@
 // Loads and stores: the MMU's access path (translation → PMP → PMA) gives the physical address,
-// then RAM is read through its DataView and anything else through the bus. Misaligned accesses to
-// RAM are performed (as QEMU does); one that crosses a page is split into bytes, all translated
-// before any is written. Values travel as 32-bit halves, never as bigint on the RAM path.
+// then RAM's first chunk is read through its DataView (the fast window), RAM beyond it through the
+// chunk that holds it (a chunk never written reads as zeros), and anything else through the bus.
+// Misaligned accesses to RAM are performed (as QEMU does); one that crosses a page is split into
+// bytes, all translated before any is written. Values travel as 32-bit halves, never as bigint on
+// the RAM path.
 
 import { LOAD, STORE } from '../mmu/access.js';
 import type { AccessSize } from '../board/device.js';
@@ -18,20 +20,28 @@ export function load(h: Hart, lo: number, hi: number, size: number, signed: bool
   if ((lo & 0xfff) + size > 0x1000) return loadSplit(h, lo, hi, size, signed);
   const pa = h.mmu.translate(lo, hi, size, LOAD);
   const o = pa - h.ramBase;
-  if (o >= 0 && o + size <= h.ramSize) {
-    const v = h.ramView;
-    switch (size) {
-      case 1: { const x = signed ? v.getInt8(o) : v.getUint8(o); loadHi = signed ? x >> 31 : 0; return x; }
-      case 2: { const x = signed ? v.getInt16(o, true) : v.getUint16(o, true); loadHi = signed ? x >> 31 : 0; return x; }
-      case 4: { const x = v.getInt32(o, true); loadHi = signed ? x >> 31 : 0; return x; }
-      default: loadHi = v.getInt32(o + 4, true); return v.getInt32(o, true);
-    }
-  }
-  return loadDevice(h, pa, size, signed);
+  if (o >= 0 && o + size <= h.lowSize) return loadView(h.lowView, o, size, signed);
+  return loadPa(h, pa, size, signed);
 }
 
-/** A load from a translated physical address outside RAM (a device, or a hole the bus refuses). */
-export function loadDevice(h: Hart, pa: number, size: number, signed: boolean): number {
+/** A load from a DataView at offset o, as the fast path does it. */
+function loadView(v: DataView, o: number, size: number, signed: boolean): number {
+  switch (size) {
+    case 1: { const x = signed ? v.getInt8(o) : v.getUint8(o); loadHi = signed ? x >> 31 : 0; return x; }
+    case 2: { const x = signed ? v.getInt16(o, true) : v.getUint16(o, true); loadHi = signed ? x >> 31 : 0; return x; }
+    case 4: { const x = v.getInt32(o, true); loadHi = signed ? x >> 31 : 0; return x; }
+    default: loadHi = v.getInt32(o + 4, true); return v.getInt32(o, true);
+  }
+}
+
+/** A load from a translated physical address outside the fast window: RAM beyond the first chunk, a device, or a hole the bus refuses. */
+export function loadPa(h: Hart, pa: number, size: number, signed: boolean): number {
+  const ram = h.bus.ram, o = pa - ram.base;
+  if (o >= 0 && o + size <= ram.size) {
+    const v = ram.readView(o);
+    if (v === undefined) { loadHi = 0; return 0; }
+    return loadView(v, ram.inChunk(o), size, signed);
+  }
   return extend(h.bus.read(pa, size as AccessSize), size, signed);
 }
 
@@ -65,29 +75,38 @@ export function store(h: Hart, lo: number, hi: number, size: number, vlo: number
 export function storePa(h: Hart, pa: number, size: number, vlo: number, vhi: number): void {
   const o = pa - h.ramBase;
   if (h.resValid && pa < h.resAddr + 8 && pa + size > h.resAddr) h.resValid = false;
-  if (o >= 0 && o + size <= h.ramSize) {
-    const v = h.ramView;
-    switch (size) {
-      case 1: v.setInt8(o, vlo); break;
-      case 2: v.setInt16(o, vlo, true); break;
-      case 4: v.setInt32(o, vlo, true); break;
-      default: v.setInt32(o, vlo, true); v.setInt32(o + 4, vhi, true); break;
-    }
+  if (o >= 0 && o + size <= h.lowSize) {
+    storeView(h.lowView, o, size, vlo, vhi);
     if (h.code.marks[o >>> 12] !== 0) storeMarked(h, pa, size);
     return;
   }
-  storeDevice(h, pa, size, vlo, vhi);
+  storeOther(h, pa, size, vlo, vhi);
+}
+
+function storeView(v: DataView, o: number, size: number, vlo: number, vhi: number): void {
+  switch (size) {
+    case 1: v.setInt8(o, vlo); break;
+    case 2: v.setInt16(o, vlo, true); break;
+    case 4: v.setInt32(o, vlo, true); break;
+    default: v.setInt32(o, vlo, true); v.setInt32(o + 4, vhi, true); break;
+  }
 }
 
 /** After a store to a marked RAM page: forget its cached decodes, report a watched store. */
 export function storeMarked(h: Hart, pa: number, size: number): void {
-  const n = (pa - h.ramBase) >>> 12, m = h.code.marks[n]!;
+  const n = Math.floor((pa - h.ramBase) / 4096), m = h.code.marks[n]!;
   if (m & MARK_CODE) h.code.invalidateRamPage(n);
   if (m & MARK_WATCH && h.onWatchedStore !== undefined) h.onWatchedStore(pa, size);
 }
 
-/** A store to a translated physical address outside RAM. */
-export function storeDevice(h: Hart, pa: number, size: number, vlo: number, vhi: number): void {
+/** A store outside the fast window (the caller has dropped an overlapped reservation): RAM beyond the first chunk, or the bus. */
+export function storeOther(h: Hart, pa: number, size: number, vlo: number, vhi: number): void {
+  const ram = h.bus.ram, o = pa - ram.base;
+  if (o >= 0 && o + size <= ram.size) {
+    storeView(ram.writeView(o), ram.inChunk(o), size, vlo, vhi);
+    if (h.code.marks[Math.floor(o / 4096)] !== 0) storeMarked(h, pa, size);
+    return;
+  }
   h.bus.write(pa, size as AccessSize, BigInt.asUintN(size * 8, toBigU(vlo, vhi)));
 }
 

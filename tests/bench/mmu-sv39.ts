@@ -69,7 +69,7 @@ trap:
 function buildTables(m: Virt, level: 0 | 1): bigint {
   const view = m.ram.view;
   let next = PT;
-  const alloc = (): number => { const a = next; next += 4096; m.ram.bytes.fill(0, a - RAM, a - RAM + 4096); return a; };
+  const alloc = (): number => { const a = next; next += 4096; m.ram.fill(a - RAM, 4096); return a; };
   const root = alloc();
   const put = (addr: number, pte: number): void => view.setBigUint64(addr - RAM, BigInt(pte), true);
   const get = (addr: number): number => Number(view.getBigUint64(addr - RAM, true));

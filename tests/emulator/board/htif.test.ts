@@ -149,7 +149,7 @@ describe('HTIF (riscv-tests / fesvr protocol)', () => {
 
   it('identify writes the device name (what = 255) or a command name, then responds 1', () => {
     const { bus, sd } = board();
-    const name = (pa: number) => new TextDecoder().decode(bus.ram.bytes.subarray(pa - RAM, pa - RAM + 64)).replace(/\0+$/, '');
+    const name = (pa: number) => new TextDecoder().decode(bus.ram.readBytes(pa - RAM, 64)).replace(/\0+$/, '');
     sd(TOHOST, cmd(1, 255, (BigInt(BUF) << 8n) | 255n));
     expect(name(BUF)).toBe('bcd');
     expect(bus.read(FROMHOST, 8)).toBe(cmd(1, 255, 1n));

@@ -56,7 +56,7 @@ export class PageTables {
   alloc(): number {
     const a = this.next;
     this.next += 4096;
-    this.bus.ram.bytes.fill(0, a - RAM_BASE, a - RAM_BASE + 4096);
+    this.bus.ram.fill(a - RAM_BASE, 4096);
     return a;
   }
   satp(asid = 0): bigint {

@@ -12,7 +12,7 @@ import { BufferMemory } from '../../../kernel-ts/runtime/memory.js';
 
 const RAM_BASE = 0x80000000, RAM_SIZE = 64 << 20;
 const ram = new Ram(RAM_BASE, RAM_SIZE);
-installHost({ memory: new BufferMemory(BigInt(RAM_BASE), ram.bytes) });
+installHost({ memory: new BufferMemory(BigInt(RAM_BASE), ram.low) });
 const { __create_pgd_mapping, NO_BLOCK_MAPPINGS } = await import('../../../kernel-ts/kernel/mmu.js');
 const { pgtable_set_mode, SATP_MODE_SV39, SATP_MODE_SV48, PAGE_KERNEL, PAGE_KERNEL_EXEC } = await import('../../../kernel-ts/kernel/pgtable.js');
 const { frame_init, pgtable_alloc, frame_self_check, frame_nr_free } = await import('../../../kernel-ts/kernel/frame.js');
@@ -27,7 +27,7 @@ interface Range { virt: bigint; phys: bigint; size: bigint; prot: bigint; flags:
 
 /** Fresh tables: the pool is all of RAM; returns the pgd. */
 function fresh(mode: Mode): { pgd: bigint; mmu: Mmu } {
-  ram.bytes.fill(0);
+  ram.low.fill(0);
   bug_reset();
   pgtable_set_mode(mode === 'sv48' ? SATP_MODE_SV48 : SATP_MODE_SV39);
   frame_init(BigInt(RAM_BASE), BigInt(RAM_BASE + RAM_SIZE));
