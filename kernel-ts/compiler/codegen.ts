@@ -11,6 +11,7 @@ import type { Frame } from './frame.js';
 import { genIntrinsic } from './intrinsics.js';
 import type { ModuleUnit } from './module.js';
 import { isCompoundAssignment } from './types.js';
+import type { Field } from '../runtime/layout.js';
 
 const SK = ts.SyntaxKind;
 export const T = ['t0', 't1', 't2', 't3', 't4', 't5', 't6'];
@@ -49,6 +50,20 @@ const CMP: Partial<Record<ts.SyntaxKind, Cmp>> = {
   [SK.EqualsEqualsToken]: 'eq', [SK.EqualsEqualsEqualsToken]: 'eq', [SK.ExclamationEqualsToken]: 'ne', [SK.ExclamationEqualsEqualsToken]: 'ne',
 };
 const NEGATE: Record<Cmp, Cmp> = { lt: 'ge', ge: 'lt', le: 'gt', gt: 'le', eq: 'ne', ne: 'eq' };
+
+const LOAD: Record<number, [string, string]> = { 1: ['lbu', 'lb'], 2: ['lhu', 'lh'], 4: ['lwu', 'lw'], 8: ['ld', 'ld'] };
+const STORE: Record<number, string> = { 1: 'sb', 2: 'sh', 4: 'sw', 8: 'sd' };
+/** The load of an integer or pointer field: zero- or sign-extending as its type says. */
+function loadOp(f: Pick<Field, 'type'>): string {
+  const t = f.type;
+  return t.kind === 'int' ? LOAD[t.size][t.signed ? 1 : 0] : 'ld';
+}
+function storeOp(f: Pick<Field, 'type'>, node: ts.Node): string {
+  const t = f.type;
+  if (t.kind === 'int') return STORE[t.size];
+  if (t.kind === 'ptr') return 'sd';
+  throw new CompileError(node, `assigning a whole ${t.kind === 'struct' ? 'embedded struct' : 'array'} is not supported in kernel-ts; assign its fields one by one`);
+}
 
 /** Does evaluating `node` assign a variable (so a register local read before it must be copied first)? */
 export function assigns(node: ts.Node): boolean {
@@ -225,7 +240,7 @@ export class FunctionGen {
   genEffect(e: ts.Expression): void {
     if (ts.isParenthesizedExpression(e)) { this.genEffect(e.expression); return; }
     // i++ as a statement: no old value to keep.
-    if (ts.isPostfixUnaryExpression(e) && ts.isIdentifier(e.operand)) { this.genIncDec(e.operand, e.operator === SK.PlusPlusToken, true, 0); return; }
+    if (ts.isPostfixUnaryExpression(e)) { this.genIncDec(e.operand, e.operator === SK.PlusPlusToken, true, 0); return; }
     this.genExpr(e, 0);
   }
 
@@ -249,7 +264,7 @@ export class FunctionGen {
   retarget(t: string, reg: string): boolean {
     if (!T.includes(t)) return false;
     const last = this.out[this.out.length - 1] ?? '';
-    const m = /^\t(add|addi|sub|mul|divu|remu|div|rem|and|andi|or|ori|xor|xori|sll|slli|srl|srli|sra|srai|sltu|slt|seqz|snez|neg|not|li|mv|la|ld|lbu|lhu|lwu|sext\.w|csrr|csrrw) (t\d), /.exec(last);
+    const m = /^\t(add|addi|sub|mul|divu|remu|div|rem|and|andi|or|ori|xor|xori|sll|slli|srl|srli|sra|srai|sltu|slt|seqz|snez|neg|not|li|mv|la|ld|lbu|lhu|lwu|lb|lh|lw|sext\.w|csrr|csrrw) (t\d), /.exec(last);
     if (!m || m[2] !== t) return false;
     this.out[this.out.length - 1] = last.replace(`${m[1]} ${t}, `, `${m[1]} ${reg}, `);
     return true;
@@ -292,10 +307,10 @@ export class FunctionGen {
         case SK.TildeToken: this.emit(`not ${t}, ${this.genExpr(e.operand, d)}`); return t;
         case SK.ExclamationToken: this.emit(`seqz ${t}, ${this.genExpr(e.operand, d)}`); return t;
         case SK.PlusPlusToken: case SK.MinusMinusToken:
-          return this.genIncDec(e.operand as ts.Identifier, e.operator === SK.PlusPlusToken, true, d);
+          return this.genIncDec(e.operand, e.operator === SK.PlusPlusToken, true, d);
       }
     }
-    if (ts.isPostfixUnaryExpression(e)) return this.genIncDec(e.operand as ts.Identifier, e.operator === SK.PlusPlusToken, false, d);
+    if (ts.isPostfixUnaryExpression(e)) return this.genIncDec(e.operand, e.operator === SK.PlusPlusToken, false, d);
     if (ts.isConditionalExpression(e)) {
       const t = this.tmp(d, e), elseL = this.newLabel('else'), endL = this.newLabel('endcond');
       this.genBranch(e.condition, d, elseL, false);
@@ -307,6 +322,7 @@ export class FunctionGen {
       return t;
     }
     if (ts.isCallExpression(e)) return this.genCall(e, d);
+    if (ts.isPropertyAccessExpression(e)) return this.genFieldRead(e, d);
     throw new CompileError(e, `${SK[e.kind]} is not supported in kernel-ts`);
   }
 
@@ -341,6 +357,7 @@ export class FunctionGen {
   private genBinary(e: ts.BinaryExpression, d: number): string {
     const op = e.operatorToken.kind;
     const t = this.tmp(d, e);
+    if (ts.isPropertyAccessExpression(e.left) && (op === SK.EqualsToken || COMPOUND[op] !== undefined)) return this.genFieldStore(e.left, op, e.right, e, d);
     if (op === SK.EqualsToken) {
       const id = e.left as ts.Identifier;
       const en = this.variable(id);
@@ -400,8 +417,18 @@ export class FunctionGen {
     return t;
   }
 
-  private genIncDec(id: ts.Identifier, inc: boolean, prefix: boolean, d: number): string {
+  private genIncDec(operand: ts.Expression, inc: boolean, prefix: boolean, d: number): string {
     const step = inc ? 1 : -1;
+    if (ts.isPropertyAccessExpression(operand)) {
+      const p = this.fieldPlace(operand, d);
+      const dv = this.next(p.base, d);
+      const old = this.tmp(dv, operand), t1 = this.tmp(dv + 1, operand);
+      this.emit(`${loadOp(p.field)} ${old}, ${p.off}(${p.base})`);
+      this.emit(`addi ${t1}, ${old}, ${step}`);
+      this.emit(`${storeOp(p.field, operand)} ${t1}, ${p.off}(${p.base})`);
+      return prefix ? t1 : old;
+    }
+    const id = operand as ts.Identifier;
     const e = this.variable(id);
     if (e.kind === 'local' && e.local.reg) {
       const reg = e.local.reg;
@@ -416,6 +443,109 @@ export class FunctionGen {
     this.emit(`addi ${t1}, ${old}, ${step}`);
     this.storeVar(id, t1, d + 1);
     return prefix ? t1 : old;
+  }
+
+  // ---- struct fields ------------------------------------------------------------------------------
+  /**
+   * Where field `pa` lives: `off(base)`. An embedded struct adds its offset (`page.lru.next` is one
+   * load from page's register), and so does container_of (`container_of(l, page, 'lru').flags`).
+   */
+  fieldPlace(pa: ts.PropertyAccessExpression, d: number, later?: ts.Expression): { base: string; off: bigint; field: Field } {
+    const field = this.ents.structs.field(pa);
+    if (!field) throw new CompileError(pa.name, `${pa.name.text} is not a field of this struct`);
+    let obj: ts.Expression = pa.expression;
+    while (ts.isParenthesizedExpression(obj)) obj = obj.expression;
+    let base: string, off = BigInt(field.offset);
+    const inner = ts.isPropertyAccessExpression(obj) ? this.ents.structs.field(obj) : undefined;
+    const cont = ts.isCallExpression(obj) && ts.isIdentifier(obj.expression) && this.ents.intrinsicName(obj.expression) === 'container_of' ? obj : undefined;
+    if (inner?.type.kind === 'struct') {
+      const p = this.fieldPlace(obj as ts.PropertyAccessExpression, d, later);
+      base = p.base; off += p.off;
+    } else if (cont) {
+      base = later && assigns(later) ? this.genInto(cont.arguments[0], d) : this.genExpr(cont.arguments[0], d);
+      off -= this.containerOffset(cont);
+    } else {
+      base = later && assigns(later) ? this.genInto(obj, d) : this.genExpr(obj, d);
+    }
+    if (!fitsImm12(off)) {
+      const t = this.tmp(this.next(base, d), pa), b = this.tmp(d, pa);
+      this.emit(`li ${t}, ${off}`);
+      this.emit(`add ${b}, ${base}, ${t}`);
+      base = b; off = 0n;
+    }
+    return { base, off, field };
+  }
+
+  /** offsetof(S, member) of a container_of(p, S, 'member') call. */
+  containerOffset(c: ts.CallExpression): bigint {
+    const [, s, m] = c.arguments;
+    const decl = this.ents.structs.classNamed(s);
+    const f = decl && m && ts.isStringLiteral(m) ? this.ents.structs.layoutOf(decl).fields.get(m.text) : undefined;
+    if (!f) throw new CompileError(m ?? c, "container_of takes (pointer, struct class, 'member')");
+    return BigInt(f.offset);
+  }
+
+  private genFieldRead(pa: ts.PropertyAccessExpression, d: number): string {
+    const p = this.fieldPlace(pa, d);
+    const t = this.tmp(d, pa);
+    const k = p.field.type.kind;
+    if (k === 'int' || k === 'ptr') { this.emit(`${loadOp(p.field)} ${t}, ${p.off}(${p.base})`); return t; }
+    // An embedded struct or array: its address.
+    if (p.off === 0n) return p.base;
+    this.emit(`addi ${t}, ${p.base}, ${p.off}`);
+    return t;
+  }
+
+  /** `p.f = v`, `p.f += v`, …: one store (after one load for a compound operator). */
+  private genFieldStore(pa: ts.PropertyAccessExpression, op: ts.SyntaxKind, value: ts.Expression, e: ts.Node, d: number): string {
+    const p = this.fieldPlace(pa, d, value);
+    const st = storeOp(p.field, pa);
+    const dv = this.next(p.base, d);
+    let r: string;
+    if (op === SK.EqualsToken) r = this.genExpr(value, dv);
+    else {
+      const cur = this.tmp(dv, pa);
+      this.emit(`${loadOp(p.field)} ${cur}, ${p.off}(${p.base})`);
+      r = this.arith(COMPOUND[op]!, dv, cur, value, e);
+    }
+    this.emit(`${st} ${r}, ${p.off}(${p.base})`);
+    return r;
+  }
+
+  /** `p.arr.at(i)` / `p.arr.set(i, v)` on an array field: element i at base + off + i × size. */
+  private genArrayCall(e: ts.CallExpression, callee: ts.PropertyAccessExpression, d: number): string {
+    const arr = callee.expression;
+    const method = callee.name.text;
+    const f = ts.isPropertyAccessExpression(arr) ? this.ents.structs.field(arr) : undefined;
+    if (!f || f.type.kind !== 'array' || (method !== 'at' && method !== 'set')) throw new CompileError(callee, 'only .at(i) and .set(i, v) of an array field can be called');
+    const elem = f.type.elem;
+    const size = BigInt(elem.kind === 'struct' ? elem.layout.size : elem.kind === 'int' ? elem.size : 8);
+    const [index, value] = e.arguments;
+    const p = this.fieldPlace(arr as ts.PropertyAccessExpression, d, value ?? index);
+    let base = p.base, off = p.off;
+    const k = this.ents.fold(index);
+    if (k !== undefined && fitsImm12(signed(off + k * size))) off = BigInt.asIntN(64, off + k * size);
+    else {
+      const di = this.next(base, d);
+      const i = value && assigns(value) ? this.genInto(index, di) : this.genExpr(index, di);
+      const t = this.tmp(di, index);
+      if ((size & (size - 1n)) === 0n) this.emit(`slli ${t}, ${i}, ${size.toString(2).length - 1}`);
+      else { const t2 = this.tmp(di + 1, index); this.emit(`li ${t2}, ${size}`); this.emit(`mul ${t}, ${i}, ${t2}`); }
+      this.emit(`add ${t}, ${base}, ${t}`);
+      base = t;
+    }
+    const dv = base === T[d] ? d + 1 : base === T[d + 1] ? d + 2 : d;
+    if (method === 'set') {
+      if (elem.kind !== 'int') throw new CompileError(callee, 'an array of structs has no set(); write the fields of at(i)');
+      const r = this.genExpr(value, dv);
+      this.emit(`${storeOp({ type: elem } as Field, callee)} ${r}, ${off}(${base})`);
+      return 'zero';
+    }
+    const t = this.tmp(d, e);
+    if (elem.kind === 'int') this.emit(`${loadOp({ type: elem } as Field)} ${t}, ${off}(${base})`);
+    else if (off === 0n) return base;
+    else this.emit(`addi ${t}, ${base}, ${off}`);
+    return t;
   }
 
   // ---- conditions ---------------------------------------------------------------------------------
@@ -498,6 +628,7 @@ export class FunctionGen {
   }
 
   private genCall(e: ts.CallExpression, d: number): string {
+    if (ts.isPropertyAccessExpression(e.expression)) return this.genArrayCall(e, e.expression, d);
     const id = e.expression as ts.Identifier;
     const callee = this.variable(id);
     if (callee.kind === 'intrinsic') return genIntrinsic(this, callee.name, e, d);

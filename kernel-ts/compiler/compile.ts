@@ -27,6 +27,8 @@ function sourceFile(rel: string): string {
 export const INTRINSICS_FILE = sourceFile('runtime/intrinsics.ts');
 /** The minimal global declarations kernel code is checked against (instead of lib.es*.d.ts). */
 export const KERNEL_LIB_FILE = sourceFile('compiler/lib.kernel.d.ts');
+/** The runtime folder: intrinsics.ts, struct.ts and their native side (never compiled). */
+export const RUNTIME_DIR = path.dirname(INTRINSICS_FILE);
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -67,7 +69,7 @@ function kernelModules(program: ts.Program, entries: string[]): ts.SourceFile[] 
       if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
       const r = ts.resolveModuleName(st.moduleSpecifier.text, sf.fileName, program.getCompilerOptions(), ts.sys);
       const target = r.resolvedModule && program.getSourceFile(r.resolvedModule.resolvedFileName);
-      if (target && path.resolve(target.fileName) !== INTRINSICS_FILE && !target.isDeclarationFile) queue.push(target);
+      if (target && path.dirname(path.resolve(target.fileName)) !== RUNTIME_DIR && !target.isDeclarationFile) queue.push(target);
     }
   }
   return [...seen.values()];
@@ -114,7 +116,7 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
   // error without a Promise type, but the useful message is that kernel-ts has no async); the
   // value-type checks only on a well-typed program, where the checker's types mean something.
   const checker = program.getTypeChecker();
-  const ents = new Entities(checker, INTRINSICS_FILE);
+  const ents = new Entities(checker, RUNTIME_DIR);
   for (const sf of modules) checkSubset(sf, checker, diags, (id) => ents.intrinsicName(id), located.length + global.length === 0);
   diags.lines.push(...located.map(formatTsDiagnostic));
   if (diags.count === 0) diags.lines.push(...global.map(formatTsDiagnostic));

@@ -1,8 +1,10 @@
 // Pass 3: what every name means. Module-level declarations of all modules become entities (folded
 // constants, globals, data labels, functions); imports are followed to the declaring module; names
 // declared in runtime/intrinsics.ts are intrinsics. Functions add their locals on top (frame.ts).
+import * as path from 'node:path';
 import ts from 'typescript';
 import { CompileError } from './diagnostics.js';
+import { Structs } from './structs.js';
 import { isCompoundAssignment, valueKind } from './types.js';
 
 export interface Local {
@@ -34,7 +36,12 @@ export class Entities {
   private readonly table = new Map<ts.Symbol, Entity>();
   private readonly folding = new Set<ts.Symbol>();
 
-  constructor(readonly checker: ts.TypeChecker, readonly intrinsicsFile: string) {}
+  readonly structs: Structs;
+
+  /** runtimeDir: kernel-ts/runtime; every function or const declared there is an intrinsic. */
+  constructor(readonly checker: ts.TypeChecker, readonly runtimeDir: string) {
+    this.structs = new Structs(checker, (id) => this.intrinsicName(id), (e) => this.fold(e));
+  }
 
   /** The symbol an identifier refers to, through imports. */
   symbolOf(id: ts.Identifier): ts.Symbol | undefined {
@@ -46,11 +53,12 @@ export class Entities {
 
   set(sym: ts.Symbol, e: Entity): void { this.table.set(sym, e); }
 
-  /** Intrinsic name if `id` names a function declared in runtime/intrinsics.ts. */
+  /** Intrinsic name if `id` names a function or const declared in the runtime (intrinsics.ts, struct.ts). */
   intrinsicName(id: ts.Identifier): string | undefined {
     const s = this.symbolOf(id);
-    const d = s?.declarations?.[0];
-    if (d && ts.isFunctionDeclaration(d) && d.getSourceFile().fileName === this.intrinsicsFile && d.name) return d.name.text;
+    const d = s?.valueDeclaration ?? s?.declarations?.[0];   // u64 is a type and a field marker
+    if (!d || path.dirname(d.getSourceFile().fileName) !== this.runtimeDir) return undefined;
+    if ((ts.isFunctionDeclaration(d) || ts.isVariableDeclaration(d)) && d.name && ts.isIdentifier(d.name)) return d.name.text;
     return undefined;
   }
 
@@ -91,6 +99,7 @@ export class Entities {
     if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e)) return this.foldExact(e.expression);
     if (ts.isIdentifier(e)) {
       const en = this.resolve(e);
+      if (en?.kind === 'intrinsic' && en.name === 'NULL') return 0n;
       return en?.kind === 'const' ? en.value : undefined;
     }
     if (ts.isPrefixUnaryExpression(e)) {
@@ -113,6 +122,7 @@ export class Entities {
     }
     if (ts.isCallExpression(e) && ts.isIdentifier(e.expression)) {
       const name = this.intrinsicName(e.expression);
+      if (name === 'sizeof' || name === 'offsetof') return this.foldLayout(e, name);
       const args = e.arguments.map((a) => this.fold(a));
       if (!name || args.some((a) => a === undefined)) return undefined;
       const [a, b] = args as bigint[];
@@ -157,6 +167,18 @@ export class Entities {
       }
     }
     return undefined;
+  }
+
+  /** sizeof(S) / offsetof(S, 'field'): compile-time constants from the struct's layout. */
+  private foldLayout(e: ts.CallExpression, name: 'sizeof' | 'offsetof'): bigint {
+    const [s, m] = e.arguments;
+    const decl = this.structs.classNamed(s);
+    if (!decl) throw new CompileError(s ?? e, `${name} takes a struct class: ${name}(page${name === 'offsetof' ? ", 'lru'" : ''})`);
+    const layout = this.structs.layoutOf(decl);
+    if (name === 'sizeof') return BigInt(layout.size);
+    const f = m && ts.isStringLiteral(m) ? layout.fields.get(m.text) : undefined;
+    if (!f) throw new CompileError(m ?? e, `offsetof needs a field name of ${layout.name} as a string literal`);
+    return BigInt(f.offset);
   }
 
   kindOf(node: ts.Node): ReturnType<typeof valueKind> {

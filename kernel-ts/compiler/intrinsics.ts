@@ -98,6 +98,25 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
     }
     case 'sym': g.emit(`la ${t}, ${literal(args[0], e, 'the symbol name')}`); return t;
     case 'str': g.emit(`la ${t}, ${g.mod.stringLabel(literal(args[0], e, 'the string'))}`); return t;
+    // structs (runtime/struct.ts): a pointer is its address, so these cost nothing or one addi
+    case 'struct_at': return value(1);
+    case 'addr_of': {
+      const a = args[0];
+      if (g.ents.kindOf(a) === 'ptr') return value(0);
+      if (ts.isPropertyAccessExpression(a)) {
+        throw new CompileError(a, `the address of an integer field is not supported in kernel-ts; write addr_of(p) + offsetof(S, '${a.name.text}')`);
+      }
+      throw new CompileError(a, 'taking the address of a local (or of any u64 value) is not supported in kernel-ts; locals live in registers: ' +
+        'keep the value in a struct field or a staticBuffer and pass that address');
+    }
+    case 'container_of': {
+      const r = value(0), off = g.containerOffset(e);
+      if (off === 0n) return r;
+      g.emit(`addi ${t}, ${r}, ${-off}`);
+      return t;
+    }
+    case 'sizeof': case 'offsetof':
+      return g.genExpr(e, d);   // folded (a bad argument reports there)
     case 'u64Table': case 'staticBuffer':
       throw new CompileError(e, `${name}() is only supported at module level: const NAME = ${name}(...)`);
     case 'naked':

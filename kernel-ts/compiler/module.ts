@@ -28,7 +28,9 @@ export class ModuleUnit {
   collect(): void {
     for (const s of this.sf.statements) {
       try {
-        if (ts.isFunctionDeclaration(s) && s.name && s.body) {
+        if (ts.isClassDeclaration(s)) {
+          this.ents.structs.layoutOf(s);   // a struct's field errors are reported where it is declared
+        } else if (ts.isFunctionDeclaration(s) && s.name && s.body) {
           const sym = this.ents.checker.getSymbolAtLocation(s.name);
           if (sym) this.ents.set(sym, { kind: 'function', label: s.name.text, decl: s });
           this.functions.push(s);
@@ -88,6 +90,16 @@ export class ModuleUnit {
           if (!a || !ts.isStringLiteral(a)) throw new CompileError(init, 'str takes a string literal');
           this.data.push({ section: 'rodata', label, global, kind: 'string', text: a.text });
           ents.set(sym, { kind: 'address', label }); addExport();
+          return;
+        }
+        case 'struct_at': {
+          // const M = struct_at(mixed, BUF): a struct at a fixed address (a static buffer, a device)
+          const a = args[1];
+          const v = a && ents.fold(a);
+          const en = a && v === undefined && ts.isIdentifier(a) ? ents.resolve(a) : undefined;
+          if (v !== undefined) ents.set(sym, { kind: 'const', value: v });
+          else if (en?.kind === 'address') ents.set(sym, en);
+          else throw new CompileError(a ?? init, 'a module-level struct_at needs a constant address or a static buffer');
           return;
         }
         case 'sym': {

@@ -2,12 +2,14 @@
 // to write instead. Later passes may then assume only these shapes exist.
 import ts from 'typescript';
 import type { Diagnostics } from './diagnostics.js';
-import { isCompoundAssignment, valueKind } from './types.js';
+import { isCompoundAssignment, isStructType, valueKind } from './types.js';
 
 const SK = ts.SyntaxKind;
 
 /** Intrinsics whose arguments may be string literals. */
 const STRING_ARG_INTRINSICS = new Set(['sym', 'str', 'csrr', 'csrw', 'csrrw', 'csrs', 'csrc']);
+/** Intrinsics taking a field name as a string literal (checked by tsc as keyof the struct). */
+const MEMBER_ARG_INTRINSICS = new Set(['offsetof', 'container_of']);
 const MODULE_LEVEL_INTRINSICS = new Set(['u64Table', 'staticBuffer']);
 
 /** Binary operators kernel-ts compiles. */
@@ -37,8 +39,7 @@ const REFUSED_BINARY: Partial<Record<ts.SyntaxKind, [string, string]>> = {
 
 /** Statements and expressions refused outright, by syntax kind: [construct, what to write instead]. */
 const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
-  [SK.ClassDeclaration]: ['class', 'write module-level functions over u64 values and static buffers'],
-  [SK.ClassExpression]: ['class', 'write module-level functions over u64 values and static buffers'],
+  [SK.ClassExpression]: ['class expression', 'declare a struct as a module-level class'],
   [SK.ArrowFunction]: ['closure (arrow function)', 'write a module-level function and pass it by name'],
   [SK.FunctionExpression]: ['closure (function expression)', 'write a module-level function and pass it by name'],
   [SK.ObjectLiteralExpression]: ['object literal', 'lay the fields out in a staticBuffer and use load64/store64 at offsets'],
@@ -55,9 +56,9 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.YieldExpression]: ['yield (generators)', 'write a loop or keep the state in module-level lets'],
   [SK.ForInStatement]: ['for-in loop', 'use a counting for loop'],
   [SK.ForOfStatement]: ['for-of loop', 'use a counting for loop over an address'],
-  [SK.NewExpression]: ['new', 'kernel-ts has no objects; use a staticBuffer'],
+  [SK.NewExpression]: ['new', 'a struct lives in memory: struct_at(S, addr) over a staticBuffer or an allocated frame'],
   [SK.ThisKeyword]: ['this', 'pass the value as a parameter'],
-  [SK.PropertyAccessExpression]: ['property access (x.y)', 'use load64/store64 at an offset, or import the name'],
+  [SK.PropertyAccessExpression]: ['property access (x.y)', 'fields exist on struct pointers only (declare a struct class); import a name from its module'],
   [SK.ElementAccessExpression]: ['indexing (x[i])', 'use load64(table + i * 8n)'],
   [SK.SpreadElement]: ['spread (...)', 'pass each argument'],
   [SK.ObjectBindingPattern]: ['destructuring', 'declare one variable at a time'],
@@ -69,7 +70,7 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.DeleteExpression]: ['delete', 'kernel-ts has no objects'],
   [SK.VoidExpression]: ['void', 'write the expression as a statement'],
   [SK.RegularExpressionLiteral]: ['regular expression', 'scan bytes with load8'],
-  [SK.NullKeyword]: ['null', 'use 0n'],
+  [SK.NullKeyword]: ['null', 'use 0n, or NULL for a struct pointer'],
   [SK.DebuggerStatement]: ['debugger', 'use the rvhart debugger (b SYMBOL)'],
   [SK.WithStatement]: ['with', 'name each value'],
   [SK.ExportAssignment]: ['export default / export =', 'export named functions and consts'],
@@ -129,6 +130,34 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     }
   }
 
+  /** `class page { refcount = u32; … }` at module level: a struct (runtime/struct.ts). */
+  function checkStruct(c: ts.ClassDeclaration, inFunction: boolean): void {
+    const advice = 'a struct is a module-level class whose members are fields initialised by their type (refcount = u32)';
+    if (inFunction) { diags.unsupported(c, 'a class inside a function', advice); return; }
+    if (!c.name) { diags.unsupported(c, 'an anonymous class', advice); return; }
+    if (c.heritageClauses) { diags.unsupported(c.heritageClauses[0], 'extends/implements', 'embed the other struct as a field: base = embed(S)'); return; }
+    if (c.typeParameters) { diags.unsupported(c.typeParameters[0], 'a generic class', advice); return; }
+    for (const m of c.modifiers ?? []) {
+      if (m.kind !== SK.ExportKeyword) { diags.unsupported(m, `${ts.tokenToString(m.kind) ?? 'this modifier'} on a struct class`, advice); return; }
+    }
+    for (const m of c.members) {
+      if (ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isGetAccessor(m) || ts.isSetAccessor(m)) {
+        diags.unsupported(m, ts.isConstructorDeclaration(m) ? 'a constructor' : 'a method', 'write a module-level function taking the struct pointer (as C does)');
+      } else if (!ts.isPropertyDeclaration(m) || !ts.isIdentifier(m.name) || !m.initializer || m.modifiers?.length) {
+        diags.unsupported(m, 'this class member', advice);
+      } else visit(m.initializer, false);
+    }
+  }
+
+  /** `p.field` on a struct pointer, or `p.arr.at(i)` / `p.arr.set(i, v)` on an array field. */
+  function isFieldAccess(pa: ts.PropertyAccessExpression): boolean {
+    if (isStructType(checker.getTypeAtLocation(pa.expression))) return true;
+    const call = pa.parent;
+    return (pa.name.text === 'at' || pa.name.text === 'set') && ts.isCallExpression(call) && call.expression === pa &&
+      ts.isPropertyAccessExpression(pa.expression) && isStructType(checker.getTypeAtLocation(pa.expression.expression));
+  }
+  const isAssignable = (t: ts.Expression): boolean => ts.isIdentifier(t) || (ts.isPropertyAccessExpression(t) && isFieldAccess(t));
+
   function isNakedStatement(s: ts.Statement): boolean {
     const e = ts.isExpressionStatement(s) ? s.expression : ts.isReturnStatement(s) ? s.expression : undefined;
     return !!e && ts.isTaggedTemplateExpression(e) && ts.isIdentifier(e.tag) && isIntrinsic(e.tag) === 'naked';
@@ -142,6 +171,12 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
       const ok = (ts.isCallExpression(p) && STRING_ARG_INTRINSICS.has(calleeIntrinsic(p) ?? '') && p.arguments[0] === node) ||
         ts.isImportDeclaration(p) || ts.isLiteralTypeNode(p);
       if (ok) return;
+      if (ts.isCallExpression(p) && MEMBER_ARG_INTRINSICS.has(calleeIntrinsic(p) ?? '')) return;
+    }
+    if (ts.isClassDeclaration(node)) { checkStruct(node, inFunction); return; }
+    if (ts.isPropertyAccessExpression(node) && !node.questionDotToken && isFieldAccess(node)) {
+      visit(node.expression, inFunction);
+      return;
     }
     if (node.kind === SK.ArrayLiteralExpression && ts.isCallExpression(node.parent) && calleeIntrinsic(node.parent) === 'u64Table') {
       for (const e of (node as ts.ArrayLiteralExpression).elements) visit(e, inFunction);
@@ -211,7 +246,7 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         if (!BINARY_OPS.has(op)) { diags.unsupported((node as ts.BinaryExpression).operatorToken, `the operator ${ts.tokenToString(op)}`, 'use the u64 operators'); return; }
         if (op === SK.EqualsToken || isCompoundAssignment(op)) {
           const t = (node as ts.BinaryExpression).left;
-          if (!ts.isIdentifier(t)) { diags.unsupported(t, 'assignment to anything but a variable', 'use store64/store32/store16/store8 for memory'); return; }
+          if (!isAssignable(t)) { diags.unsupported(t, 'assignment to anything but a variable or a struct field', 'use store64/store32/store16/store8 for memory'); return; }
         }
         break;
       }
@@ -219,8 +254,8 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
       case SK.PostfixUnaryExpression: {
         const u = node as ts.PrefixUnaryExpression | ts.PostfixUnaryExpression;
         if (u.operator === SK.PlusToken) { diags.unsupported(node, 'unary +', 'write the value itself'); return; }
-        if ((u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) && !ts.isIdentifier(u.operand)) {
-          diags.unsupported(node, '++/-- on anything but a variable', 'use load64/store64 for memory');
+        if ((u.operator === SK.PlusPlusToken || u.operator === SK.MinusMinusToken) && !isAssignable(u.operand)) {
+          diags.unsupported(node, '++/-- on anything but a variable or a struct field', 'use load64/store64 for memory');
           return;
         }
         break;
@@ -230,7 +265,8 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         if (c.questionDotToken) { diags.unsupported(c, 'optional call (?.)', 'call the function directly'); return; }
         if (!ts.isIdentifier(c.expression)) {
           if (ts.isPropertyAccessExpression(c.expression) || ts.isElementAccessExpression(c.expression)) visit(c.expression, inFunction);
-          else diags.unsupported(c.expression, 'a call through an expression', 'call a function, or a function-typed variable, by name');
+          else { diags.unsupported(c.expression, 'a call through an expression', 'call a function, or a function-typed variable, by name'); return; }
+          for (const a of c.arguments) visit(a, inFunction);
           return;
         }
         const intr = calleeIntrinsic(c);

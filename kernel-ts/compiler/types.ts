@@ -1,14 +1,23 @@
-// The three kinds of value a kernel-ts expression may have, read from the TypeScript checker's type.
-// All of them live in one 64-bit register: u64 itself, a boolean as 0/1, a function as its address.
+// The kinds of value a kernel-ts expression may have, read from the TypeScript checker's type.
+// All of them live in one 64-bit register: u64 itself, a boolean as 0/1, a function as its address,
+// a struct pointer (an instance of a struct class, runtime/struct.ts) as its address.
 import ts from 'typescript';
 
-export type ValueKind = 'u64' | 'bool' | 'fn' | 'void';
+export type ValueKind = 'u64' | 'bool' | 'fn' | 'ptr' | 'void';
+
+/** Is `type` a struct pointer (an instance of a class)? */
+export function isStructType(type: ts.Type): boolean {
+  const d = type.getSymbol()?.valueDeclaration;
+  return !!d && ts.isClassDeclaration(d);
+}
 
 export function valueKind(checker: ts.TypeChecker, type: ts.Type): ValueKind | undefined {
   const f = type.flags;
   if (f & ts.TypeFlags.BigIntLike) return 'u64';
   if (f & ts.TypeFlags.BooleanLike) return 'bool';
   if (f & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
+  if (f & ts.TypeFlags.Never) return 'ptr';   // NULL
+  if (isStructType(type)) return 'ptr';
   if (type.isUnion()) {
     const kinds = new Set(type.types.map((t) => valueKind(checker, t)));
     if (kinds.size === 1) return [...kinds][0];

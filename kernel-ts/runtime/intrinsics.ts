@@ -7,9 +7,10 @@
 // behaviour is the specification; the host reproduces it, wrapping results to 64 bits.
 
 import { currentHost } from './host.js';
+import type { u64 } from './struct.js';
 
-/** The one value type of kernel-ts: an unsigned 64-bit integer (a register). */
-export type u64 = bigint;
+// Structs, their field types (u8…i64: `u64` is the value type too), sizeof/offsetof, container_of.
+export * from './struct.js';
 
 const M64 = (1n << 64n) - 1n;
 const SIGN = 1n << 63n;

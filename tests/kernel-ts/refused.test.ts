@@ -27,6 +27,8 @@ function check(body: string): { diagnostics: string[]; at: string; ok: boolean; 
 }
 
 const U = 'export function f(a: u64): u64 {';
+/** The struct names, imported beside the header's. */
+const S = `import { u32, ptr, embed, array, struct_at, addr_of, offsetof } from '${runtime}';`;
 
 /** The diagnostics sorted by line, then column (one file per case). */
 function inSourceOrder(lines: string[]): string[] {
@@ -35,7 +37,17 @@ function inSourceOrder(lines: string[]): string[] {
 }
 /** [what, source, message fragment after "<where>: "] */
 const REFUSED: [string, string, string][] = [
-  ['class', '/*@*/class A {}', 'class is not supported in kernel-ts; write module-level functions'],
+  ['a method in a struct class', 'class A { /*@*/f(): void {} }', 'a method is not supported in kernel-ts; write a module-level function taking the struct pointer'],
+  ['a constructor in a struct class', 'class A { /*@*/constructor() {} }', 'a constructor is not supported in kernel-ts'],
+  ['a struct field of an unsupported type', `${S}\nclass A { a = u32; b = /*@*/5n; }`, 'this struct field type is not supported in kernel-ts; write u8, u16, u32, u64, i8, i16, i32, i64, ptr(S), embed(S) or array(T, n)'],
+  ['a struct field of a non-struct pointer', `${S}\nclass A { a = ptr(/*@*/u32); }`, 'Argument of type'],
+  ['a struct that embeds itself', `${S}\nclass /*@*/A { a = embed(A); }`, 'struct A embeds itself; use ptr(A)'],
+  ['an array field of variable length', `${S}\nlet n: u64 = 3n;\nclass A { a = array(u32, /*@*/n); }`, 'an array field needs a constant length'],
+  ['extends', `${S}\nclass B { a = u32; }\nclass A /*@*/extends B {}`, 'extends/implements is not supported in kernel-ts; embed the other struct'],
+  ['taking the address of a local', `${S}\n${U} return addr_of(/*@*/a); }`, 'taking the address of a local (or of any u64 value) is not supported in kernel-ts; locals live in registers'],
+  ['the address of an integer field', `${S}\nclass A { a = u32; }\n${U} const p = struct_at(A, a); return addr_of(/*@*/p.a); }`, "the address of an integer field is not supported in kernel-ts; write addr_of(p) + offsetof(S, 'a')"],
+  ['assigning an embedded struct', `${S}\nclass L { n = u32; }\nclass A { l = embed(L); }\n${U} const p = struct_at(A, a); const q = struct_at(A, 0n); /*@*/p.l = q.l; return 0n; }`, 'assigning a whole embedded struct is not supported in kernel-ts; assign its fields one by one'],
+  ['new on a struct', `${S}\nclass A { a = u32; }\n${U} const p = /*@*/new A(); return p.a; }`, 'new is not supported in kernel-ts; a struct lives in memory: struct_at(S, addr)'],
   ['arrow function', `${U} const g = /*@*/(x: u64): u64 => x; return g(a); }`, 'closure (arrow function) is not supported in kernel-ts; write a module-level function and pass it by name'],
   ['function expression', `${U} const g = /*@*/function (x: u64): u64 { return x; }; return g(a); }`, 'closure (function expression) is not supported in kernel-ts'],
   ['nested function', `${U} /*@*/function g(): u64 { return a; } return g(); }`, 'nested function is not supported in kernel-ts; move it to module level'],
