@@ -9,14 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { compile } from '../kernel-ts/compiler/compile.js';
 import { assembleAll } from '../linker/asm/assemble.js';
 import { readObject } from '../linker/elf/object.js';
 import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
 import { readInput, readInputText } from './input.js';
-import { buildBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled.js';
+import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 
 /** An assembly source: its text and the name errors will cite. */
 export interface AsmSource { readonly file: string; readonly text: string }
@@ -45,7 +44,9 @@ export function buildImage(input: BuildInput): LinkResult {
 interface BuildArgs { files?: string[]; T?: string; o?: string; rvc: boolean; emitAsm: boolean; satp: string }
 
 /** Compile the kernel-ts entries; each module's assembly is cited (and with --emit-asm written) as outDir/<module>.s. */
-function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): AsmSource[] {
+async function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): Promise<AsmSource[]> {
+  // Loaded here, not at start-up: the compiler brings the `typescript` package (about a second).
+  const { compile } = await import('../kernel-ts/compiler/compile.js');
   const r = compile(entries);
   if (!r.ok) {
     for (const d of r.diagnostics.slice(0, -1)) process.stderr.write(`rvhart: ${d}\n`);
@@ -66,10 +67,10 @@ function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): A
 }
 
 /** `rvhart build [--satp sv48] [--emit-asm]`: the bundled firmware and kernel into build/ (always rebuilt). */
-function buildBundledCommand(satp: string, emitAsm: boolean): void {
+async function buildBundledCommand(satp: string, emitAsm: boolean): Promise<void> {
   if (!KERNEL_SATP_MODES.includes(satp as KernelSatp)) fail(EXIT.USAGE, `--satp ${satp}: expected sv39 or sv48`);
   try {
-    const r = buildBundled({ satp: satp as KernelSatp, emitAsm, force: true });
+    const r = await ensureBundled({ satp: satp as KernelSatp, emitAsm, force: true });
     process.stdout.write(`${relative(process.cwd(), r.firmware)}\n${relative(process.cwd(), r.kernel)}\n`);
   } catch (e) {
     if (e instanceof BundledBuildError) fail(EXIT.BAD_IMAGE, e.message);
@@ -87,17 +88,17 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     .option('T', { type: 'string', describe: 'GNU ld script (default: text at 0x10000, ENTRY _start)', requiresArg: true })
     .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
     .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
-  handler: (args) => {
+  handler: async (args) => {
     // yargs turns a repeated option into an array; GNU ld would take the last, but two outputs or two
     // scripts on one command line are a mistake worth naming.
     for (const [flag, v] of [['-o', args.o], ['-T', args.T]] as const) {
       if (Array.isArray(v)) fail(EXIT.USAGE, `${flag} given more than once`);
     }
     const files = (args.files ?? []).map(String);
-    if (files.length === 0) { buildBundledCommand(args.satp, args.emitAsm); return; }
+    if (files.length === 0) { await buildBundledCommand(args.satp, args.emitAsm); return; }
     const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
     const kernelTs = files.filter((f) => extname(f) === '.ts');
-    const sources: AsmSource[] = kernelTs.length > 0 ? compileKernelTs(kernelTs, dirname(out), args.emitAsm) : [];
+    const sources: AsmSource[] = kernelTs.length > 0 ? await compileKernelTs(kernelTs, dirname(out), args.emitAsm) : [];
     const objects: ObjectFile[] = [];
     try {
       for (const f of files) {

@@ -2,81 +2,20 @@
 // compiler, assembled and linked with linker/scripts/{firmware,kernel}.ld into build/ — on demand,
 // when an input changed. One kernel ELF per paging mode: the mode is a build-time choice, given to
 // the kernel as the rodata dword `kernel_config_satp_mode` (satp.MODE: 8 Sv39, 9 Sv48).
+// This module loads the compiler (the `typescript` package): the CLI imports it only when a build is
+// needed, through ensureBundled in bundled-images.ts.
 
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compile } from '../kernel-ts/compiler/compile.js';
 import { ToolError } from '../linker/object.js';
 import { buildImage, type AsmSource } from './build.js';
+import { bundledPlan, BundledBuildError, type BundledImages, type BundledOptions, type KernelSatp } from './bundled-images.js';
 
-export type KernelSatp = 'sv39' | 'sv48';
-export const KERNEL_SATP_MODES: readonly KernelSatp[] = ['sv39', 'sv48'];
+// Re-exported: the paths and the freshness check live in bundled-images.ts (no compiler there).
+export { BundledBuildError, KERNEL_SATP_MODES, repoRoot, type BundledImages, type BundledOptions, type KernelSatp } from './bundled-images.js';
+
 const SATP_MODE_VALUE: Record<KernelSatp, number> = { sv39: 8, sv48: 9 };
-
-export interface BundledImages {
-  readonly firmware: string;
-  readonly kernel: string;
-  /** Whether this call (re)built them. */
-  readonly built: boolean;
-}
-
-export interface BundledOptions {
-  readonly satp?: KernelSatp;
-  /** Default: <repo>/build. */
-  readonly outDir?: string;
-  /** Write each module's assembly beside the ELFs (<out>/asm/...). */
-  readonly emitAsm?: boolean;
-  /** Rebuild even if nothing changed. */
-  readonly force?: boolean;
-}
-
-/** A build failure: one line, file:line:col first. */
-export class BundledBuildError extends Error {}
-
-/** The repository root: the directory holding kernel-ts/ (from bin/ or from dist/bin/). */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'kernel-ts', 'kernel', 'main.ts')) && existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new BundledBuildError('cannot find the kernel-ts sources (kernel-ts/kernel/main.ts) above ' + fileURLToPath(import.meta.url));
-}
-
-function filesUnder(dir: string, suffixes: readonly string[]): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p, suffixes));
-    else if (suffixes.some((s) => name.endsWith(s))) out.push(p);
-  }
-  return out;
-}
-
-/** A hash of everything the images depend on: the kernel-ts sources, the ld scripts, and the toolchain code itself. */
-function inputsHash(root: string, satp: KernelSatp): string {
-  const h = createHash('sha256');
-  h.update(`satp=${satp}\n`);
-  const here = dirname(fileURLToPath(import.meta.url));
-  const toolRoot = dirname(here);           // the repo (from bin/) or dist/ (from dist/bin/)
-  const files = [
-    ...filesUnder(join(root, 'kernel-ts', 'kernel'), ['.ts']),
-    ...filesUnder(join(root, 'kernel-ts', 'firmware'), ['.ts']),
-    join(root, 'kernel-ts', 'runtime', 'intrinsics.ts'),
-    ...filesUnder(join(root, 'linker', 'scripts'), ['.ld']),
-    ...['kernel-ts/compiler', 'linker/asm', 'linker/link', 'linker/elf'].flatMap((d) => filesUnder(join(toolRoot, d), ['.ts', '.js'])),
-    fileURLToPath(import.meta.url),
-  ];
-  for (const f of files) {
-    if (!existsSync(f)) continue;
-    h.update(relative(root, f));
-    h.update(readFileSync(f));
-  }
-  return h.digest('hex');
-}
 
 /** The generated config object: what the kernel reads with load64(sym("kernel_config_satp_mode")). */
 function configSource(satp: KernelSatp): AsmSource {
@@ -125,15 +64,7 @@ function compileAndLink(root: string, entries: string[], script: string, extra: 
  * kernel-sv48.elf) unless they are up to date, and returns their paths. Throws BundledBuildError.
  */
 export function buildBundled(opts: BundledOptions = {}): BundledImages {
-  const satp = opts.satp ?? 'sv39';
-  const root = repoRoot();
-  const out = opts.outDir ?? join(root, 'build');
-  const firmware = join(out, 'firmware.elf');
-  const kernel = join(out, `kernel-${satp}.elf`);
-  const stamp = join(out, `.kernel-${satp}.inputs`);
-  const hash = inputsHash(root, satp);
-  const fresh = !opts.force && existsSync(firmware) && existsSync(kernel) && existsSync(stamp) &&
-    readFileSync(stamp, 'utf8') === hash;
+  const { root, out, satp, firmware, kernel, stamp, hash, fresh } = bundledPlan(opts);
   if (fresh && !opts.emitAsm) return { firmware, kernel, built: false };
 
   const kdir = join(root, 'kernel-ts', 'kernel');

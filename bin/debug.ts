@@ -17,19 +17,20 @@ import { readElf } from '../linker/elf/read.js';
 import { bootOptions } from './boot.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
+import { parseCount, parsePort } from './quantities.js';
 
 export interface DebugArgs {
   image?: string;
   bios?: string;
   mem: string;
-  'max-insns'?: number;
+  'max-insns'?: string;
   'time-source': string;
   ad: string;
   'satp-modes': string;
   'pmp-entries': number;
   satp?: string;
   x?: string[];
-  gdb?: number;
+  gdb?: string;
 }
 
 const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
@@ -66,10 +67,10 @@ async function resolveImages(args: DebugArgs): Promise<Images> {
   if (kernel === undefined || bios === undefined || bios === 'builtin') {
     // The bundled kernel and firmware, built on demand.
     try {
-      const { buildBundled } = await import('./bundled.js');
+      const { ensureBundled } = await import('./bundled-images.js');
       const satp = (args.satp ?? 'sv39') as 'sv39' | 'sv48';
       if (satp !== 'sv39' && satp !== 'sv48') fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
-      const b = buildBundled({ satp });
+      const b = await ensureBundled({ satp });
       kernel ??= b.kernel;
       if (bios === undefined || bios === 'builtin') firmware = b.firmware;
     } catch (e) {
@@ -124,14 +125,19 @@ export async function gdbSession(machine: Virt, images: string[], port: number, 
 }
 
 async function debug(args: DebugArgs): Promise<void> {
+  // Typed as strings, so a bad value is quoted as the user wrote it (`--gdb prog.elf`, not `--gdb NaN`).
+  const gdb = args.gdb === undefined ? undefined : parsePort(String(args.gdb));
+  if (args.gdb !== undefined && gdb === undefined) fail(EXIT.USAGE, `--gdb ${String(args.gdb)}: expected a TCP port 0..65535`);
+  const maxInsns = args['max-insns'] === undefined ? undefined : parseCount(String(args['max-insns']));
+  if (args['max-insns'] !== undefined && maxInsns === undefined) fail(EXIT.USAGE, `--max-insns ${String(args['max-insns'])}: expected a positive integer (K/M/G: thousands, millions, billions)`);
   const { machine, symbols } = await makeMachine(args, (b) => process.stdout.write(b));
   const target = new Target(machine);
   target.pause = () => new Promise((r) => setImmediate(r));
-  if (args['max-insns'] !== undefined) target.limit = args['max-insns'];
+  if (maxInsns !== undefined) target.limit = maxInsns;
 
-  if (args.gdb !== undefined) {
+  if (gdb !== undefined) {
     try {
-      const why = await serveGdb(target, symbols, args.gdb);
+      const why = await serveGdb(target, symbols, gdb);
       if (why === 'kill') process.exit(0);
     } catch (e) {
       fail(EXIT.USAGE, (e as Error).message);

@@ -2,14 +2,21 @@
 // The rvhart command line. Each command lives in its own file; this only wires them to yargs and
 // turns any user-facing error into one line on stderr with the documented exit status.
 
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
-import { bootCommand } from './boot.js';
-import { buildCommand } from './build.js';
-import { debugCommand } from './debug.js';
-import { disasmCommand } from './disasm.js';
-import { testCommand } from './test.js';
+import { createRequire } from 'node:module';
+import type { Argv, CommandModule } from 'yargs';
+import { attachValues } from './argv.js';
 import { EXIT } from './exit.js';
+
+// Each command's module is loaded only when that command runs (all of them for the overall help):
+// `boot` need not load the debugger, the GDB stub, the assembler and the linker to start.
+// The order is the order of the help's command list.
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  boot: async () => (await import('./boot.js')).bootCommand as unknown as CommandModule,
+  debug: async () => (await import('./debug.js')).debugCommand as unknown as CommandModule,
+  test: async () => (await import('./test.js')).testCommand as unknown as CommandModule,
+  build: async () => (await import('./build.js')).buildCommand as unknown as CommandModule,
+  disasm: async () => (await import('./disasm.js')).disasmCommand as unknown as CommandModule,
+};
 
 process.stdout.on('error', internalError);
 process.on('uncaughtException', internalError);
@@ -25,13 +32,22 @@ function internalError(e: unknown): never {
   process.exit(EXIT.INTERNAL);
 }
 
-await yargs(hideBin(process.argv))
-  .scriptName('rvhart')
-  .command(bootCommand)
-  .command(debugCommand)
-  .command(testCommand)
-  .command(buildCommand)
-  .command(disasmCommand)
+// yargs' CommonJS build: its help layout wraps at word boundaries (wrap-ansi); the ESM build cuts
+// words in the middle ("bundl/ed", "0x800/00000"). It also loads faster.
+const yargs = createRequire(import.meta.url)('yargs') as (argv: string[]) => Argv;
+
+/** Help text width: the terminal's, else $COLUMNS, else 80 (a pipe or a file). */
+function helpWidth(): number {
+  const cols = process.stdout.columns ?? Number(process.env.COLUMNS);
+  return Number.isInteger(cols) && cols >= 40 ? cols : 80;
+}
+
+const argv = attachValues(process.argv.slice(2));
+const word = argv.find((a) => !a.startsWith('-'));
+const wanted = word !== undefined && Object.hasOwn(COMMANDS, word) ? [word] : Object.keys(COMMANDS);
+const cli = yargs(argv).scriptName('rvhart').wrap(helpWidth());
+for (const name of wanted) cli.command(await COMMANDS[name]!());
+await cli
   .demandCommand(1, 'name a command: boot, debug, test, build or disasm')
   .strict()
   .fail((msg, err) => {

@@ -1,0 +1,99 @@
+// Files rvhart writes for the user (--trace=FILE, --console-log FILE, --stats-file FILE): the one
+// place that decides whether a path may be written. Checked before anything runs, without creating or
+// truncating anything (a boot that fails to start leaves an old trace as it was); opened (and only
+// then truncated) once the run really starts. Refused: a path that is one of the run's inputs (same
+// real path, through symlinks), or that holds an ELF file (an image given by mistake), or that
+// another output of the same run already writes.
+
+import { accessSync, constants, closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { EXIT, fail } from './exit.js';
+
+/** An output file that has passed the checks: `open()` creates or truncates it. */
+export interface OutputFile {
+  /** How the user named it, for messages: `--trace=t.txt`. */
+  readonly label: string;
+  readonly path: string;
+  open(): number;
+}
+
+/** The real path of `p`; for a file that does not exist yet, its directory's real path plus its name. */
+function realPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(p))), basename(p));
+    } catch {
+      return resolve(p);
+    }
+  }
+}
+
+const REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory',
+  ENOTDIR: 'a path component is not a directory', EROFS: 'read-only file system',
+};
+
+/** 'no such file or directory' from an fs error, else its message. */
+export function errnoText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return (err.code !== undefined ? REASONS[err.code] : undefined) ?? err.message;
+}
+
+function isElf(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const magic = Buffer.alloc(4);
+    return readSync(fd, magic, 0, 4, 0) === 4 && magic.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Checks that `path` may be written as the output `label` (exit 2 with one line if not) and returns
+ * it unopened. `inputs` are the paths the run reads; `taken` the outputs already checked (this one
+ * is added to it).
+ */
+export function checkOutputFile(label: string, path: string, inputs: readonly string[], taken: OutputFile[] = []): OutputFile {
+  const real = realPath(path);
+  const input = inputs.find((i) => realPath(i) === real);
+  if (input !== undefined) fail(EXIT.USAGE, `${label}: refusing to write over ${input}, an input of this run`);
+  const other = taken.find((o) => realPath(o.path) === real);
+  if (other !== undefined) fail(EXIT.USAGE, `${label}: ${other.label} already writes that file`);
+  let exists = true;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) fail(EXIT.USAGE, `${label}: cannot write: is a directory`);
+    if (st.isFile() && isElf(path)) fail(EXIT.USAGE, `${label}: refusing to overwrite an ELF file (an image?); name another file`);
+    accessSync(path, constants.W_OK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(EXIT.USAGE, `${label}: cannot write: ${errnoText(e)}`);
+    exists = false;
+  }
+  if (!exists) {
+    try {
+      const dir = dirname(resolve(path));
+      if (!statSync(dir).isDirectory()) fail(EXIT.USAGE, `${label}: cannot write: a path component is not a directory`);
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch (e) {
+      fail(EXIT.USAGE, `${label}: cannot write: ${errnoText(e)}`);
+    }
+  }
+  const out: OutputFile = {
+    label, path,
+    open: () => {
+      try {
+        return openSync(path, 'w');
+      } catch (e) {
+        return fail(EXIT.USAGE, `${label}: cannot write: ${errnoText(e)}`);
+      }
+    },
+  };
+  taken.push(out);
+  return out;
+}
