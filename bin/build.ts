@@ -15,6 +15,7 @@ import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
 import { readInput, readInputText } from './input.js';
+import { virtScript } from './virt-script.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 
 /** An assembly source: its text and the name errors will cite. */
@@ -85,7 +86,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     .positional('files', { type: 'string', array: true, describe: 'assembly sources (.s), relocatable objects (.o) or kernel-ts entry files (.ts)' })
     .option('satp', { type: 'string', default: 'sv39', describe: 'without FILEs: the paging mode of the bundled kernel build, sv39 | sv48' })
     .option('emit-asm', { type: 'boolean', default: false, describe: 'write the assembly of each kernel-ts module beside the ELF' })
-    .option('T', { type: 'string', describe: 'GNU ld script (default: text at 0x10000, ENTRY _start)', requiresArg: true })
+    .option('T', { type: 'string', describe: 'GNU ld script (default: linker/scripts/virt.ld: RAM at 0x80000000, _start first; boot it with --bios none)', requiresArg: true })
     .option('o', { type: 'string', describe: 'output ELF (default: build/<first file>.elf)', requiresArg: true })
     .option('rvc', { type: 'boolean', default: true, describe: 'start sources with .option rvc (--no-rvc: norvc)' }) as unknown as Argv<BuildArgs>,
   handler: async (args) => {
@@ -106,7 +107,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         if (extname(f) === '.o') objects.push(readObject(readInput(f), f));
         else sources.push({ file: f, text: readInputText(f) });
       }
-      const script = args.T !== undefined ? { file: args.T, text: readInputText(args.T, 'linker script') } : undefined;
+      const script = args.T !== undefined ? { file: args.T, text: readInputText(args.T, 'linker script') } : virtScript();
       const result = buildImage({ sources, objects, script, rvc: args.rvc });
       for (const w of result.warnings) process.stderr.write(`rvhart: warning: ${w}\n`);
       try {

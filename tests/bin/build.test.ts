@@ -42,7 +42,7 @@ describe('rvhart build (CLI)', () => {
     const r = rvhart(['build', join(dir, 'main.s'), join(dir, 'lib.s'), '-o', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(readElf(new Uint8Array(readFileSync(out)), out).entry).toBe(0x10000n);
+    expect(readElf(new Uint8Array(readFileSync(out)), out).entry).toBe(0x80000000n); // linker/scripts/virt.ld without -T
   });
   it('assembly errors: one line, exit 3', () => {
     const r = rvhart(['build', join(dir, 'bad.s'), '-o', join(dir, 'bad.elf')]);
