@@ -242,6 +242,8 @@ export class FunctionGen {
     // i++ as a statement: no old value to keep.
     if (ts.isPostfixUnaryExpression(e)) { this.genIncDec(e.operand, e.operator === SK.PlusPlusToken, true, 0); return; }
     this.genExpr(e, 0);
+    // A call whose value is not used: no copy of a0.
+    if (ts.isCallExpression(e) && this.out[this.out.length - 1] === `\tmv ${T[0]}, a0`) this.out.pop();
   }
 
   // ---- variables ----------------------------------------------------------------------------------
@@ -323,6 +325,7 @@ export class FunctionGen {
     }
     if (ts.isCallExpression(e)) return this.genCall(e, d);
     if (ts.isPropertyAccessExpression(e)) return this.genFieldRead(e, d);
+    if (ts.isStringLiteral(e)) { const t = this.tmp(d, e); this.emit(`la ${t}, ${this.mod.stringLabel(e.text)}`); return t; }
     throw new CompileError(e, `${SK[e.kind]} is not supported in kernel-ts`);
   }
 
@@ -616,7 +619,7 @@ export class FunctionGen {
     if (!args.some((a) => this.callsOut(a))) {
       args.forEach((a, i) => {
         const r = this.genExpr(a, d);
-        if (r !== regs[i]) this.emit(`mv ${regs[i]}, ${r}`);
+        if (r !== regs[i] && !this.retarget(r, regs[i])) this.emit(`mv ${regs[i]}, ${r}`);
       });
       return;
     }

@@ -97,7 +97,8 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
       return t;
     }
     case 'sym': g.emit(`la ${t}, ${literal(args[0], e, 'the symbol name')}`); return t;
-    case 'str': g.emit(`la ${t}, ${g.mod.stringLabel(literal(args[0], e, 'the string'))}`); return t;
+    case 'str': return value(0);   // a literal is its .rodata label; a string parameter already an address
+    case 'arg_value': return value(0);
     // structs (runtime/struct.ts): a pointer is its address, so these cost nothing or one addi
     case 'struct_at': return value(1);
     case 'addr_of': {

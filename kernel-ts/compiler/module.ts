@@ -110,6 +110,11 @@ export class ModuleUnit {
         }
       }
     }
+    if (isConst && init && ts.isStringLiteral(init)) {
+      this.data.push({ section: 'rodata', label, global, kind: 'string', text: init.text });
+      ents.set(sym, { kind: 'address', label }); addExport();
+      return;
+    }
     if (isConst && init && ts.isIdentifier(init)) {
       const en = ents.resolve(init);
       if (en?.kind === 'function' || en?.kind === 'address') { ents.set(sym, en); return; }

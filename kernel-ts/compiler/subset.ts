@@ -2,6 +2,7 @@
 // to write instead. Later passes may then assume only these shapes exist.
 import ts from 'typescript';
 import type { Diagnostics } from './diagnostics.js';
+import { checkFormat } from './format.js';
 import { isCompoundAssignment, isStructType, valueKind } from './types.js';
 
 const SK = ts.SyntaxKind;
@@ -46,10 +47,8 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.ArrayLiteralExpression]: ['array literal', 'use u64Table([...]) at module level for a read-only table, or a staticBuffer'],
   [SK.NumericLiteral]: ['number literal', 'write a bigint literal such as 5n (every value is u64)'],
   [SK.NumberKeyword]: ['the number type', 'use u64'],
-  [SK.StringKeyword]: ['the string type', 'use u64 addresses and str("...")'],
-  [SK.StringLiteral]: ['string value', 'use str("...") for the address of a NUL-terminated string'],
-  [SK.TemplateExpression]: ['template literal', 'use str("...") for the address of a NUL-terminated string'],
-  [SK.NoSubstitutionTemplateLiteral]: ['template literal', 'use str("...") for the address of a NUL-terminated string'],
+  [SK.TemplateExpression]: ['template literal', 'write a string literal, and printk("...%lx...", value) to format'],
+  [SK.NoSubstitutionTemplateLiteral]: ['template literal', 'write a string literal ("...")'],
   [SK.ThrowStatement]: ['throw', 'return an error code'],
   [SK.TryStatement]: ['try/catch', 'return an error code and check it'],
   [SK.AwaitExpression]: ['await', 'kernel-ts code is synchronous'],
@@ -100,6 +99,25 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     }
   }
 
+  /** `fmt: Format` (runtime/intrinsics.ts): a printk-style format parameter. */
+  function isFormatParam(p: ts.ParameterDeclaration): boolean {
+    if (!p.type || !ts.isTypeReferenceNode(p.type) || !ts.isIdentifier(p.type.typeName)) return false;
+    let sym = checker.getSymbolAtLocation(p.type.typeName);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    const d = sym?.declarations?.[0];
+    return !!d && ts.isTypeAliasDeclaration(d) && d.name.text === 'Format' && /[\\/]runtime[\\/]intrinsics\.ts$/.test(d.getSourceFile().fileName);
+  }
+
+  /** A call of a function with a Format parameter: the literal against the arguments after it. */
+  function checkFormatCall(c: ts.CallExpression): void {
+    if (!checkTypes) return;
+    const decl = checker.getResolvedSignature(c)?.declaration;
+    if (!decl || !ts.isFunctionDeclaration(decl)) return;
+    const i = decl.parameters.findIndex(isFormatParam);
+    if (i < 0 || !c.arguments[i]) return;
+    for (const [node, msg] of checkFormat(c.arguments[i], c.arguments.slice(i + 1), (e) => valueKind(checker, checker.getTypeAtLocation(e)))) diags.error(node, msg);
+  }
+
   function checkFunction(fn: ts.FunctionDeclaration): void {
     if (fn.asteriskToken) diags.unsupported(fn.asteriskToken, 'generator function', 'write a loop or keep the state in module-level lets');
     for (const m of fn.modifiers ?? []) {
@@ -115,7 +133,9 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     for (const p of fn.parameters) {
       if (p.dotDotDotToken) diags.unsupported(p, 'rest parameter', 'pass each argument');
       else if (p.initializer) diags.unsupported(p.initializer, 'default parameter value', 'pass every argument explicitly');
-      else if (p.questionToken) diags.unsupported(p, 'optional parameter', 'pass every argument explicitly');
+      else if (p.questionToken && !fn.parameters.slice(0, fn.parameters.indexOf(p)).some(isFormatParam)) {
+        diags.unsupported(p, 'optional parameter', 'pass every argument explicitly (only the arguments after a printk format, fmt: Format, may be left out)');
+      }
       else if (!ts.isIdentifier(p.name)) continue; // destructuring: refused by the walk
       else checkType(p.name, 'parameter');
     }
@@ -172,6 +192,10 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         ts.isImportDeclaration(p) || ts.isLiteralTypeNode(p);
       if (ok) return;
       if (ts.isCallExpression(p) && MEMBER_ARG_INTRINSICS.has(calleeIntrinsic(p) ?? '')) return;
+      // A C string (const char *): its .rodata address. Only operators would treat it as text.
+      if (!ts.isBinaryExpression(p) || p.operatorToken.kind === SK.EqualsToken) return;
+      diags.unsupported(node, 'an operator on a string', 'compare C strings with a loop over load8(str(s) + i), and format with printk');
+      return;
     }
     if (ts.isClassDeclaration(node)) { checkStruct(node, inFunction); return; }
     if (ts.isPropertyAccessExpression(node) && !node.questionDotToken && isFieldAccess(node)) {
@@ -244,6 +268,11 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         const r = REFUSED_BINARY[op];
         if (r) { diags.unsupported((node as ts.BinaryExpression).operatorToken, r[0], r[1]); return; }
         if (!BINARY_OPS.has(op)) { diags.unsupported((node as ts.BinaryExpression).operatorToken, `the operator ${ts.tokenToString(op)}`, 'use the u64 operators'); return; }
+        const be = node as ts.BinaryExpression;
+        if (checkTypes && op !== SK.EqualsToken && [be.left, be.right].some((x) => valueKind(checker, checker.getTypeAtLocation(x)) === 'str')) {
+          diags.unsupported(be.operatorToken, 'an operator on a string', 'compare C strings with a loop over load8(str(s) + i), and format with printk');
+          return;
+        }
         if (op === SK.EqualsToken || isCompoundAssignment(op)) {
           const t = (node as ts.BinaryExpression).left;
           if (!isAssignable(t)) { diags.unsupported(t, 'assignment to anything but a variable or a struct field', 'use store64/store32/store16/store8 for memory'); return; }
@@ -278,6 +307,7 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
         }
         if (intr === 'naked') { diags.unsupported(c, 'naked() as a call', 'write naked`...` as the whole body of a function'); return; }
         if (c.typeArguments) { diags.unsupported(c.typeArguments[0], 'type arguments', 'call without them'); return; }
+        checkFormatCall(c);
         break;
       }
       case SK.Identifier: {

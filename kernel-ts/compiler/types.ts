@@ -3,7 +3,7 @@
 // a struct pointer (an instance of a struct class, runtime/struct.ts) as its address.
 import ts from 'typescript';
 
-export type ValueKind = 'u64' | 'bool' | 'fn' | 'ptr' | 'void';
+export type ValueKind = 'u64' | 'bool' | 'fn' | 'ptr' | 'str' | 'void';
 
 /** Is `type` a struct pointer (an instance of a class)? */
 export function isStructType(type: ts.Type): boolean {
@@ -15,13 +15,17 @@ export function valueKind(checker: ts.TypeChecker, type: ts.Type): ValueKind | u
   const f = type.flags;
   if (f & ts.TypeFlags.BigIntLike) return 'u64';
   if (f & ts.TypeFlags.BooleanLike) return 'bool';
+  if (f & ts.TypeFlags.StringLike) return 'str';          // a C string: the address of its bytes
+  if (f & ts.TypeFlags.NonPrimitive) return 'ptr';        // object: any struct pointer
   if (f & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
   if (f & ts.TypeFlags.Never) return 'ptr';   // NULL
   if (isStructType(type)) return 'ptr';
   if (type.isUnion()) {
-    const kinds = new Set(type.types.map((t) => valueKind(checker, t)));
+    // An optional parameter's undefined is no value of its own; a union of register kinds is a register.
+    const kinds = new Set(type.types.map((t) => valueKind(checker, t)).filter((k) => k !== 'void'));
     if (kinds.size === 1) return [...kinds][0];
-    return undefined;
+    if (kinds.size === 0) return 'void';
+    return [...kinds].every((k) => k && k !== 'fn') ? 'u64' : undefined;
   }
   if (f & ts.TypeFlags.Object) {
     const sigs = type.getCallSignatures();

@@ -7,7 +7,7 @@
 // behaviour is the specification; the host reproduces it, wrapping results to 64 bits.
 
 import { currentHost } from './host.js';
-import type { u64 } from './struct.js';
+import { type u64, addr_of } from './struct.js';
 
 // Structs, their field types (u8…i64: `u64` is the value type too), sizeof/offsetof, container_of.
 export * from './struct.js';
@@ -78,8 +78,24 @@ export function ecall_value(): u64 { return currentHost().lastEcallValue; }
 // ---- addresses of things -------------------------------------------------------------------------
 /** The address of a linker symbol (la name); natively from the host's symbol map. */
 export function sym(name: string): u64 { return currentHost().symbol(name); }
-/** The address of a NUL-terminated string in .rodata. The argument must be a string literal. */
+/** The address of a NUL-terminated string: a literal's in .rodata, or a C-string parameter's value.
+ *  (A kernel-ts `string` is `const char *`: pass a literal where one is expected, read it with str().) */
 export function str(s: string): u64 { return currentHost().string(s); }
+
+// ---- printk-style formats (lib/printk.ts) ------------------------------------------------------------
+/** A printf format parameter (`fmt: Format`): the compiler checks each call's literal against its
+ *  arguments (%d %i %u %x %X %lx %p %c %s %%, flags 0 - #, a width), as GCC's format attribute does. */
+export type Format = string;
+/** What a format's conversions take: a u64, a boolean, a C string or a struct pointer. */
+export type printk_arg = u64 | boolean | string | object;
+/** A format argument as the register holds it (compiled: nothing; natively: strings and pointers become addresses). */
+export function arg_value(a: printk_arg | undefined): u64 {
+  if (typeof a === 'bigint') return toU(a);
+  if (typeof a === 'boolean') return a ? 1n : 0n;
+  if (typeof a === 'string') return currentHost().string(a);
+  if (a === undefined) return 0n;
+  return addr_of(a);
+}
 /** Module level only: `const T = u64Table([1n, 2n])` — a read-only table of dwords in .rodata; its address. */
 export function u64Table(values: readonly u64[]): u64 { return currentHost().table(values); }
 /** Module level only: `const pg_dir = staticBuffer(4096n, 4096n)` — zeroed bytes in .bss, aligned; its address. */

@@ -27,6 +27,7 @@ function check(body: string): { diagnostics: string[]; at: string; ok: boolean; 
 }
 
 const U = 'export function f(a: u64): u64 {';
+const P = `import { printk } from '${path.relative(dir, path.join(here, '../../kernel-ts/lib/printk.js'))}';`;
 /** The struct names, imported beside the header's. */
 const S = `import { u32, ptr, embed, array, struct_at, addr_of, offsetof } from '${runtime}';`;
 
@@ -47,6 +48,13 @@ const REFUSED: [string, string, string][] = [
   ['taking the address of a local', `${S}\n${U} return addr_of(/*@*/a); }`, 'taking the address of a local (or of any u64 value) is not supported in kernel-ts; locals live in registers'],
   ['the address of an integer field', `${S}\nclass A { a = u32; }\n${U} const p = struct_at(A, a); return addr_of(/*@*/p.a); }`, "the address of an integer field is not supported in kernel-ts; write addr_of(p) + offsetof(S, 'a')"],
   ['assigning an embedded struct', `${S}\nclass L { n = u32; }\nclass A { l = embed(L); }\n${U} const p = struct_at(A, a); const q = struct_at(A, 0n); /*@*/p.l = q.l; return 0n; }`, 'assigning a whole embedded struct is not supported in kernel-ts; assign its fields one by one'],
+  ['a printk format that does not match its argument', `${P}\n${U} printk("%s\\n", /*@*/a); return a; }`, 'printk format: "%s" expects a string, this argument is u64'],
+  ['a printk %d given a string', `${P}\n${U} printk("%d", /*@*/"x"); return a; }`, 'printk format: "%d" expects a number, this argument is a string'],
+  ['a printk format with too few arguments', `${P}\n${U} printk(/*@*/"%lx %lx", a); return a; }`, 'printk format: "%lx" (conversion 2) has no argument'],
+  ['a printk format with too many arguments', `${P}\n${U} printk("%lx", a, /*@*/a); return a; }`, 'printk format: 1 conversion but 2 arguments'],
+  ['an unknown printk conversion', `${P}\n${U} printk(/*@*/"%q", a); return a; }`, 'printk format: unknown conversion "%q"'],
+  ['a printk format that is not a literal', `${P}\nexport function f(s: string): void { printk(/*@*/s); }`, 'a printk format must be a string literal'],
+  ['an operator on a string', `export function f(s: string): boolean { return s /*@*/=== "x"; }`, 'an operator on a string is not supported in kernel-ts'],
   ['new on a struct', `${S}\nclass A { a = u32; }\n${U} const p = /*@*/new A(); return p.a; }`, 'new is not supported in kernel-ts; a struct lives in memory: struct_at(S, addr)'],
   ['arrow function', `${U} const g = /*@*/(x: u64): u64 => x; return g(a); }`, 'closure (arrow function) is not supported in kernel-ts; write a module-level function and pass it by name'],
   ['function expression', `${U} const g = /*@*/function (x: u64): u64 { return x; }; return g(a); }`, 'closure (function expression) is not supported in kernel-ts'],
@@ -55,7 +63,7 @@ const REFUSED: [string, string, string][] = [
   ['array literal', `${U} const o = /*@*/[a, a]; return 0n; }`, 'array literal is not supported in kernel-ts; use u64Table'],
   ['number literal', `${U} const x = /*@*/5; return a; }`, 'number literal 5 is not supported in kernel-ts; write a bigint literal such as 5n'],
   ['number type', 'export function f(a: /*@*/number): void {}', 'the number type is not supported in kernel-ts; use u64'],
-  ['string value', `${U} const s = /*@*/'abc'; return a; }`, 'string value is not supported in kernel-ts; use str("...")'],
+  ['string concatenation', `${U} const s = 'abc' /*@*/+ 'd'; return a; }`, 'an operator on a string is not supported in kernel-ts'],
   ['template literal', `${U} const s = /*@*/\`abc\`; return a; }`, 'template literal is not supported in kernel-ts'],
   ['throw', `${U} if (a === 0n) /*@*/throw a; return a; }`, 'throw is not supported in kernel-ts; return an error code'],
   ['try/catch', `${U} /*@*/try { a++; } finally { a--; } return a; }`, 'try/catch is not supported in kernel-ts'],
@@ -90,7 +98,6 @@ const REFUSED: [string, string, string][] = [
   ['declare', '/*@*/declare const x: u64;', 'declare is not supported in kernel-ts'],
   ['export default', 'export /*@*/default function f(): void {}', 'export default is not supported in kernel-ts'],
   ['re-export', `/*@*/export { wrap } from '${runtime}';`, 'export { ... } / re-export is not supported in kernel-ts'],
-  ['string type', 'export function f(a: /*@*/string): void {}', 'the string type is not supported in kernel-ts'],
   ['literal wider than 64 bits', `${U} return a + /*@*/0x1_0000_0000_0000_0000n; }`, 'a literal wider than 64 bits is not supported in kernel-ts'],
   ['unary plus', `${U} return /*@*/+a; }`, 'unary + is not supported in kernel-ts'],
 ];
