@@ -534,6 +534,7 @@ export class Assembler {
       const sym = target.sym!;
       if (this.isLocalName(sym) && !this.labels.has(sym)) {
         if (this.reportedUndefined.has(sym)) return;
+        this.reportedUndefined.add(sym);
         throw this.errorAt(loc, `undefined local label '${sym}'`);
       }
       if (!this.labels.has(sym) && sym !== ABS && !undefinedRefs.has(sym)) undefinedRefs.set(sym, loc);

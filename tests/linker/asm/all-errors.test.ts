@@ -56,11 +56,12 @@ describe('every error of a file is reported', () => {
   });
 
   it('a lexical error drops only the rest of its line', () => {
-    expect(errorLines('  .ascii "abc\n  frob\n  .byte 1 ; .byte `\n  bogus\n')).toEqual([
+    expect(errorLines('  .ascii "abc\n  frob\n  .byte 1 ; .byte `\n  , x\n  bogus\n')).toEqual([
       'e.s:1:10: unterminated string',
       "e.s:2:3: unknown mnemonic 'frob'",
       "e.s:3:19: unexpected character '`'",
-      "e.s:4:3: unknown mnemonic 'bogus'",
+      "e.s:4:3: expected a mnemonic or directive, found ','",
+      "e.s:5:3: unknown mnemonic 'bogus'",
     ]);
   });
 
@@ -72,10 +73,11 @@ describe('every error of a file is reported', () => {
   });
 
   it('the late errors are in source order too, and an undefined label is named once', () => {
-    const src = ['  j far', '  beqz a0, 2f', '  .zero 0x100000', 'far: nop', '  bnez a0, 2f', '  .dword 2f', ''].join('\n');
+    const src = ['  j far', '  beqz a0, 2f', '  la a0, .Lnone', '  .zero 0x100000', 'far: nop', '  bnez a0, 2f', '  .dword 2f', '  .dword .Lnone', ''].join('\n');
     expect(errorLines(src)).toEqual([
-      "e.s:1:3: j: target 'far' out of range (offset 1048588)",
+      "e.s:1:3: j: target 'far' out of range (offset 1048596)",
       "e.s:2:12: undefined local label '2f'",
+      "e.s:3:3: undefined local label '.Lnone'",
     ]);
   });
 
