@@ -7,7 +7,7 @@
 // load/store over 16 MiB in Bare, Sv39 4 KiB pages, Sv39 2 MiB pages, and the Bare/Sv39 ratio when
 // the working set fits the TLB); then every tests/bench/kernel-*.ts module that exports
 // `printBench(): void | Promise<void>` (kernel boot, page-fault storm, ...), and the kernel-ts
-// compiled-loop-vs-assembly figure.
+// compiled-loop-vs-assembly figure; last, start-up (the CLI booting a tiny image, beside QEMU).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +19,7 @@ import { bootImage } from '../../bin/image.js';
 import { buildElf } from '../helpers/build-asm.js';
 import { workloads as mmuWorkloads } from './mmu-sv39.js';
 import { printKernelTsLoopBench } from './kernel-ts-loop.js';
+import { printStartupBench } from './startup.js';
 
 const WORKLOADS: Record<string, string> = {
   'ALU loop': `
@@ -149,3 +150,4 @@ if (bare && big) {
 console.log('-- kernel');
 await kernelBenches();
 printKernelTsLoopBench();
+printStartupBench();
