@@ -1,0 +1,84 @@
+// `rvhart web` (also `npm run web`): builds the browser front end (web/) into build/web/ — the page,
+// its stylesheet, web/main.ts bundled by esbuild for the browser, and the bundled firmware and Sv39
+// kernel beside it (the page fetches them) — then, with --serve, serves that folder on 127.0.0.1.
+// A page fetched from file:// cannot fetch its ELFs, hence the small static server.
+
+import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { buildBundled, repoRoot } from './bundled.js';
+import { EXIT, fail } from './exit.js';
+
+export interface WebArgs { serve?: number; out?: string }
+
+/** Builds the page into outDir (default <repo>/build/web); returns outDir. Throws on a build error. */
+export async function buildWeb(outDir?: string): Promise<string> {
+  const root = repoRoot();
+  const out = outDir ?? join(root, 'build', 'web');
+  mkdirSync(out, { recursive: true });
+  const images = buildBundled({ satp: 'sv39' });
+  copyFileSync(images.firmware, join(out, 'firmware.elf'));
+  copyFileSync(images.kernel, join(out, 'kernel.elf'));
+  for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'web', f), join(out, f));
+  // esbuild is loaded only here: the rest of the CLI never needs it.
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: [join(root, 'web', 'main.ts')], outfile: join(out, 'main.js'),
+    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'silent',
+  });
+  return out;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json', '.elf': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
+};
+
+/** Serves dir's files on 127.0.0.1:port (0: any free port); resolves with the server once listening. */
+export function serveDir(dir: string, port: number): Promise<Server> {
+  const base = resolve(dir);
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(base, path === '/' ? 'index.html' : path));
+    let body: Buffer | undefined;
+    try { if ((file === base || file.startsWith(base + sep)) && statSync(file).isFile()) body = readFileSync(file); } catch { /* 404 below */ }
+    if (!body) { res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`); return; }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
+  });
+  return new Promise((ok, err) => {
+    server.once('error', err);
+    server.listen(port, '127.0.0.1', () => ok(server));
+  });
+}
+
+async function web(args: WebArgs): Promise<void> {
+  let out: string;
+  try {
+    out = await buildWeb(args.out);
+  } catch (e) {
+    fail(EXIT.BAD_IMAGE, `web: ${(e as Error).message.split('\n')[0]}`);
+  }
+  process.stdout.write(`${join(out, 'index.html')}\n`);
+  if (args.serve === undefined) return;
+  if (!Number.isInteger(args.serve) || args.serve < 0 || args.serve > 65535) fail(EXIT.USAGE, `--serve ${args.serve}: expected a TCP port 0..65535`);
+  const server = await serveDir(out, args.serve).catch((e: Error) => fail(EXIT.USAGE, `--serve ${args.serve}: ${e.message}`));
+  const addr = server.address();
+  process.stdout.write(`serving http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : args.serve}/ (Ctrl-C stops)\n`);
+}
+
+export const webCommand: CommandModule<object, WebArgs> = {
+  command: 'web',
+  describe: 'build the browser front end into build/web (--serve PORT: and serve it on 127.0.0.1)',
+  builder: (y) => (y as Argv)
+    .option('serve', { type: 'number', describe: 'serve build/web on 127.0.0.1:PORT' })
+    .option('out', { type: 'string', describe: 'output folder (default build/web)' }) as unknown as Argv<WebArgs>,
+  handler: (args) => web(args),
+};
+
+// `node dist/bin/web.js [--serve PORT]` (npm run web) works before rvhart registers the command.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const i = process.argv.indexOf('--serve');
+  await web({ serve: i < 0 ? undefined : Number(process.argv[i + 1] ?? 8080) });
+}

@@ -1,0 +1,147 @@
+// The web page in a real browser (DESIGN §11): `rvhart web` builds build/web, a small server serves
+// it on 127.0.0.1, headless Chromium (Debian's, driven by playwright-core) opens it, the page boots
+// the bundled kernel, and the DOM is checked: the console's transcript, the page table (the 1 GiB
+// high alias, the 2 MiB RAM blocks), a three-level walk of 0x80200000, the trap log; then run
+// control (step, run to a symbol) and an ELF opened on the page. Screenshots are kept in
+// build/web-artifacts/. Skips with a message when /usr/bin/chromium is absent.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildWeb, serveDir } from '../../bin/web.js';
+import { buildElf } from '../helpers/build-asm.js';
+import { ROOT } from '../helpers/cli.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE = existsSync(CHROMIUM);
+if (!HAVE) console.log(`tests/web: skipped, ${CHROMIUM} is absent (apt-get install chromium)`);
+
+const ARTIFACTS = join(ROOT, 'build', 'web-artifacts');
+/** The bundled kernel's last line (tests/bin/start.test.ts). */
+const LAST_LINE = 'shutdown: SBI system_reset(shutdown, no reason) -> exit status 0';
+
+/** Chromium's own switches for a quiet, self-contained headless run (playwright adds a fresh profile). */
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
+  let server: Server, browser: Browser, page: Page, url: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const out = await buildWeb();
+    server = await serveDir(out, 0);
+    const addr = server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server ? server.close(r) : r(undefined));
+  });
+
+  const text = async (sel: string): Promise<string> => (await page.textContent(sel)) ?? '';
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  it('boots the bundled kernel: the console ends with the transcript\'s last line', async () => {
+    await page.goto(url);
+    await page.waitForFunction((line) => document.getElementById('console')?.textContent?.includes(line), LAST_LINE, { timeout: 20_000 });
+    await page.waitForSelector('#status[data-state="exited"]');
+    await shot('booted');
+    expect(await text('#console')).toMatch(/^rvhart kernel: S-mode at 0x80200000/m);
+    expect((await text('#console')).trimEnd().split('\n').pop()).toBe(LAST_LINE);
+    expect(await text('#status')).toMatch(/^exited, code 0 · [\d,]+ insns/);
+    expect(await text('#shell')).toContain('[Inferior 1 (process 1) exited normally]');
+    expect(errors).toEqual([]);
+  });
+
+  it('the page table lists the 1 GiB high alias and the 2 MiB RAM blocks', async () => {
+    const mappings = await text('#mappings');
+    expect(mappings).toMatch(/^Sv39 page table at 0x[0-9a-f]{16}/);
+    expect(mappings).toMatch(/0xffffffc000000000-0xffffffc03fffffff 0x0000000080000000 +1 GiB +rw--g?ad +1 GiB block/);
+    expect(mappings).toMatch(/0x0000000080[0-9a-f]{6}-0x0000000087ffffff 0x0000000080[0-9a-f]{6} +\d+ MiB +rw--g?ad +2 MiB block x\d+/);
+  });
+
+  it('a walk of 0x80200000 shows three levels to a 4 KiB page', async () => {
+    const walk = await text('#walk');
+    expect(walk).toMatch(/^walk 0x0000000080200000 <_start_kernel>: Sv39/);
+    for (const level of [2, 1, 0]) expect(walk).toMatch(new RegExp(`^ {2}level ${level}: VPN\\[${level}\\]`, 'm'));
+    expect(walk).toMatch(/=> PA 0x0000000080200000 <_start_kernel> \(4 KiB page, level 0\)/);
+  });
+
+  it('a VA typed, or a mapping clicked, is walked', async () => {
+    await page.fill('#walk-va', '0xffffffc000200000');
+    await page.press('#walk-va', 'Enter');
+    await page.waitForFunction(() => document.getElementById('walk')?.textContent?.startsWith('walk 0xffffffc000200000'));
+    expect(await text('#walk')).toMatch(/level 2: .* leaf, 1 GiB page at 0x80000000/);
+    expect(await text('#walk')).toMatch(/=> PA 0x0000000080200000 <_start_kernel>/);
+    await page.click('#mappings [data-va="0x0000000080200000"]');
+    await page.waitForFunction(() => document.getElementById('walk')?.textContent?.startsWith('walk 0x0000000080200000'));
+  });
+
+  it('the trap log shows the traps taken, who handled them', async () => {
+    expect(await text('#trap-summary')).toMatch(/^\d+ traps taken/);
+    const rows = await page.locator('#traps tbody tr').allTextContents();
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.some((r) => /load-page-fault \(cause 13\)S → S/.test(r) || /page-fault \(cause 1[35]\)[SU] → S/.test(r))).toBe(true);
+    expect(rows.some((r) => /ecall-from-s \(cause 9\)S → M/.test(r))).toBe(true);
+  });
+
+  it('reset, step and run to a symbol: registers, disassembly and the shell follow', async () => {
+    await page.click('#reset');
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await text('#console')).toBe('');
+    await page.click('#step');
+    await page.waitForFunction(() => document.getElementById('shell')?.textContent?.includes('si\n'));
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await text('#status')).toMatch(/· 1 insns · M-mode, pc 0x1004/);
+    expect(await text('#disasm .current')).toMatch(/^=> 0x0000000000001004:/);
+    await page.fill('#symbol', '__create_pgd_mapping');
+    await page.click('#run-to');
+    await page.waitForFunction(() => /Temporary breakpoint 1, 0x[0-9a-f]+ in __create_pgd_mapping \(\)/.test(document.getElementById('shell')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await text('#status')).toMatch(/S-mode, pc 0x[0-9a-f]+ <__create_pgd_mapping>/);
+    expect(await text('#disasm .current')).toMatch(/<__create_pgd_mapping>:/);
+    expect(await page.innerText('#registers')).toMatch(/^pc {13}0x[0-9a-f]+ +0x[0-9a-f]+ <__create_pgd_mapping>/m);
+    expect(await page.innerText('#csrs')).toMatch(/^satp {11}0x/m);
+    await shot('at-create-pgd-mapping');
+    // A breakpoint by symbol, listed, hit on continue.
+    await page.fill('#symbol', 'kmain');
+    await page.click('#break');
+    await page.waitForFunction(() => document.getElementById('breakpoints')?.textContent?.includes('<kmain>'));
+    expect(errors).toEqual([]);
+  });
+
+  it('an ELF opened on the page boots alone from the boot ROM (bios none) and prints', async () => {
+    const elf = buildElf(`
+  .globl _start
+_start:
+  li t0, 0x10000000
+  la t1, msg
+1:lbu t2, 0(t1)
+  beqz t2, 2f
+  sb t2, 0(t0)
+  addi t1, t1, 1
+  j 1b
+2:li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+3:j 3b
+msg: .asciz "hello from a dropped ELF\\n"
+`, 'hello.s');
+    await page.setInputFiles('#file', { name: 'hello.elf', mimeType: 'application/octet-stream', buffer: Buffer.from(elf) });
+    await page.waitForSelector('#status[data-state="exited"]');
+    expect(await text('#console')).toBe('hello from a dropped ELF\n');
+    expect(await text('#image')).toBe('hello.elf');
+    expect(await text('#mappings')).toBe('satp.MODE is Bare: no page table (virtual = physical).');
+    await shot('dropped-elf');
+    expect(errors).toEqual([]);
+  });
+});

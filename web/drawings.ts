@@ -1,0 +1,17 @@
+// The pictures the page shows are the debugger's own drawings (emulator/debug/draw: `rvhart debug`'s
+// `draw pt|walk|frames|tlb` draw the same SVG), gathered behind one small interface so the views
+// do not care where they come from. Until emulator/debug/draw is in, there are none.
+
+import type { Virt } from '../emulator/board/virt.js';
+import type { Describe } from '../emulator/debug/views.js';
+
+export interface LoadedRegion { readonly name: string; readonly base: number; readonly size: number }
+
+export interface Drawings {
+  /** The page table under the current satp; with `walk`, that walk's path drawn through it. */
+  pageTable(m: Virt, walk: bigint | undefined, describe: Describe): string;
+  frames(m: Virt, loaded: readonly LoadedRegion[]): string;
+  tlb(m: Virt): string;
+}
+
+export const drawings: Drawings | undefined = undefined as Drawings | undefined;

@@ -1,0 +1,33 @@
+// Registers and the CSRs that describe traps and translation, as `info registers` and `info csr`
+// print them (views.ts); a line that changed since the last redraw is marked.
+
+import { formatCsrs, formatRegisters, type Describe } from '../emulator/debug/views.js';
+import type { Virt } from '../emulator/board/virt.js';
+
+/** The CSRs a person watching traps and page tables reads first; `info csr` in the shell lists all. */
+const CSRS = ['satp', 'mstatus', 'stvec', 'sepc', 'scause', 'stval', 'mtvec', 'mepc', 'mcause', 'mtval', 'medeleg', 'mideleg', 'mie', 'mip', 'sie', 'sip'];
+
+export class RegistersView {
+  private previous = new Set<string>();
+
+  constructor(private readonly regs: HTMLElement, private readonly csrs: HTMLElement) {}
+
+  render(m: Virt, describe: Describe): void {
+    const seen = new Set<string>();
+    this.fill(this.regs, formatRegisters(m, describe), seen);
+    const csr = CSRS.flatMap((n) => { const r = formatCsrs(m, n); return typeof r === 'string' ? [] : r; });
+    this.fill(this.csrs, csr, seen);
+    this.previous = seen;
+  }
+
+  private fill(pane: HTMLElement, lines: string[], seen: Set<string>): void {
+    const first = this.previous.size === 0;
+    pane.replaceChildren(...lines.map((l) => {
+      seen.add(l);
+      const span = document.createElement('div');
+      span.textContent = l;
+      if (!first && !this.previous.has(l)) span.className = 'changed';
+      return span;
+    }));
+  }
+}
