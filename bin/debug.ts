@@ -15,6 +15,7 @@ import { Target } from '../emulator/debug/target.js';
 import { serveGdb } from '../emulator/debug/gdb/node-server.js';
 import { readElf } from '../linker/elf/read.js';
 import { bootOptions } from './boot.js';
+import { writeDrawingFile } from './drawing-file.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
 import { parseCount, parsePort } from './quantities.js';
@@ -159,6 +160,7 @@ async function debug(args: DebugArgs): Promise<void> {
       }
     },
     closeTrace: () => { if (traceFd !== undefined) closeSync(traceFd); traceFd = undefined; },
+    writeDrawing: (file, content) => writeDrawingFile(file, content, [args.image, args.bios].filter((p): p is string => p !== undefined)),
   });
 
   if (args.x && args.x.length) {

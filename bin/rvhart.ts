@@ -16,6 +16,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   test: async () => (await import('./test.js')).testCommand as unknown as CommandModule,
   build: async () => (await import('./build.js')).buildCommand as unknown as CommandModule,
   disasm: async () => (await import('./disasm.js')).disasmCommand as unknown as CommandModule,
+  draw: async () => (await import('./draw.js')).drawCommand as unknown as CommandModule,
 };
 
 process.stdout.on('error', internalError);
@@ -48,7 +49,7 @@ const wanted = word !== undefined && Object.hasOwn(COMMANDS, word) ? [word] : Ob
 const cli = yargs(argv).scriptName('rvhart').wrap(helpWidth());
 for (const name of wanted) cli.command(await COMMANDS[name]!());
 await cli
-  .demandCommand(1, 'name a command: boot, debug, test, build or disasm')
+  .demandCommand(1, 'name a command: boot, debug, test, build, disasm or draw')
   .strict()
   .fail((msg, err) => {
     if (!msg && err) internalError(err); // thrown by a command, not a command-line mistake

@@ -11,6 +11,7 @@ import type { Point } from './breakpoints.js';
 import { parseTrap, trapName, trapNames, type TrapInfo } from './catch.js';
 import { evaluate, EvalError, type EvalContext, type Value } from './expr.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
+import { defaultDrawingFile, drawing, drawingFile, DRAWINGS, type DrawRequest } from './draw/draw.js';
 import { formatMappings } from './info-mem.js';
 import { MemoryError } from './memory.js';
 import { csrName, implementedCsrs, readReg, regByName, writeReg } from './regs.js';
@@ -25,6 +26,8 @@ export interface SessionHost {
   /** Opens a trace sink for `trace on FILE` (undefined FILE: the session's output); returns an error line. */
   openTrace?(file: string): ((line: string) => void) | string;
   closeTrace?(): void;
+  /** Writes a drawing to FILE (`draw`); returns an error line, or undefined when written. */
+  writeDrawing?(file: string, content: string): string | undefined;
 }
 
 interface Command {
@@ -411,6 +414,31 @@ export class Session {
         const opts = parseWalkOptions(optAt < 0 ? [] : w.slice(optAt));
         if (typeof opts === 'string') throw new CommandError(opts);
         this.say(...formatWalk(t.machine, { va: this.address(vaText), ...opts }, (x) => this.symbols.describe(x)));
+      } });
+    add({ names: ['draw'], usage: 'draw pt|walk VA [--priv s|u] [--access r|w|x]|frames|tlb [FILE.svg|FILE.html]',
+      help: 'Draw the page table (walk VA: with that walk\'s path), the physical frames or the TLB as SVG; FILE.html wraps it in a page. Default FILE: rvhart-WHAT.svg.',
+      run: (_a, w) => {
+        const usage = 'Usage: draw pt|walk VA [--priv s|u] [--access r|w|x]|frames|tlb [FILE.svg|FILE.html]';
+        const kind = DRAWINGS.find((k) => k === w[0]);
+        if (!kind) throw new CommandError(usage);
+        let words = w.slice(1);
+        const fileAt = words.findIndex((x) => /\.(svg|html?)$/i.test(x));
+        const file = fileAt < 0 ? defaultDrawingFile(kind) : words[fileAt]!;
+        if (fileAt >= 0) words = words.filter((_, i) => i !== fileAt);
+        const req: DrawRequest = { kind, describe: (x) => this.symbols.describe(x) };
+        if (kind === 'walk') {
+          const optAt = words.findIndex((x) => x.startsWith('-'));
+          const vaText = (optAt < 0 ? words : words.slice(0, optAt)).join(' ');
+          if (vaText === '') throw new CommandError(usage);
+          const opts = parseWalkOptions(optAt < 0 ? [] : words.slice(optAt));
+          if (typeof opts === 'string') throw new CommandError(opts);
+          req.walk = { va: this.address(vaText), ...opts };
+        } else if (words.length) throw new CommandError(`draw ${kind}: unexpected "${words.join(' ')}" (${usage})`);
+        if (!this.host.writeDrawing) throw new CommandError('draw: this session cannot write files');
+        const svg = drawing(t.machine, req);
+        const err = this.host.writeDrawing(file, drawingFile(svg, file, `rvhart: draw ${kind}`));
+        if (err) throw new CommandError(err);
+        this.say(`Drew ${kind} to ${file} (${svg.length} bytes of SVG).`);
       } });
     add({ names: ['trace'], usage: 'trace on [FILE] | trace off', help: 'Print one line per executed instruction (to FILE) while continuing.',
       run: (_a, w) => {

@@ -3,7 +3,7 @@
 // TLB lookup or fill, no A/D write, every PTE visited recorded. Only the report is made here.
 
 import type { AccessType } from '../mmu/access.js';
-import { FETCH } from '../mmu/access.js';
+import { FETCH, PRV_M, PRV_S } from '../mmu/access.js';
 import { pagingModeOf, pageSizeName } from '../mmu/modes.js';
 import type { Mmu } from '../mmu/mmu.js';
 import { WalkOut, type WalkStep } from '../mmu/walk.js';
@@ -69,4 +69,13 @@ export function translate(mmu: Mmu, va: bigint, access: AccessType, priv?: numbe
   }
   if (pa < 0) report.fault = { cause: out.cause, step: out.step, specStep: out.step - 1, rule: out.rule };
   return report;
+}
+
+/**
+ * The privilege a walk is shown for when none is named (`walk`, `draw walk`): the hart's effective
+ * one for the access, or S when that is M (M-mode does not translate; S shows what the table says).
+ */
+export function inspectedPrivilege(mmu: Mmu, access: AccessType): number {
+  const p = access === FETCH ? mmu.priv : mmu.dataPriv;
+  return p === PRV_M ? PRV_S : p;
 }

@@ -9,7 +9,7 @@ import { ABI_NAMES } from '../isa/csrs.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
 import { attrText } from './info-mem.js';
 import { csrName, implementedCsrs, readReg } from './regs.js';
-import { translate } from './translate.js';
+import { inspectedPrivilege, translate } from './translate.js';
 
 export type Describe = (a: bigint) => string | undefined;
 const sym = (d: Describe, a: bigint): string => { const s = d(a); return s ? ` <${s}>` : ''; };
@@ -48,9 +48,8 @@ function specRef(step: number, specStep: number, mode: string): string {
 
 export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
   const mmu = m.mmu;
-  const dataPriv = mmu.dataPriv;
-  const priv = args.priv ?? (args.access === FETCH ? (mmu.priv === PRV_M ? PRV_S : mmu.priv) : dataPriv === PRV_M ? PRV_S : dataPriv);
   const access = args.access ?? LOAD;
+  const priv = args.priv ?? inspectedPrivilege(mmu, access);
   const satp = mmu.getSatp();
   const r = translate(mmu, args.va, access, priv);
   const lines: string[] = [];
