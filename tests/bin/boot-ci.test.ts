@@ -2,14 +2,15 @@
 // --stats-file, --console-log — through the real CLI, with guests that print and then never stop
 // (so only the console check can end the run) or that exit before printing what is expected.
 
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
 import { rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-ci-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A program that prints each string in turn (spinning `delay` iterations before each), then `end`. */
 function printer(name: string, parts: string[], end: 'spin' | number, delay = 0): string {

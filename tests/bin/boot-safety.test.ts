@@ -4,14 +4,15 @@
 // command line that would be silently misread (`boot -- prog.elf`, `--bios none` without an image,
 // `--gdb prog.elf`) is a usage error naming what to write.
 
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
 import { rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-safety-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const PROG = `  .globl _start
 _start:
   li a0, 0x10000000

@@ -4,14 +4,15 @@
 // word boundaries at the given width.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildElf } from '../helpers/build-asm.js';
 import { ROOT } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-startup-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const CLI = join(ROOT, 'dist', 'bin', 'rvhart.js');
 const probe = join(tmp, 'probe.cjs');
 writeFileSync(probe, `process.on('exit', () => {
