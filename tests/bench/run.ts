@@ -19,6 +19,7 @@ import { bootImage } from '../../bin/image.js';
 import { buildElf } from '../helpers/build-asm.js';
 import { workloads as mmuWorkloads } from './mmu-sv39.js';
 import { printKernelTsLoopBench } from './kernel-ts-loop.js';
+import { printBench as printWebBench } from './web.js';
 import { printStartupBench } from './startup.js';
 
 const WORKLOADS: Record<string, string> = {
@@ -151,3 +152,4 @@ console.log('-- kernel');
 await kernelBenches();
 printKernelTsLoopBench();
 printStartupBench();
+await printWebBench();

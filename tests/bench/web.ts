@@ -1,0 +1,75 @@
+// `npm run bench`, the browser: the same workload (tests/bench/web-workload.ts: the bundled kernel's
+// boot, and its page-fault storm) timed in Node and in headless Chromium (Debian's, driven by
+// playwright-core), the browser's code bundled by esbuild as the page's is. Prints MIPS (best /
+// median) in each and the ratio of the medians. Skipped with a message when /usr/bin/chromium is
+// absent. Runnable alone: node dist/tests/bench/web.js (after npm run build).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { buildBundled, repoRoot } from '../../bin/bundled.js';
+import { bootRounds, type BootRun } from './web-workload.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const WORKLOADS: readonly { name: string; bootargs?: string; rounds: number }[] = [
+  { name: 'kernel boot', rounds: 7 },
+  { name: 'page-fault storm (8192 faults)', bootargs: 'fault-storm=8192', rounds: 5 },
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b), k = s.length >> 1;
+  return s.length % 2 ? s[k]! : (s[k - 1]! + s[k]!) / 2;
+};
+
+/** MIPS per round, the first (warm-up) round dropped. */
+const mips = (runs: BootRun[]): number[] => runs.slice(1).map((r) => r.insns / r.ms / 1e3);
+
+/** The workload module bundled for the browser: it sets globalThis.bootRounds. */
+async function browserBundle(root: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const r = await build({
+    stdin: { contents: "import { bootRounds } from './tests/bench/web-workload.ts'; (globalThis as { bootRounds?: unknown }).bootRounds = bootRounds;", resolveDir: root, loader: 'ts' },
+    bundle: true, write: false, platform: 'browser', format: 'esm', target: 'es2022', logLevel: 'silent',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+export async function printBench(): Promise<void> {
+  console.log('-- the emulator in the browser (headless Chromium) against Node, same workload and code');
+  if (!existsSync(CHROMIUM)) { console.log(`skipped: ${CHROMIUM} is absent (apt-get install chromium)`); return; }
+  const root = repoRoot();
+  const imgs = buildBundled({ satp: 'sv39' });
+  const fw = readFileSync(imgs.firmware), k = readFileSync(imgs.kernel);
+  const code = await browserBundle(root);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto('about:blank');
+    await page.addScriptTag({ content: code, type: 'module' });
+    await page.waitForFunction(() => typeof (globalThis as { bootRounds?: unknown }).bootRounds === 'function');
+    console.log(`Chromium ${browser.version()}, Node ${process.versions.node}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
+      'rounds alternate between the two, the first of each dropped (warm-up)');
+    for (const w of WORKLOADS) {
+      const node: BootRun[] = [], web: BootRun[] = [];
+      for (let i = 0; i < w.rounds; i++) {
+        node.push(...bootRounds(fw, k, w.bootargs, 1));
+        web.push(...await page.evaluate(([f, kk, args]) =>
+          (globalThis as unknown as { bootRounds: typeof bootRounds }).bootRounds(new Uint8Array(f), new Uint8Array(kk), args ?? undefined, 1),
+        [[...fw], [...k], w.bootargs ?? null] as const));
+      }
+      if (![...node, ...web].every((r) => r.ok)) { console.log(`${w.name}: did not shut down with status 0`); continue; }
+      const n = mips(node), b = mips(web);
+      const fmt = (xs: number[]): string => `${Math.max(...xs).toFixed(1)} / ${median(xs).toFixed(1)}`;
+      console.log(`${w.name.padEnd(32)} ${(node[0]!.insns / 1e6).toFixed(2)}M insns  MIPS best / median: Node ${fmt(n)}, Chromium ${fmt(b)}; ` +
+        `browser time / Node time ${(median(n) / median(b)).toFixed(2)}x (median)`);
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await printBench();
