@@ -60,7 +60,7 @@ const runOptions = (y: Argv) => y
   .option('trace', { type: 'string', describe: 'one line per instruction: --trace to stderr, --trace=FILE to FILE (only with "="; never over an input or an ELF file)' })
   .option('console-log', { type: 'string', requiresArg: true, describe: 'copy the guest console to FILE as well as stdout' })
   // Not `array: true`: that would take the image after it too; a repeated option collects into an array.
-  .option('expect', { type: 'string', requiresArg: true, describe: 'stop with exit 0 once the console has matched every --expect REGEX (each on some line, in any order); repeatable' })
+  .option('expect', { type: 'string', requiresArg: true, describe: 'stop with exit 0 once the console has matched every --expect REGEX (each on some line, in any order; a guest that exits first fails, exit 1 or its own code); repeatable' })
   .option('fail-on', { type: 'string', requiresArg: true, describe: 'stop with exit 1 as soon as a console line matches REGEX, and print it; repeatable' })
   .option('timeout', { type: 'string', requiresArg: true, describe: `stop after this much wall time: 10 or 10s, 500ms, 2m; exit ${EXIT.MAX_INSNS} naming any --expect not matched (a guest-instruction budget is --max-insns)` });
 
