@@ -7,7 +7,8 @@
 // load/store over 16 MiB in Bare, Sv39 4 KiB pages, Sv39 2 MiB pages, and the Bare/Sv39 ratio when
 // the working set fits the TLB); then every tests/bench/kernel-*.ts module that exports
 // `printBench(): void | Promise<void>` (kernel boot, page-fault storm, ...), and the kernel-ts
-// compiled-loop-vs-assembly figure; last, start-up (the CLI booting a tiny image, beside QEMU).
+// compiled-loop-vs-assembly figure; then start-up (the CLI booting a tiny image, beside QEMU); last, the
+// bundled kernel in headless Chromium against Node (web.ts).
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
