@@ -6,9 +6,16 @@
 import type { Ram } from './ram.js';
 
 export class RamView {
-  constructor(private readonly ram: Ram) {}
+  /** The first chunk, read and written without a lookup (page-table walks, instruction decode). */
+  private readonly low: DataView;
+  private readonly lowSize: number;
 
-  /** The chunk view for `size` bytes at o, and the offset in it; undefined view: never written. */
+  constructor(private readonly ram: Ram) {
+    this.low = ram.lowView;
+    this.lowSize = ram.low.length;
+  }
+
+  /** The offset in its chunk of the `size` bytes at o, or -1 when they straddle two chunks. */
   private at(o: number, size: number): number {
     if (o < 0 || o + size > this.ram.size) throw new RangeError(`RAM offset 0x${o.toString(16)} (${size} bytes) is outside its 0x${this.ram.size.toString(16)} bytes`);
     const i = this.ram.inChunk(o);
@@ -16,6 +23,10 @@ export class RamView {
   }
 
   private readUnsigned(o: number, size: number): number {
+    if (o >= 0 && o <= this.lowSize - size) {
+      const v = this.low;
+      return size === 1 ? v.getUint8(o) : size === 2 ? v.getUint16(o, true) : v.getUint32(o, true);
+    }
     const i = this.at(o, size);
     if (i < 0) {
       let v = 0;
@@ -28,6 +39,11 @@ export class RamView {
   }
 
   private writeUnsigned(o: number, size: number, value: number): void {
+    if (o >= 0 && o <= this.lowSize - size) {
+      const v = this.low;
+      if (size === 1) v.setUint8(o, value); else if (size === 2) v.setUint16(o, value, true); else v.setUint32(o, value, true);
+      return;
+    }
     const i = this.at(o, size);
     if (i < 0) {
       for (let b = 0; b < size; b++) this.writeUnsigned(o + b, 1, Math.floor(value / 256 ** b) & 0xff);
