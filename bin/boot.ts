@@ -8,7 +8,6 @@ import { closeSync, writeSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { Virt, type BootImage, type MachineStop } from '../emulator/board/virt.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
-import { traceStep } from '../emulator/hart/trace.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
@@ -216,8 +215,10 @@ async function boot(args: BootArgs): Promise<void> {
   const limit = maxInsns ?? Number.POSITIVE_INFINITY;
   let stop: MachineStop;
   let timedOut = false;
+  // Loaded only to trace: it brings the disassembler.
+  const traceStep = traceFd === undefined ? undefined : (await import('../emulator/hart/trace.js')).traceStep;
   for (;;) {
-    if (traceFd !== undefined) {
+    if (traceStep !== undefined && traceFd !== undefined) {
       let s: MachineStop | undefined;
       const lines: string[] = [];
       for (let i = 0; i < 4096; i++) {
