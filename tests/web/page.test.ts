@@ -5,8 +5,9 @@
 // control (step, run to a symbol) and an ELF opened on the page. Screenshots are kept in
 // build/web-artifacts/. Skips with a message when /usr/bin/chromium is absent.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +29,7 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 
 describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
   let server: Server, browser: Browser, page: Page, url: string;
+  let browserTmp = '';
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -36,7 +38,16 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     const addr = server.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // Playwright's profile and artifact folders and Chromium's own temp files go under TMPDIR, and
+    // they were left in /tmp after each run: point TMPDIR at a folder of ours while launching.
+    browserTmp = mkdtempSync(join(tmpdir(), 'rvhart-web-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = browserTmp;
+    try {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
+    }
     page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on('pageerror', (e) => errors.push(e.message));
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -45,6 +56,7 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((r) => server ? server.close(r) : r(undefined));
+    if (browserTmp) rmSync(browserTmp, { recursive: true, force: true });
   });
 
   const text = async (sel: string): Promise<string> => (await page.textContent(sel)) ?? '';
