@@ -220,7 +220,9 @@ export class FunctionGen {
   }
 
   private genReturn(s: ts.ReturnStatement, last: boolean): void {
-    if (s.expression) {
+    if (s.expression && ts.isArrayLiteralExpression(s.expression)) {
+      this.genArgs(s.expression.elements, ARG_REGS, 0);   // several results: a0, a1, …
+    } else if (s.expression) {
       const r = this.genExpr(s.expression, 0);
       if (r !== 'a0' && !this.retarget(r, 'a0')) this.emit(`mv a0, ${r}`);
     }
@@ -229,6 +231,14 @@ export class FunctionGen {
 
   private genDeclarations(list: ts.VariableDeclarationList): void {
     for (const d of list.declarations) {
+      if (ts.isArrayBindingPattern(d.name) && d.initializer && ts.isCallExpression(d.initializer)) {
+        this.genCall(d.initializer, 0, true);
+        d.name.elements.forEach((el, i) => {
+          const e = ts.isBindingElement(el) && ts.isIdentifier(el.name) ? this.ents.resolve(el.name) : undefined;
+          if (e?.kind === 'local') this.storeLocal(e.local, ARG_REGS[i]);
+        });
+        continue;
+      }
       if (!ts.isIdentifier(d.name) || !d.initializer) continue;
       const e = this.ents.resolve(d.name);
       if (e?.kind !== 'local') continue; // folded const
@@ -630,7 +640,8 @@ export class FunctionGen {
     this.popSpill(args.length);
   }
 
-  private genCall(e: ts.CallExpression, d: number): string {
+  /** A call; its value in T[d] (or, `results`, left in a0, a1, … for the caller to take). */
+  private genCall(e: ts.CallExpression, d: number, results = false): string {
     if (ts.isPropertyAccessExpression(e.expression)) return this.genArrayCall(e, e.expression, d);
     const id = e.expression as ts.Identifier;
     const callee = this.variable(id);
@@ -651,6 +662,7 @@ export class FunctionGen {
     }
     for (let i = 0; i < d; i++) this.emit(`ld ${T[i]}, ${this.spillAddr(saved + i)}`);
     this.popSpill(d);
+    if (results) return 'a0';
     const t = this.tmp(d, e);
     this.emit(`mv ${t}, a0`);
     return t;

@@ -9,26 +9,23 @@
 // object file, so two modules' private names never clash.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { CompileError, Diagnostics, displayPath, formatTsDiagnostic, where } from './diagnostics.js';
 import { emitFunction, emitModule } from './emit.js';
 import { Entities } from './entities.js';
 import { ModuleUnit } from './module.js';
+import { kernelTsFile } from './source.js';
 import { checkSubset } from './subset.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** A source file of the kernel-ts tree (also when running from dist/). */
-function sourceFile(rel: string): string {
-  const src = path.resolve(here, '..', rel);
-  return fs.existsSync(src) ? src : path.resolve(here, '../../../kernel-ts', rel);
-}
+const sourceFile = kernelTsFile;
 /** The runtime declarations of the intrinsics. */
 export const INTRINSICS_FILE = sourceFile('runtime/intrinsics.ts');
 /** The minimal global declarations kernel code is checked against (instead of lib.es*.d.ts). */
 export const KERNEL_LIB_FILE = sourceFile('compiler/lib.kernel.d.ts');
 /** The runtime folder: intrinsics.ts, struct.ts and their native side (never compiled). */
 export const RUNTIME_DIR = path.dirname(INTRINSICS_FILE);
+/** Linked whenever a module uses BUG_ON or assert (they call its __bug). */
+export const LIB_BUG_FILE = sourceFile('lib/bug.ts');
 
 export const COMPILER_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
@@ -97,8 +94,11 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
   if (diags.count) return fail();
 
   // 1. parse and type-check (only the kernel modules: the runtime's host side is not kernel code)
-  const program = ts.createProgram({ rootNames: [...entries, INTRINSICS_FILE, KERNEL_LIB_FILE], options: COMPILER_OPTIONS, oldProgram: options.oldProgram });
-  const modules = kernelModules(program, entries);
+  const program = ts.createProgram({ rootNames: [...entries, INTRINSICS_FILE, KERNEL_LIB_FILE, LIB_BUG_FILE], options: COMPILER_OPTIONS, oldProgram: options.oldProgram });
+  let modules = kernelModules(program, entries);
+  if (modules.some((sf) => /\b(BUG_ON|assert)\s*\(/.test(sf.text)) && !modules.some((sf) => path.resolve(sf.fileName) === LIB_BUG_FILE)) {
+    modules = kernelModules(program, [...entries, LIB_BUG_FILE]);
+  }
   const syntax = modules.flatMap((sf) => program.getSyntacticDiagnostics(sf));
   if (syntax.length) {
     // A file that does not parse has a recovered tree: checking it further only adds noise.

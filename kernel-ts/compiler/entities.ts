@@ -102,6 +102,11 @@ export class Entities {
       if (en?.kind === 'intrinsic' && en.name === 'NULL') return 0n;
       return en?.kind === 'const' ? en.value : undefined;
     }
+    if (ts.isPropertyAccessExpression(e)) {
+      // frame_state.MAPPED: a const enum member
+      const v = (this.checker.getSymbolAtLocation(e.expression)?.flags ?? 0) & ts.SymbolFlags.ConstEnum ? this.checker.getConstantValue(e) : undefined;
+      return typeof v === 'number' ? BigInt(v) : undefined;
+    }
     if (ts.isPrefixUnaryExpression(e)) {
       if (e.operator === SK.PlusPlusToken || e.operator === SK.MinusMinusToken) return undefined;
       const v = this.foldExact(e.operand);

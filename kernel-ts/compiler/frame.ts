@@ -56,6 +56,7 @@ export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
       if (sym && v !== undefined) ents.set(sym, { kind: 'const', value: v });
       else declare(node.name);
     }
+    if (ts.isBindingElement(node) && ts.isIdentifier(node.name)) declare(node.name);   // const [a, b] = f()
     ts.forEachChild(node, declarations);
   };
   if (fn.body) declarations(fn.body);

@@ -5,6 +5,7 @@ import ts from 'typescript';
 import { CSR_NUMBERS } from '../../emulator/isa/csrs.js';
 import { ARG_REGS, T, assigns, type FunctionGen, fitsImm12, signed } from './codegen.js';
 import { CompileError } from './diagnostics.js';
+import { sourcePath } from './source.js';
 
 const LOADS: Record<string, string> = { load8: 'lbu', load16: 'lhu', load32: 'lwu', load64: 'ld' };
 const STORES: Record<string, string> = { store8: 'sb', store16: 'sh', store32: 'sw', store64: 'sd' };
@@ -98,7 +99,7 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
     }
     case 'sym': g.emit(`la ${t}, ${literal(args[0], e, 'the symbol name')}`); return t;
     case 'str': return value(0);   // a literal is its .rodata label; a string parameter already an address
-    case 'arg_value': return value(0);
+    case 'arg_value': case 'enum_value': return value(0);
     // structs (runtime/struct.ts): a pointer is its address, so these cost nothing or one addi
     case 'struct_at': return value(1);
     case 'addr_of': {
@@ -118,6 +119,18 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
     }
     case 'sizeof': case 'offsetof':
       return g.genExpr(e, d);   // folded (a bad argument reports there)
+    case 'BUG_ON': case 'assert': {
+      // if (cond) __bug("file", line): the place as the source says it, relative to the repository
+      const skip = g.newLabel('bugok');
+      g.genBranch(args[0], d, skip, name === 'assert');
+      const sf = e.getSourceFile();
+      const line = sf.getLineAndCharacterOfPosition(e.getStart(sf)).line + 1;
+      g.emit(`la a0, ${g.mod.stringLabel(sourcePath(sf.fileName))}`);
+      g.emit(`li a1, ${line}`);
+      g.emit('call __bug');
+      g.label(skip);
+      return 'zero';
+    }
     case 'u64Table': case 'staticBuffer':
       throw new CompileError(e, `${name}() is only supported at module level: const NAME = ${name}(...)`);
     case 'naked':

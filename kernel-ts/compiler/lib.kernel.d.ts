@@ -15,3 +15,12 @@ interface String {}
 interface BigInt {}
 interface Symbol {}
 interface TemplateStringsArray extends ReadonlyArray<string> { readonly raw: readonly string[] }
+// Array destructuring (const [pa, level] = la2pa(...)) needs tuples to be iterable to the checker.
+interface SymbolConstructor { readonly iterator: unique symbol }
+declare var Symbol: SymbolConstructor;
+interface IteratorResult<T> { done?: boolean; value: T }
+interface Iterator<T> { next(): IteratorResult<T> }
+interface Iterable<T> { [Symbol.iterator](): Iterator<T> }
+interface IterableIterator<T> extends Iterator<T> { [Symbol.iterator](): IterableIterator<T> }
+interface Array<T> { [Symbol.iterator](): IterableIterator<T> }
+interface ReadonlyArray<T> { [Symbol.iterator](): IterableIterator<T> }

@@ -64,6 +64,10 @@ export class Structs {
       if ((fn === 'ptr' || fn === 'embed') && target) {
         return fn === 'ptr' ? { kind: 'ptr', target: target.name?.text ?? '' } : { kind: 'struct', layout: this.layoutOf(target) };
       }
+      if (fn === 'enum_field' && a && ts.isIdentifier(a)) {
+        const n = this.runtimeName(a);
+        if (n && isIntName(n)) return INT_TYPES[n];
+      }
       if (fn === 'array' && a) {
         const count = b && this.fold(b);
         if (count === undefined || count === 0n || count > 0x100000n) throw new CompileError(b ?? init, 'an array field needs a constant length from 1 to 2^20');

@@ -45,7 +45,7 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.FunctionExpression]: ['closure (function expression)', 'write a module-level function and pass it by name'],
   [SK.ObjectLiteralExpression]: ['object literal', 'lay the fields out in a staticBuffer and use load64/store64 at offsets'],
   [SK.ArrayLiteralExpression]: ['array literal', 'use u64Table([...]) at module level for a read-only table, or a staticBuffer'],
-  [SK.NumericLiteral]: ['number literal', 'write a bigint literal such as 5n (every value is u64)'],
+  [SK.NumericLiteral]: ['number literal', 'write a bigint literal such as 5n (every value is u64; numbers only number const enum members)'],
   [SK.NumberKeyword]: ['the number type', 'use u64'],
   [SK.TemplateExpression]: ['template literal', 'write a string literal, and printk("...%lx...", value) to format'],
   [SK.NoSubstitutionTemplateLiteral]: ['template literal', 'write a string literal ("...")'],
@@ -62,7 +62,6 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.SpreadElement]: ['spread (...)', 'pass each argument'],
   [SK.ObjectBindingPattern]: ['destructuring', 'declare one variable at a time'],
   [SK.ArrayBindingPattern]: ['destructuring', 'declare one variable at a time'],
-  [SK.EnumDeclaration]: ['enum', 'use module-level consts'],
   [SK.InterfaceDeclaration]: ['interface', 'describe layouts with offset consts and load64/store64'],
   [SK.ModuleDeclaration]: ['namespace', 'use a separate module'],
   [SK.TypeOfExpression]: ['typeof', 'every value is u64'],
@@ -169,6 +168,15 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
     }
   }
 
+  /** `const enum frame_state { FREE, RESERVED, MAPPED }`: members numbered or given number literals. */
+  function checkEnum(e: ts.EnumDeclaration, inFunction: boolean): void {
+    const isConst = e.modifiers?.some((m) => m.kind === SK.ConstKeyword);
+    if (inFunction || !isConst) { diags.unsupported(e, inFunction ? 'an enum inside a function' : 'a (non-const) enum', 'declare a module-level const enum'); return; }
+    for (const m of e.members) {
+      if (m.initializer && !ts.isNumericLiteral(m.initializer)) diags.unsupported(m.initializer, 'this enum initialiser', 'give a member a number literal (5), or none to count on from the previous');
+    }
+  }
+
   /** `p.field` on a struct pointer, or `p.arr.at(i)` / `p.arr.set(i, v)` on an array field. */
   function isFieldAccess(pa: ts.PropertyAccessExpression): boolean {
     if (isStructType(checker.getTypeAtLocation(pa.expression))) return true;
@@ -198,8 +206,26 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
       return;
     }
     if (ts.isClassDeclaration(node)) { checkStruct(node, inFunction); return; }
+    if (ts.isEnumDeclaration(node)) { checkEnum(node, inFunction); return; }
+    // E.MEMBER of a const enum: a constant
+    if (ts.isPropertyAccessExpression(node) && (checker.getSymbolAtLocation(node.expression)?.flags ?? 0) & ts.SymbolFlags.ConstEnum) return;
     if (ts.isPropertyAccessExpression(node) && !node.questionDotToken && isFieldAccess(node)) {
       visit(node.expression, inFunction);
+      return;
+    }
+    // return [a, b]: a function's results (the declared return type is a tuple, checked by tsc)
+    if (ts.isArrayLiteralExpression(node) && ts.isReturnStatement(node.parent)) {
+      for (const e of node.elements) visit(e, inFunction);
+      return;
+    }
+    // const [pa, level] = la2pa(pgd, va): one local per result
+    if (ts.isArrayBindingPattern(node) && ts.isVariableDeclaration(node.parent) && inFunction) {
+      const init = node.parent.initializer;
+      if (!init || !ts.isCallExpression(init)) { diags.unsupported(node, 'destructuring of anything but a call\'s results', 'declare one variable at a time'); return; }
+      for (const el of node.elements) {
+        if (ts.isOmittedExpression(el)) continue;
+        if (el.dotDotDotToken || el.initializer || !ts.isIdentifier(el.name)) { diags.unsupported(el, 'this destructuring element', 'name each result: const [a, b] = f()'); return; }
+      }
       return;
     }
     if (node.kind === SK.ArrayLiteralExpression && ts.isCallExpression(node.parent) && calleeIntrinsic(node.parent) === 'u64Table') {
@@ -248,6 +274,8 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
           const init = d.initializer;
           const moduleOnly = init && ts.isCallExpression(init) && MODULE_LEVEL_INTRINSICS.has(calleeIntrinsic(init) ?? '');
           if (!moduleOnly) checkType(d.name, 'variable');
+        } else if (checkTypes && valueKind(checker, checker.getTypeAtLocation(d.name)) !== 'tuple') {
+          diags.unsupported(d.name, 'destructuring of anything but a call\'s results', 'declare one variable at a time');
         }
         if (d.exclamationToken) diags.unsupported(d, 'definite assignment assertion (!)', 'initialise the variable');
         break;
@@ -305,6 +333,7 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
             d.parent.flags & ts.NodeFlags.Const && ts.isVariableStatement(d.parent.parent) && ts.isSourceFile(d.parent.parent.parent);
           if (!ok) { diags.unsupported(c, `${intr}() here`, `declare it at module level: const NAME = ${intr}(...)`); return; }
         }
+        if ((intr === 'BUG_ON' || intr === 'assert') && !ts.isExpressionStatement(c.parent)) { diags.unsupported(c, `${intr} inside an expression`, `write ${intr}(...) as a statement`); return; }
         if (intr === 'naked') { diags.unsupported(c, 'naked() as a call', 'write naked`...` as the whole body of a function'); return; }
         if (c.typeArguments) { diags.unsupported(c.typeArguments[0], 'type arguments', 'call without them'); return; }
         checkFormatCall(c);

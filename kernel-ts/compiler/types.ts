@@ -3,7 +3,7 @@
 // a struct pointer (an instance of a struct class, runtime/struct.ts) as its address.
 import ts from 'typescript';
 
-export type ValueKind = 'u64' | 'bool' | 'fn' | 'ptr' | 'str' | 'void';
+export type ValueKind = 'u64' | 'bool' | 'fn' | 'ptr' | 'str' | 'tuple' | 'void';
 
 /** Is `type` a struct pointer (an instance of a class)? */
 export function isStructType(type: ts.Type): boolean {
@@ -19,7 +19,15 @@ export function valueKind(checker: ts.TypeChecker, type: ts.Type): ValueKind | u
   if (f & ts.TypeFlags.NonPrimitive) return 'ptr';        // object: any struct pointer
   if (f & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
   if (f & ts.TypeFlags.Never) return 'ptr';   // NULL
+  // a const enum's member or value (number is otherwise refused where it is written: literals, annotations)
+  if (f & (ts.TypeFlags.EnumLike | ts.TypeFlags.NumberLike)) return 'u64';
   if (isStructType(type)) return 'ptr';
+  // [u64, u64, …]: a function's several results, in a0, a1, … (la2pa returns pa, level and pte)
+  if (checker.isTupleType(type)) {
+    const elems = checker.getTypeArguments(type as ts.TypeReference);
+    const ok = elems.length >= 1 && elems.length <= 8 && elems.every((t) => { const k = valueKind(checker, t); return k && k !== 'void' && k !== 'tuple'; });
+    return ok ? 'tuple' : undefined;
+  }
   if (type.isUnion()) {
     // An optional parameter's undefined is no value of its own; a union of register kinds is a register.
     const kinds = new Set(type.types.map((t) => valueKind(checker, t)).filter((k) => k !== 'void'));

@@ -81,17 +81,27 @@ export function sym(name: string): u64 { return currentHost().symbol(name); }
 /** The address of a NUL-terminated string: a literal's in .rodata, or a C-string parameter's value.
  *  (A kernel-ts `string` is `const char *`: pass a literal where one is expected, read it with str().) */
 export function str(s: string): u64 { return currentHost().string(s); }
+/** A const enum value as a u64 (compiled: nothing). */
+export function enum_value(e: number): u64 { return toU(BigInt(e)); }
+
+// ---- checks ----------------------------------------------------------------------------------------
+/** BUG_ON(cond): when cond holds, "BUG at file:line" (compiled: lib/bug.ts's __bug, which prints and
+ *  counts; the code goes on). A statement. Natively it throws, so a unit test stops at the place. */
+export function BUG_ON(cond: boolean | u64): void { if (cond !== false && cond !== 0n) throw new Error('BUG_ON: the condition holds'); }
+/** assert(cond): BUG_ON(!cond). */
+export function assert(cond: boolean | u64): void { if (cond === false || cond === 0n) throw new Error('assert: the condition does not hold'); }
 
 // ---- printk-style formats (lib/printk.ts) ------------------------------------------------------------
 /** A printf format parameter (`fmt: Format`): the compiler checks each call's literal against its
  *  arguments (%d %i %u %x %X %lx %p %c %s %%, flags 0 - #, a width), as GCC's format attribute does. */
 export type Format = string;
 /** What a format's conversions take: a u64, a boolean, a C string or a struct pointer. */
-export type printk_arg = u64 | boolean | string | object;
+export type printk_arg = u64 | boolean | string | object | number;
 /** A format argument as the register holds it (compiled: nothing; natively: strings and pointers become addresses). */
 export function arg_value(a: printk_arg | undefined): u64 {
   if (typeof a === 'bigint') return toU(a);
   if (typeof a === 'boolean') return a ? 1n : 0n;
+  if (typeof a === 'number') return toU(BigInt(a));   // a const enum value
   if (typeof a === 'string') return currentHost().string(a);
   if (a === undefined) return 0n;
   return addr_of(a);

@@ -29,7 +29,7 @@ export type i32 = bigint;
 export type i64 = bigint;
 
 /** What a field initialiser is at run time (the field's declared type says bigint, S or CArray). */
-interface FieldMarker { readonly __field: FieldType; readonly cls?: Struct<object>; readonly elemCls?: Struct<object> }
+interface FieldMarker { readonly __field: FieldType; readonly cls?: Struct<object>; readonly elemCls?: Struct<object>; readonly isEnum?: boolean }
 const marker = (n: IntName): bigint => ({ __field: INT_TYPES[n] }) as unknown as bigint;
 
 // Field types: `refcount = u32` declares a 32-bit unsigned field; i* fields read sign-extended.
@@ -41,6 +41,12 @@ export const i8: i8 = marker('i8');
 export const i16: i16 = marker('i16');
 export const i32: i32 = marker('i32');
 export const i64: i64 = marker('i64');
+
+/** A field holding a const enum, stored as an integer: `state: frame_state = enum_field(u8)`. */
+export function enum_field(width: bigint): never {
+  const t = (width as unknown as FieldMarker).__field;
+  return { __field: t, isEnum: true } as never;
+}
 
 /** A struct declaration (the class itself). */
 export type Struct<S> = new () => S;
@@ -86,7 +92,10 @@ function nativeOf(s: Struct<object>): Native {
     const at = (self: object): bigint => addrOf.get(self)! + BigInt(f.offset);
     const t = f.type;
     let desc: PropertyDescriptor;
-    if (t.kind === 'int') desc = { get() { return readInt(at(this), t); }, set(v: bigint) { writeInt(at(this), t, v); } };
+    if (t.kind === 'int' && m.isEnum) {
+      // natively a const enum value is a number
+      desc = { get() { return Number(BigInt.asIntN(64, readInt(at(this), t))); }, set(v: number) { writeInt(at(this), t, BigInt(v)); } };
+    } else if (t.kind === 'int') desc = { get() { return readInt(at(this), t); }, set(v: bigint) { writeInt(at(this), t, v); } };
     else if (t.kind === 'ptr') {
       desc = { get() { return struct_at(m.cls!, mem().read(at(this), 8)); }, set(v: object) { mem().write(at(this), 8, addr_of(v)); } };
     } else if (t.kind === 'struct') desc = { get() { return struct_at(m.cls!, at(this)); } };
