@@ -470,7 +470,7 @@ export class FunctionGen {
     while (ts.isParenthesizedExpression(obj)) obj = obj.expression;
     let base: string, off = BigInt(field.offset);
     const inner = ts.isPropertyAccessExpression(obj) ? this.ents.structs.field(obj) : undefined;
-    const cont = ts.isCallExpression(obj) && ts.isIdentifier(obj.expression) && this.ents.intrinsicName(obj.expression) === 'container_of' ? obj : undefined;
+    const cont = ts.isCallExpression(obj) && ts.isIdentifier(obj.expression) && ['container_of', 'list_entry'].includes(this.ents.intrinsicName(obj.expression) ?? '') ? obj : undefined;
     if (inner?.type.kind === 'struct') {
       const p = this.fieldPlace(obj as ts.PropertyAccessExpression, d, later);
       base = p.base; off += p.off;
@@ -494,7 +494,7 @@ export class FunctionGen {
     const [, s, m] = c.arguments;
     const decl = this.ents.structs.classNamed(s);
     const f = decl && m && ts.isStringLiteral(m) ? this.ents.structs.layoutOf(decl).fields.get(m.text) : undefined;
-    if (!f) throw new CompileError(m ?? c, "container_of takes (pointer, struct class, 'member')");
+    if (!f) throw new CompileError(m ?? c, "container_of/list_entry take (pointer, struct class, 'member')");
     return BigInt(f.offset);
   }
 

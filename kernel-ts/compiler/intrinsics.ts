@@ -111,7 +111,7 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
       throw new CompileError(a, 'taking the address of a local (or of any u64 value) is not supported in kernel-ts; locals live in registers: ' +
         'keep the value in a struct field or a staticBuffer and pass that address');
     }
-    case 'container_of': {
+    case 'container_of': case 'list_entry': {
       const r = value(0), off = g.containerOffset(e);
       if (off === 0n) return r;
       g.emit(`addi ${t}, ${r}, ${-off}`);

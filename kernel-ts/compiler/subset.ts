@@ -10,7 +10,7 @@ const SK = ts.SyntaxKind;
 /** Intrinsics whose arguments may be string literals. */
 const STRING_ARG_INTRINSICS = new Set(['sym', 'str', 'csrr', 'csrw', 'csrrw', 'csrs', 'csrc']);
 /** Intrinsics taking a field name as a string literal (checked by tsc as keyof the struct). */
-const MEMBER_ARG_INTRINSICS = new Set(['offsetof', 'container_of']);
+const MEMBER_ARG_INTRINSICS = new Set(['offsetof', 'container_of', 'list_entry']);
 const MODULE_LEVEL_INTRINSICS = new Set(['u64Table', 'staticBuffer']);
 
 /** Binary operators kernel-ts compiles. */

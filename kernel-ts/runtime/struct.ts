@@ -156,3 +156,5 @@ export function offsetof<S extends object>(s: Struct<S>, member: keyof S & strin
 export function container_of<S extends object, K extends keyof S & string>(p: S[K], s: Struct<S>, member: K): S {
   return struct_at(s, addr_of(p as object) - offsetof(s, member));
 }
+/** list_entry(p, S, member): container_of for a list_head member (lib/list.ts). */
+export function list_entry<S extends object, K extends keyof S & string>(p: S[K], s: Struct<S>, member: K): S { return container_of(p, s, member); }

@@ -9,7 +9,7 @@ import { type Case, driverAsm, gnuLink, hasTool, inputs, rng, runEmulator, runQe
 import { withTempDir } from '../helpers/tmp.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const CORPUS = ['arith', 'control', 'data', 'structs', 'printing', 'language'];
+const CORPUS = ['arith', 'control', 'data', 'structs', 'printing', 'language', 'lists'];
 /** Exported helpers called only from inside the corpus (an address argument; unbounded recursion). */
 const NOT_ENTRY = new Set(['strlen', 'fib']);
 const RANDOM_PER_FUNCTION = 60;
@@ -22,7 +22,7 @@ async function loadNative(): Promise<{ name: string; fn: Fn }[]> {
   installHost({ csrs: {} });
   const out: { name: string; fn: Fn }[] = [];
   // Static import paths (the bundler must see them); the host is installed first.
-  const mods = [await import('./corpus/arith.js'), await import('./corpus/control.js'), await import('./corpus/data.js'), await import('./corpus/structs.js'), await import('./corpus/printing.js'), await import('./corpus/language.js')];
+  const mods = [await import('./corpus/arith.js'), await import('./corpus/control.js'), await import('./corpus/data.js'), await import('./corpus/structs.js'), await import('./corpus/printing.js'), await import('./corpus/language.js'), await import('./corpus/lists.js')];
   for (const mod of mods as Record<string, unknown>[]) {
     for (const [name, v] of Object.entries(mod)) if (typeof v === 'function' && !isClass(v) && !NOT_ENTRY.has(name)) out.push({ name, fn: v as Fn });
   }
