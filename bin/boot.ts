@@ -85,15 +85,26 @@ function patterns(name: string, texts: string | readonly string[] | undefined): 
 
 const quoted = (xs: readonly string[]): string => xs.map((x) => `'${x}'`).join(', ');
 
-async function boot(args: BootArgs): Promise<void> {
-  // Anything after `--` would be silently ignored (the bundled kernel booted instead): say what to write.
+/**
+ * `boot`/`debug`: words after `--` would be silently ignored (the bundled kernel booted instead), so
+ * they are a usage error saying what to write. Returns the image and the --bios value.
+ */
+export function imageArgs(command: string, args: { _: (string | number)[]; image?: unknown; bios?: unknown }): { image?: string; bios: string } {
   const afterDashes = args._.slice(1).map(String);
   if (afterDashes.length > 0) {
     const name = afterDashes[0]!;
-    fail(EXIT.USAGE, `boot: put the image before any '--': rvhart boot [OPTIONS] ${name.startsWith('-') ? `./${name}` : name}`);
+    fail(EXIT.USAGE, `${command}: put the image before any '--': rvhart ${command} [OPTIONS] ${name.startsWith('-') ? `./${name}` : name}`);
   }
-  const image = single('image', args.image);
-  const bios = single('bios', args.bios) ?? 'builtin';
+  return { image: single('image', args.image), bios: single('bios', args.bios) ?? 'builtin' };
+}
+
+/** `--bios none` starts IMAGE in M-mode; without one it would run the S-mode kernel there, into a trap loop. */
+export function needImageForBiosNone(command: string, image: string | undefined, bios: string): void {
+  if (bios === 'none' && image === undefined) fail(EXIT.USAGE, `--bios none needs an IMAGE: rvhart ${command} --bios none prog.elf`);
+}
+
+async function boot(args: BootArgs): Promise<void> {
+  const { image, bios } = imageArgs('boot', args);
 
   const mem = parseSize(args.mem);
   if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
@@ -123,7 +134,7 @@ async function boot(args: BootArgs): Promise<void> {
   else if (statsText !== undefined) fail(EXIT.USAGE, `--stats=${statsText}: expected --stats, --stats=text or --stats=json`);
   if (statsFileName !== undefined) statsFormat ??= 'json';
   // After the option values: `--gdb prog.elf` should say that --gdb took prog.elf.
-  if (bios === 'none' && image === undefined) fail(EXIT.USAGE, '--bios none needs an IMAGE: rvhart boot --bios none prog.elf');
+  needImageForBiosNone('boot', image, bios);
   const traceName = single('trace', args.trace);
   const consoleName = single('console-log', args['console-log']);
 

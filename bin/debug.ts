@@ -14,13 +14,14 @@ import { SymbolTable, type DebugSymbol } from '../emulator/debug/symbols.js';
 import { Target } from '../emulator/debug/target.js';
 import { serveGdb } from '../emulator/debug/gdb/node-server.js';
 import { readElf } from '../linker/elf/read.js';
-import { bootOptions } from './boot.js';
+import { bootOptions, imageArgs, needImageForBiosNone } from './boot.js';
 import { writeDrawingFile } from './drawing-file.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage, parseSize } from './load.js';
 import { parseCount, parsePort } from './quantities.js';
 
 export interface DebugArgs {
+  _: (string | number)[];
   image?: string;
   bios?: string;
   mem: string;
@@ -126,11 +127,13 @@ export async function gdbSession(machine: Virt, images: string[], port: number, 
 }
 
 async function debug(args: DebugArgs): Promise<void> {
+  const { image, bios } = imageArgs('debug', args);
   // Typed as strings, so a bad value is quoted as the user wrote it (`--gdb prog.elf`, not `--gdb NaN`).
   const gdb = args.gdb === undefined ? undefined : parsePort(String(args.gdb));
   if (args.gdb !== undefined && gdb === undefined) fail(EXIT.USAGE, `--gdb ${String(args.gdb)}: expected a TCP port 0..65535`);
   const maxInsns = args['max-insns'] === undefined ? undefined : parseCount(String(args['max-insns']));
   if (args['max-insns'] !== undefined && maxInsns === undefined) fail(EXIT.USAGE, `--max-insns ${String(args['max-insns'])}: expected a positive integer (K/M/G: thousands, millions, billions)`);
+  needImageForBiosNone('debug', image, bios);
   const { machine, symbols } = await makeMachine(args, (b) => process.stdout.write(b));
   const target = new Target(machine);
   target.pause = () => new Promise((r) => setImmediate(r));

@@ -117,6 +117,11 @@ describe('command lines that would be misread are usage errors saying what to wr
   it('--bios none without an image', () => {
     expect(usage(['boot', '--bios', 'none'])).toBe('rvhart: --bios none needs an IMAGE: rvhart boot --bios none prog.elf');
   });
+  it('debug: the same two mistakes', () => {
+    const p = prog('debug.elf');
+    expect(usage(['debug', '--', p])).toBe(`rvhart: debug: put the image before any '--': rvhart debug [OPTIONS] ${p}`);
+    expect(usage(['debug', '--bios', 'none'])).toBe('rvhart: --bios none needs an IMAGE: rvhart debug --bios none prog.elf');
+  });
   it('--gdb quotes what the user typed', () => {
     expect(usage(['boot', '--bios', 'none', '--gdb', 'prog.elf'])).toBe('rvhart: --gdb prog.elf: expected a TCP port 0..65535');
     expect(usage(['debug', '--gdb', 'x1'])).toBe('rvhart: --gdb x1: expected a TCP port 0..65535');
