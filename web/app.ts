@@ -35,8 +35,11 @@ export class App {
     this.wireControls();
   }
 
-  /** Boots images (paused at the reset vector); `run` continues at once. */
-  boot(images: Images, run: boolean): void {
+  private bootargs: string | undefined;
+
+  /** Boots images (paused at the reset vector); `run` continues at once. bootargs: the device tree's /chosen/bootargs. */
+  boot(images: Images, run: boolean, bootargs: string | undefined): void {
+    this.bootargs = bootargs;
     if (this.dbg?.busy) this.dbg.pause();
     this.images = images;
     this.console.clear();
@@ -45,10 +48,10 @@ export class App {
       console: (b) => this.console.write(b),
       shell: (t) => this.say(t),
       update: () => this.update(),
-    });
+    }, bootargs);
     this.disasm = new DisasmView(byId('disasm'), this.dbg.target, this.dbg.symbols);
     this.loaded = loadedRegions(this.dbg.machine, this.dbg.target.mem, [images.firmware, images.kernel]);
-    byId('image').textContent = [images.firmware?.name, images.kernel.name].filter(Boolean).join(' + ');
+    byId('image').textContent = [images.firmware?.name, images.kernel.name].filter(Boolean).join(' + ') + (bootargs ? ` (bootargs ${bootargs})` : '');
     byId('symbols').replaceChildren(...this.dbg.symbols.names().map((n) => el('option', { value: n })));
     this.update();
     if (run) void this.command('c');
@@ -71,7 +74,7 @@ export class App {
     on('run', () => void this.command('c'));
     on('pause', () => this.dbg.pause());
     on('step', () => void this.command('si'));
-    on('reset', () => this.boot(this.images, false));
+    on('reset', () => this.boot(this.images, false, this.bootargs));
     on('run-to', () => { const s = symbol.value.trim(); if (s) void this.command(`tbreak ${s}`).then(() => this.command('c')); });
     on('break', () => { const s = symbol.value.trim(); if (s) void this.command(`break ${s}`); });
     const cmd = byId<HTMLInputElement>('command');

@@ -25,8 +25,10 @@ export interface DebuggerHooks {
   update(): void;
 }
 
-/** The fastest redraw while running (ms between). */
+/** The fastest redraw while running (ms between); a costly redraw (a big page table) waits longer. */
 const RUNNING_REDRAW_MS = 250;
+/** Redrawing takes at most 1/REDRAW_SHARE of the time while running. */
+const REDRAW_SHARE = 5;
 
 export class Debugger {
   readonly machine: Virt;
@@ -38,9 +40,10 @@ export class Debugger {
   busy = false;
   private lastRedraw = 0;
   private lastRetired = 0;
+  private redrawCost = 0;
 
-  constructor(images: Images, private readonly hooks: DebuggerHooks) {
-    this.machine = new Virt({ output: (b) => hooks.console(b) });
+  constructor(images: Images, private readonly hooks: DebuggerHooks, bootargs?: string) {
+    this.machine = new Virt({ output: (b) => hooks.console(b), bootargs });
     this.machine.boot(images.kernel, images.firmware);
     // Keys typed into the console can always arrive: a WFI waits for them instead of ending the run.
     this.machine.inputOpen = true;
@@ -73,9 +76,10 @@ export class Debugger {
   /** Between run slices: let the page breathe, redraw now and then; doze while the hart idles in WFI. */
   private async betweenSlices(): Promise<void> {
     const now = performance.now(), retired = this.machine.hart.retired;
-    if (now - this.lastRedraw >= RUNNING_REDRAW_MS) {
-      this.lastRedraw = now;
+    if (now - this.lastRedraw >= Math.max(RUNNING_REDRAW_MS, REDRAW_SHARE * this.redrawCost)) {
       this.hooks.update();
+      this.lastRedraw = performance.now();
+      this.redrawCost = this.lastRedraw - now;
     }
     if (retired === this.lastRetired) await sleep(10);
     else await yieldToEventLoop();

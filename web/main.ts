@@ -1,5 +1,6 @@
 // Entry point: fetches the bundled firmware and kernel built next to the page (rvhart web), boots
-// them and runs (add ?paused to the URL to start at the reset vector); an ELF dropped on the page or
+// them and runs (URL parameters: ?paused starts at the reset vector; ?bootargs=fault-storm=20000
+// sets the kernel's command line, here a storm of page faults to watch); an ELF dropped on the page or
 // opened with the button boots instead (with the bundled firmware when it fits beside it, alone in
 // M-mode from the boot ROM otherwise, as `rvhart boot --bios none` does).
 
@@ -35,7 +36,8 @@ async function openFile(file: File): Promise<void> {
     const images: Images = withFw && firmware
       ? { kernel: k.image, firmware: firmware.image, symbols: [...firmware.symbols, ...k.symbols] }
       : { kernel: k.image, firmware: undefined, symbols: k.symbols };
-    app.boot(images, true);
+    // The URL's bootargs are for the bundled kernel; a program of one's own starts with none.
+    app.boot(images, true, undefined);
   } catch (e) { fail(e); }
 }
 
@@ -55,5 +57,6 @@ document.addEventListener('drop', (ev) => {
 try {
   const [fw, kernel] = await Promise.all([fetchElf('firmware.elf'), fetchElf('kernel.elf')]);
   firmware = fw;
-  app.boot({ kernel: kernel.image, firmware: fw.image, symbols: [...fw.symbols, ...kernel.symbols] }, !new URLSearchParams(location.search).has('paused'));
+  const params = new URLSearchParams(location.search);
+  app.boot({ kernel: kernel.image, firmware: fw.image, symbols: [...fw.symbols, ...kernel.symbols] }, !params.has('paused'), params.get('bootargs') ?? undefined);
 } catch (e) { fail(e); }

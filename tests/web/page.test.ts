@@ -74,11 +74,14 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the page table lists the 1 GiB high alias and the 2 MiB RAM blocks', async () => {
+  it('the page table lists the 1 GiB high alias and the 2 MiB RAM blocks, and draws them', async () => {
     const mappings = await text('#mappings');
     expect(mappings).toMatch(/^Sv39 page table at 0x[0-9a-f]{16}/);
     expect(mappings).toMatch(/0xffffffc000000000-0xffffffc03fffffff 0x0000000080000000 +1 GiB +rw--g?ad +1 GiB block/);
     expect(mappings).toMatch(/0x0000000080[0-9a-f]{6}-0x0000000087ffffff 0x0000000080[0-9a-f]{6} +\d+ MiB +rw--g?ad +2 MiB block x\d+/);
+    expect(await page.locator('#page-table svg [data-va]').count()).toBeGreaterThan(3);
+    expect(await page.locator('#frames svg').count()).toBe(1);
+    expect(await page.locator('#tlb svg').count()).toBe(1);
   });
 
   it('a walk of 0x80200000 shows three levels to a 4 KiB page', async () => {
@@ -128,6 +131,27 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     await page.fill('#symbol', 'kmain');
     await page.click('#break');
     await page.waitForFunction(() => document.getElementById('breakpoints')?.textContent?.includes('<kmain>'));
+    expect(errors).toEqual([]);
+  });
+
+  it('a long run redraws while it runs, pauses, and continues to the end', async () => {
+    // 20,000 lazy page faults: some 80 M instructions, seconds in the browser.
+    await page.goto(`${url}?bootargs=fault-storm=20000`);
+    await page.waitForSelector('#status[data-state="running"]');
+    const insns = async (): Promise<number> => Number(/([\d,]+) insns/.exec(await text('#status'))![1]!.replace(/,/g, ''));
+    const first = await insns();
+    await page.waitForFunction((n) => Number(/([\d,]+) insns/.exec(document.getElementById('status')?.textContent ?? '')?.[1]?.replace(/,/g, '')) > n, first);
+    await page.click('#pause');
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await text('#shell')).toContain('Program received signal SIGINT, Interrupt.');
+    const paused = await insns();
+    expect(paused).toBeGreaterThan(first);
+    await shot('paused-in-fault-storm');
+    await page.click('#run');
+    await page.waitForSelector('#status[data-state="exited"]', { timeout: 30_000 });
+    expect(await text('#console')).toMatch(/^fault storm: 20000 page faults handled in \d+ ticks, area freed$/m);
+    expect((await text('#console')).trimEnd().split('\n').pop()).toBe(LAST_LINE);
+    expect(await text('#trap-summary')).toMatch(/^2\d{4} traps taken; the last 100 shown/);
     expect(errors).toEqual([]);
   });
 
