@@ -6,11 +6,11 @@ import { describe, it, expect } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { assemble, assembleAll } from '../../../linker/asm/assemble.js';
 import { MAX_ERRORS } from '../../../linker/asm/errors.js';
 import { ToolError } from '../../../linker/object.js';
-import { rvhart } from '../../helpers/cli.js';
+import { ROOT, rvhart } from '../../helpers/cli.js';
 
 function errorLines(src: string, file = 'e.s'): string[] {
   try {
@@ -128,6 +128,28 @@ describe('rvhart build prints every error, one rvhart: line each, exit 3', () =>
       expect(lines).toHaveLength(10);
       for (const l of lines) expect(l).toMatch(new RegExp(`^rvhart: ${src.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: `));
       expect(lines[0]).toBe(`rvhart: ${src}:1:3: unknown mnemonic 'frob'`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('assembly errors in kernel-ts code reach the user the same way', () => {
+  it('rvhart build FILE.ts: every error of the naked assembly, one rvhart: line each, exit 3', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rvhart-asm-errors-'));
+    try {
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
+      const runtime = relative(dir, join(ROOT, 'kernel-ts', 'runtime', 'intrinsics.js'));
+      const ts = join(dir, 'bad.ts');
+      writeFileSync(ts, `import { naked } from '${runtime}';\nexport function _start(): void {\n  naked\`\n    frob a0\n    addi a0, a0, 9999\n    j 1f\n  \`;\n}\n`);
+      const r = rvhart(['build', ts, '-o', join(dir, 'bad.elf')]);
+      expect(r.status, r.stderr).toBe(3);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines.map((l) => l.replace(/^rvhart: .*?bad\.s:\d+:\d+: /, ''))).toEqual([
+        "unknown mnemonic 'frob'",
+        'immediate 9999 out of range for imm12 (-2048..2047)',
+        "undefined local label '1f'",
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
