@@ -105,6 +105,7 @@ export function needImageForBiosNone(command: string, image: string | undefined,
 
 async function boot(args: BootArgs): Promise<void> {
   const { image, bios } = imageArgs('boot', args);
+  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries'] as const) single(name, args[name]);
 
   const mem = parseSize(args.mem);
   if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);

@@ -107,6 +107,7 @@ describe('--timeout and --max-insns', () => {
       [['--fail-on', '[a-'], "--fail-on '[a-': not a regular expression"],
       [['--stats=xml'], '--stats=xml: expected --stats, --stats=text or --stats=json'],
       [['--timeout', '1s', '--timeout', '2s'], '--timeout given more than once'],
+      [['--mem', '2M', '--mem', '4M'], '--mem given more than once'],
     ] as const) {
       const r = boot([...args], p);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
