@@ -1,5 +1,5 @@
 // Registers and the CSRs that describe traps and translation, as `info registers` and `info csr`
-// print them (views.ts); a line that changed since the last redraw is marked.
+// print them (views.ts: regLine's fields); a line that changed since the last redraw is marked.
 
 import { formatCsrs, formatRegisters, type Describe } from '../emulator/debug/views.js';
 import type { Virt } from '../emulator/board/virt.js';
@@ -20,14 +20,23 @@ export class RegistersView {
     this.previous = seen;
   }
 
+  /** One row per line, its three fields (regLine's: name, hex, natural value) in cells, so the
+   *  columns can be narrower than regLine's padding; the whole line is the row's tooltip. */
   private fill(pane: HTMLElement, lines: string[], seen: Set<string>): void {
     const first = this.previous.size === 0;
     pane.replaceChildren(...lines.map((l) => {
       seen.add(l);
-      const span = document.createElement('div');
-      span.textContent = l;
-      if (!first && !this.previous.has(l)) span.className = 'changed';
-      return span;
+      const row = document.createElement('div');
+      row.className = first || this.previous.has(l) ? 'reg' : 'reg changed';
+      row.title = l;
+      const name = l.slice(0, 15).trim(), value = l.slice(15, 34).trim(), natural = l.slice(34).trim();
+      // A pointer's natural value repeats the hex before its symbol: the symbol alone says it.
+      for (const field of [name, value, natural.startsWith(value + ' ') ? natural.slice(value.length + 1) : natural]) {
+        const cell = document.createElement('span');
+        cell.textContent = field;
+        row.append(cell);
+      }
+      return row;
     }));
   }
 }
