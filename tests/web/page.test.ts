@@ -184,4 +184,33 @@ msg: .asciz "hello from a dropped ELF\\n"
     await shot('dropped-elf');
     expect(errors).toEqual([]);
   });
+
+  it('keys typed into the console reach the UART', async () => {
+    // Echoes what it reads until 'q', then powers off.
+    const elf = buildElf(`
+  .globl _start
+_start:
+  li t0, 0x10000000
+1:lbu t1, 5(t0)
+  andi t1, t1, 1
+  beqz t1, 1b
+  lbu t2, 0(t0)
+  li t3, 'q'
+  beq t2, t3, 2f
+  sb t2, 0(t0)
+  j 1b
+2:li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+3:j 3b
+`, 'echo.s');
+    await page.setInputFiles('#file', { name: 'echo.elf', mimeType: 'application/octet-stream', buffer: Buffer.from(elf) });
+    await page.waitForSelector('#status[data-state="running"]');
+    await page.click('#console');
+    await page.keyboard.type('hi there');
+    await page.waitForFunction(() => document.getElementById('console')?.textContent === 'hi there');
+    await page.keyboard.type('q');
+    await page.waitForSelector('#status[data-state="exited"]');
+    expect(await text('#console')).toBe('hi there');
+  });
 });
