@@ -7,6 +7,7 @@ import { CLINT_BASE, CLINT_SIZE } from './clint.js';
 import { PLIC_BASE, PLIC_NUM_SOURCES, PLIC_SIZE } from './plic.js';
 import { SYSCON_BASE, SYSCON_SIZE, FINISHER_PASS, FINISHER_RESET } from './syscon.js';
 import { UART0_BASE, UART0_IRQ, UART0_SIZE, UART_CLOCK_FREQUENCY } from './uart16550.js';
+import { virtioIrq, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE } from './virtio/mmio.js';
 import { IRQ } from '../hart/trap.js';
 
 // ---- the flattened tree format (Devicetree Specification v0.4, chapter 5) ----------------------------
@@ -170,6 +171,14 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
       reg: prop.u64(SYSCON_BASE, SYSCON_SIZE),
       phandle: prop.u32(PHANDLE.test),
     }),
+    // Every virtio-mmio slot, empty or not, highest first as QEMU lists them (hw/riscv/virt.c creates
+    // the nodes in reverse so that Linux probes them from 0x10001000 up).
+    ...Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, k) => VIRTIO_MMIO_SLOTS - 1 - k).map((i) => node(`virtio_mmio@${hex(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE)}`, {
+      interrupts: prop.u32(virtioIrq(i)),
+      'interrupt-parent': prop.u32(PHANDLE.plic),
+      reg: prop.u64(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, VIRTIO_MMIO_STRIDE),
+      compatible: prop.str('virtio,mmio'),
+    })),
     node(`plic@${hex(PLIC_BASE)}`, {
       '#interrupt-cells': prop.u32(1),
       '#address-cells': prop.u32(0),
@@ -177,7 +186,9 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
       'interrupt-controller': prop.empty(),
       'interrupts-extended': prop.u32(PHANDLE.cpu0Intc, IRQ.MEI, PHANDLE.cpu0Intc, IRQ.SEI),
       reg: prop.u64(PLIC_BASE, PLIC_SIZE),
-      'riscv,ndev': prop.u32(PLIC_NUM_SOURCES),
+      // QEMU 7.2 says 96 (its source count including source 0); kernels read it as the highest
+      // source, and reads and writes of source 96's registers are harmless here.
+      'riscv,ndev': prop.u32(PLIC_NUM_SOURCES + 1),
       phandle: prop.u32(PHANDLE.plic),
     }),
     node(`clint@${hex(CLINT_BASE)}`, {

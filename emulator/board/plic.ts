@@ -5,9 +5,14 @@
 //   0x001000 + 4*word         pending bits, read-only
 //   0x002000 + 0x80*ctx + 4*w enable bits of context ctx
 //   0x200000 + 0x1000*ctx     priority threshold of ctx; +4 claim (read) / complete (write)
-// Sources are level-triggered: the gateway forwards a request while the line is high and no request
-// from that source is in flight (claimed and not yet completed); completion re-arms it, so a line still
-// high after completion is pending again at once.
+// The gateway, two ways (PlicGateway):
+//   'qemu' (the default): as QEMU 7.2's sifive_plic.c — each time a device drives its line, pending
+//     becomes that level; claim clears it; completion only ends the claim. A line left high is pending
+//     again only when the device drives it again. Images written for QEMU rely on this: xv6 enables
+//     the UART's transmit-empty interrupt and never clears it.
+//   'level': the PLIC specification's level-triggered reading — the gateway forwards a request while
+//     the line is high and none is in flight; completion re-arms it, so a line still high after
+//     completion is pending again at once.
 
 import type { AccessSize, Device, InterruptSink } from './device.js';
 import { IRQ } from '../hart/trap.js';
@@ -16,11 +21,13 @@ export const PLIC_BASE = 0x0c00_0000;
 export const PLIC_SIZE = 0x60_0000;
 /**
  * Sources 1..95, as QEMU virt's PLIC has (VIRT_IRQCHIP_NUM_SOURCES = 96 including source 0), so an
- * image written for QEMU never touches a register we lack. The device tree's riscv,ndev says 95.
+ * image written for QEMU never touches a register we lack. The device tree says riscv,ndev = 96, as QEMU.
  */
 export const PLIC_NUM_SOURCES = 95;
 /** Priorities and thresholds are 3 bits wide (QEMU virt: VIRT_IRQCHIP_NUM_PRIO_BITS = 3). */
 export const PLIC_MAX_PRIORITY = 7;
+
+export type PlicGateway = 'qemu' | 'level';
 
 const PRIORITY_BASE = 0x0;
 const PENDING_BASE = 0x1000;
@@ -51,7 +58,7 @@ export class Plic implements Device {
   /** Bits that name an existing source (bit 0 and bits past numSources are hardwired to 0). */
   private readonly validMask: Uint32Array;
 
-  constructor(private readonly sink: InterruptSink, readonly base = PLIC_BASE, numSources = PLIC_NUM_SOURCES) {
+  constructor(private readonly sink: InterruptSink, readonly gatewayMode: PlicGateway = 'qemu', readonly base = PLIC_BASE, numSources = PLIC_NUM_SOURCES) {
     this.numSources = numSources;
     this.words = Math.floor(numSources / 32) + 1;
     this.priority = new Uint8Array(numSources + 1);
@@ -66,12 +73,17 @@ export class Plic implements Device {
     for (const irq of CONTEXT_IRQ) sink.setPending(irq, false);
   }
 
-  /** Drives the interrupt line of source `src` (1..numSources) from a level-triggered device. */
+  /**
+   * A device drives the interrupt line of source `src` (1..numSources). Devices call this each time
+   * they re-evaluate their interrupt, as QEMU's do, not only when the level changes.
+   */
   setSource(src: number, level: boolean): void {
     if (src < 1 || src > this.numSources) throw new RangeError(`plic: no interrupt source ${src}`);
     const w = src >>> 5, bit = 1 << (src & 31);
     if (level) this.line[w] |= bit; else this.line[w] &= ~bit;
-    this.gateway(src);
+    if (this.gatewayMode === 'qemu') {
+      if (level) this.pending[w] |= bit; else this.pending[w] &= ~bit;
+    } else this.gateway(src);
     this.update();
   }
 
@@ -140,7 +152,7 @@ export class Plic implements Device {
     let best = 0, bestPrio = this.threshold[ctx];
     const en = this.enable[ctx];
     for (let w = 0; w < this.words; w++) {
-      let bits = this.pending[w] & en[w];
+      let bits = this.pending[w] & ~this.inFlight[w] & en[w];
       while (bits !== 0) {
         const b = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
@@ -163,17 +175,20 @@ export class Plic implements Device {
     return src;
   }
 
-  /** Completion: ignored unless src is enabled for ctx (as the PLIC spec says); re-arms the gateway. */
+  /**
+   * Completion ends the claim. 'level': ignored unless src is enabled for ctx (as the PLIC spec says),
+   * and re-arms the gateway. 'qemu': any valid source, and nothing is re-sampled.
+   */
   private complete(ctx: number, src: number): void {
     if (src < 1 || src > this.numSources) return;
     const w = src >>> 5, bit = 1 << (src & 31);
-    if ((this.enable[ctx][w] & bit) === 0) return;
+    if (this.gatewayMode === 'level' && (this.enable[ctx][w] & bit) === 0) return;
     this.inFlight[w] &= ~bit;
-    this.gateway(src);
+    if (this.gatewayMode === 'level') this.gateway(src);
     this.update();
   }
 
-  /** Level-triggered gateway: pending follows the line while no request is in flight (as QEMU does). */
+  /** The level-triggered gateway: pending follows the line while no request is in flight. */
   private gateway(src: number): void {
     const w = src >>> 5, bit = 1 << (src & 31);
     if (this.inFlight[w] & bit) return;

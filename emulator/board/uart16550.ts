@@ -56,7 +56,6 @@ export class Uart16550 implements Device {
   private readonly rxFifo: number[] = [];
   /** Host input not yet accepted by the receiver. */
   private readonly input: number[] = [];
-  private irqLevel = false;
 
   constructor(
     private readonly transmit: (byte: number) => void,
@@ -232,10 +231,8 @@ export class Uart16550 implements Device {
     else if ((this.ier & IER_THRI) && this.thrIpending) id = IIR_THRI;
     else if ((this.ier & IER_MSI) && (this.msr & MSR_ANY_DELTA)) id = IIR_MSI;
     this.iir = id | (this.iir & 0xf0);
-    const level = id !== IIR_NO_INT;
-    if (level !== this.irqLevel) {
-      this.irqLevel = level;
-      this.irq(level);
-    }
+    // Driven at every update, changed or not, as QEMU's qemu_irq_raise/lower: the PLIC's 'qemu'
+    // gateway sets pending on each assertion.
+    this.irq(id !== IIR_NO_INT);
   }
 }

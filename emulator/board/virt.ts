@@ -10,11 +10,16 @@ import { Bus } from './bus.js';
 import { Ram } from './ram.js';
 import { BOOTROM_BASE, BOOTROM_SIZE, BOOTROM_VECTOR_SIZE, bootRomImage } from './bootrom.js';
 import { Clint, TIMEBASE_FREQUENCY, type TimeSource } from './clint.js';
-import { Plic } from './plic.js';
+import { Plic, type PlicGateway } from './plic.js';
 import { Uart16550, UART0_IRQ } from './uart16550.js';
 import { Syscon, type PowerEvent } from './syscon.js';
 import { Htif } from './htif.js';
 import { buildVirtFdt, fdtLoadAddress } from './fdt.js';
+import { VirtioBlk } from './virtio/blk.js';
+import type { BlockBackend } from './virtio/disk.js';
+import { RamDma } from './virtio/dma.js';
+import { VirtioMmio, virtioIrq, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE, type VirtioDevice } from './virtio/mmio.js';
+import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
 import { Hart } from '../hart/hart.js';
@@ -47,7 +52,16 @@ export interface VirtOptions {
   /** UART and HTIF console output. */
   readonly output?: (bytes: Uint8Array) => void;
   readonly bootargs?: string;
+  /** The PLIC gateway: 'qemu' (default, QEMU 7.2's behaviour) or 'level' (the specification's). */
+  readonly plicGateway?: PlicGateway;
+  /** Devices on the virtio-mmio slots, in slot order from 0x10001000 (QEMU's virtio-mmio-bus.0 up). */
+  readonly virtio?: readonly VirtioSpec[];
 }
+
+/** A device for a virtio-mmio slot: a disk (`--drive`), or the entropy source (seeded: reproducible). */
+export type VirtioSpec =
+  | { readonly kind: 'blk'; readonly disk: BlockBackend; readonly serial?: string }
+  | { readonly kind: 'rng'; readonly seed?: bigint };
 
 /** Why the machine stopped. */
 export type MachineStop =
@@ -64,6 +78,10 @@ export type MachineStop =
 /** Instructions per chunk between device polls. */
 const CHUNK = 1 << 15;
 
+function virtioDevice(spec: VirtioSpec): VirtioDevice {
+  return spec.kind === 'blk' ? new VirtioBlk(spec.disk, spec.serial) : new VirtioRng(spec.seed);
+}
+
 export class Virt {
   readonly ram: Ram;
   readonly bus: Bus;
@@ -73,6 +91,8 @@ export class Virt {
   readonly plic: Plic;
   readonly uart: Uart16550;
   readonly syscon: Syscon;
+  /** The eight virtio-mmio slots (empty ones read as QEMU's: device ID 0). */
+  readonly virtio: VirtioMmio[];
   htif: Htif | undefined;
   readonly timeSource: 'insns' | 'wall';
   /** Ticks skipped by WFI fast-forward (insns time source). A bigint: a guest can program a deadline
@@ -105,10 +125,16 @@ export class Virt {
     // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
     this.hart = new Hart({ bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
     this.clint = new Clint(this.hart.irqSink, time);
-    this.plic = new Plic(this.hart.irqSink);
+    this.plic = new Plic(this.hart.irqSink, options.plicGateway);
     this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));
     this.syscon = new Syscon((e) => this.power(e));
-    for (const d of [this.clint, this.plic, this.uart, this.syscon]) this.bus.attach(d);
+    const specs = options.virtio ?? [];
+    if (specs.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`${specs.length} virtio devices: the virt board has ${VIRTIO_MMIO_SLOTS} virtio-mmio slots`);
+    const code = this.hart.code;
+    const dma = new RamDma(this.ram, (n) => { if (code.marks[n]) code.invalidateRamPage(n); });
+    this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
+      specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
+    for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
   }
 
   private power(e: PowerEvent): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Plic, PLIC_NUM_SOURCES } from '../../../emulator/board/plic.js';
+import { Plic, PLIC_NUM_SOURCES, type PlicGateway } from '../../../emulator/board/plic.js';
 import { IRQ } from '../../../emulator/hart/trap.js';
 
 const PRIO = (s: number) => 4 * s;
@@ -9,9 +9,9 @@ const THRESHOLD = (ctx: number) => 0x200000 + 0x1000 * ctx;
 const CLAIM = (ctx: number) => 0x200004 + 0x1000 * ctx;
 const M = 0, S = 1;
 
-function board() {
+function board(gateway?: PlicGateway) {
   const pending = new Map<number, boolean>();
-  const plic = new Plic({ setPending: (irq, level) => pending.set(irq, level) });
+  const plic = new Plic({ setPending: (irq, level) => pending.set(irq, level) }, gateway);
   const w = (off: number, v: number) => plic.write(off, 4, BigInt(v));
   const r = (off: number) => Number(plic.read(off, 4));
   return { plic, pending, w, r };
@@ -92,8 +92,8 @@ describe('PLIC', () => {
     expect(r(CLAIM(M))).toBe(0); // not enabled for M
   });
 
-  it('a claimed source stays off until completion; a line still high is pending again at completion', () => {
-    const { plic, pending, w, r } = board();
+  it('level gateway: a claimed source stays off until completion; a line still high is pending again at completion', () => {
+    const { plic, pending, w, r } = board('level');
     w(PRIO(10), 1); w(ENABLE(S), 1 << 10);
     plic.setSource(10, true);
     expect(r(CLAIM(S))).toBe(10);
@@ -110,8 +110,8 @@ describe('PLIC', () => {
     expect(pending.get(IRQ.SEI)).toBe(false);
   });
 
-  it('completion for a source not enabled in that context is ignored (PLIC spec)', () => {
-    const { plic, w, r } = board();
+  it('level gateway: completion for a source not enabled in that context is ignored (PLIC spec)', () => {
+    const { plic, w, r } = board('level');
     w(PRIO(10), 1); w(ENABLE(S), 1 << 10);
     plic.setSource(10, true);
     expect(r(CLAIM(S))).toBe(10);
@@ -119,6 +119,38 @@ describe('PLIC', () => {
     expect(plic.isPending(10)).toBe(false);
     w(CLAIM(S), 10);
     expect(plic.isPending(10)).toBe(true);
+  });
+
+  it('qemu gateway (the default): a line left high after completion is not pending again until the device drives it again', () => {
+    const { plic, pending, w, r } = board();
+    expect(plic.gatewayMode).toBe('qemu');
+    w(PRIO(10), 1); w(ENABLE(S), 1 << 10);
+    plic.setSource(10, true);
+    expect(r(CLAIM(S))).toBe(10);
+    expect(plic.isPending(10)).toBe(false);
+    w(CLAIM(S), 10); // complete: the line is still high, but nothing re-samples it (QEMU 7.2)
+    expect(plic.isPending(10)).toBe(false);
+    expect(pending.get(IRQ.SEI)).toBe(false);
+    plic.setSource(10, true); // the device drives it again (QEMU's serial_update_irq)
+    expect(plic.isPending(10)).toBe(true);
+    expect(pending.get(IRQ.SEI)).toBe(true);
+    plic.setSource(10, false); // a line lowered before the claim withdraws the request
+    expect(plic.isPending(10)).toBe(false);
+    expect(r(CLAIM(S))).toBe(0);
+  });
+
+  it('qemu gateway: driven while claimed, the source is pending but not offered until completion', () => {
+    const { plic, pending, w, r } = board('qemu');
+    w(PRIO(10), 1); w(ENABLE(S), 1 << 10); w(ENABLE(M), 1 << 10);
+    plic.setSource(10, true);
+    expect(r(CLAIM(S))).toBe(10);
+    plic.setSource(10, true);
+    expect(plic.isPending(10)).toBe(true);
+    expect(pending.get(IRQ.SEI)).toBe(false);
+    expect(r(CLAIM(S))).toBe(0);
+    w(CLAIM(M), 10); // QEMU completes from any context
+    expect(pending.get(IRQ.SEI)).toBe(true);
+    expect(r(CLAIM(S))).toBe(10);
   });
 
   it('a source claimed by one context is not offered to the other', () => {
