@@ -17,6 +17,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   build: async () => (await import('./build.js')).buildCommand as unknown as CommandModule,
   disasm: async () => (await import('./disasm.js')).disasmCommand as unknown as CommandModule,
   draw: async () => (await import('./draw.js')).drawCommand as unknown as CommandModule,
+  web: async () => (await import('./web.js')).webCommand as unknown as CommandModule,
 };
 
 process.stdout.on('error', internalError);

@@ -6,7 +6,6 @@
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { buildBundled, repoRoot } from './bundled.js';
 import { EXIT, fail } from './exit.js';
@@ -76,9 +75,3 @@ export const webCommand: CommandModule<object, WebArgs> = {
     .option('out', { type: 'string', describe: 'output folder (default build/web)' }) as unknown as Argv<WebArgs>,
   handler: (args) => web(args),
 };
-
-// `node dist/bin/web.js [--serve PORT]` (npm run web) works before rvhart registers the command.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const i = process.argv.indexOf('--serve');
-  await web({ serve: i < 0 ? undefined : Number(process.argv[i + 1] ?? 8080) });
-}
