@@ -73,7 +73,7 @@ function sar(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number,
 export function runFast(h: Hart, end: number): void {
   const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
   // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
-  const ram = h.lowView, ramBase = h.ramBase, ramSize = h.lowSize;
+  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
   let retired = h.retired;
   if (!(h.pc - h.fetchVa >= 0 && h.pc - h.fetchVa < 4096) || mmu.generation !== h.fetchGen) h.refillFetch(h.pc);
   let page = h.fetchPage, info = page.info, imms = page.imm, vpage = h.fetchVa;
@@ -125,7 +125,7 @@ export function runFast(h: Hart, end: number): void {
         h.pc = vpage + off; h.retired = retired;
         if (h.loadObserver !== undefined || (lo & 0xfff) > 4096 - size) { xl[rd] = load(h, lo, hi, size, signed); xh[rd] = loadHi; break; }
         const pa = mmu.translate(lo, hi, size, LOAD), o = pa - ramBase;
-        if (!(o >= 0 && o <= ramSize - size)) { xl[rd] = loadPa(h, pa, size, signed); xh[rd] = loadHi; break; }
+        if (!(o >= 0 && o <= lowSize - size)) { xl[rd] = loadPa(h, pa, size, signed); xh[rd] = loadHi; break; }
         switch (op) {
           case I.ld: xl[rd] = ram.getInt32(o, true); xh[rd] = ram.getInt32(o + 4, true); break;
           case I.lw: { const x = ram.getInt32(o, true); xl[rd] = x; xh[rd] = x >> 31; break; }
@@ -143,7 +143,7 @@ export function runFast(h: Hart, end: number): void {
         h.pc = vpage + off; h.retired = retired;
         if (h.storeObserver !== undefined || (lo & 0xfff) > 4096 - size) { store(h, lo, hi, size, vlo, vhi); break; }
         const pa = mmu.translate(lo, hi, size, STORE), o = pa - ramBase;
-        if (!(o >= 0 && o <= ramSize - size)) { storePa(h, pa, size, vlo, vhi); break; }
+        if (!(o >= 0 && o <= lowSize - size)) { storePa(h, pa, size, vlo, vhi); break; }
         if (h.resValid && pa < h.resAddr + 8 && pa + size > h.resAddr) h.resValid = false;
         switch (op) {
           case I.sd: ram.setInt32(o, vlo, true); ram.setInt32(o + 4, vhi, true); break;
