@@ -6,7 +6,7 @@ export const EXIT = {
   USAGE: 2,
   /** An image or input file that cannot be loaded (bad ELF, assembly errors, link errors). */
   BAD_IMAGE: 3,
-  /** `--max-insns` reached before the guest stopped. */
+  /** `--max-insns` or `boot --timeout` reached before the guest stopped (as GNU timeout's 124). */
   MAX_INSNS: 124,
   /** The guest stopped in a way that is not an exit code (double-fault loop, unsupported pc). */
   GUEST_STOPPED: 125,
