@@ -9,8 +9,12 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { buildBundled, repoRoot } from './bundled.js';
 import { EXIT, fail } from './exit.js';
+import { parsePort } from './quantities.js';
 
-export interface WebArgs { serve?: number; out?: string }
+export interface WebArgs { serve?: string; out?: string }
+
+/** `--serve` with no port. */
+const DEFAULT_PORT = 8080;
 
 /** Builds the page into outDir (default <repo>/build/web); returns outDir. Throws on a build error. */
 export async function buildWeb(outDir?: string): Promise<string> {
@@ -53,6 +57,9 @@ export function serveDir(dir: string, port: number): Promise<Server> {
 }
 
 async function web(args: WebArgs): Promise<void> {
+  // Typed as a string, so a bad value is quoted as the user wrote it.
+  const port = args.serve === undefined ? undefined : args.serve === '' ? DEFAULT_PORT : parsePort(String(args.serve));
+  if (args.serve !== undefined && port === undefined) fail(EXIT.USAGE, `--serve ${String(args.serve)}: expected a TCP port 0..65535`);
   let out: string;
   try {
     out = await buildWeb(args.out);
@@ -60,18 +67,17 @@ async function web(args: WebArgs): Promise<void> {
     fail(EXIT.BAD_IMAGE, `web: ${(e as Error).message.split('\n')[0]}`);
   }
   process.stdout.write(`${join(out, 'index.html')}\n`);
-  if (args.serve === undefined) return;
-  if (!Number.isInteger(args.serve) || args.serve < 0 || args.serve > 65535) fail(EXIT.USAGE, `--serve ${args.serve}: expected a TCP port 0..65535`);
-  const server = await serveDir(out, args.serve).catch((e: Error) => fail(EXIT.USAGE, `--serve ${args.serve}: ${e.message}`));
+  if (port === undefined) return;
+  const server = await serveDir(out, port).catch((e: Error) => fail(EXIT.USAGE, `--serve ${port}: ${e.message}`));
   const addr = server.address();
-  process.stdout.write(`serving http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : args.serve}/ (Ctrl-C stops)\n`);
+  process.stdout.write(`serving http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}/ (Ctrl-C stops)\n`);
 }
 
 export const webCommand: CommandModule<object, WebArgs> = {
   command: 'web',
   describe: 'build the browser front end into build/web (--serve PORT: and serve it on 127.0.0.1)',
   builder: (y) => (y as Argv)
-    .option('serve', { type: 'number', describe: 'serve build/web on 127.0.0.1:PORT' })
+    .option('serve', { type: 'string', describe: `serve build/web on 127.0.0.1:PORT (default ${DEFAULT_PORT})` })
     .option('out', { type: 'string', describe: 'output folder (default build/web)' }) as unknown as Argv<WebArgs>,
   handler: (args) => web(args),
 };
