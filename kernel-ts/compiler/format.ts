@@ -34,7 +34,10 @@ const WANTS: Record<string, { kinds: ValueKind[]; what: string }> = {
 
 /** Checks one call's format literal against its arguments; returns [node, message] for each problem. */
 export function checkFormat(fmt: ts.Expression, args: readonly ts.Expression[], kindOf: (e: ts.Expression) => ValueKind | undefined): [ts.Node, string][] {
-  if (!ts.isStringLiteral(fmt) && !ts.isNoSubstitutionTemplateLiteral(fmt)) return [[fmt, 'a printk format must be a string literal (so it can be checked against the arguments)']];
+  while (ts.isParenthesizedExpression(fmt)) fmt = fmt.expression;
+  // cond ? "one format" : "another": each must fit the arguments
+  if (ts.isConditionalExpression(fmt)) return [...checkFormat(fmt.whenTrue, args, kindOf), ...checkFormat(fmt.whenFalse, args, kindOf)];
+  if (!ts.isStringLiteral(fmt)) return [[fmt, 'a printk format must be a string literal, or c ? "literal" : "literal" (so it can be checked against the arguments)']];
   const convs = parseFormat(fmt.text);
   if (typeof convs === 'string') return [[fmt, `printk format: ${convs}`]];
   const problems: [ts.Node, string][] = [];

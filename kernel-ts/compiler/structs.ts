@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { CompileError } from './diagnostics.js';
 import { type Field, type FieldType, INT_TYPES, isIntName, layoutStruct, type StructLayout } from '../runtime/layout.js';
 
-const FIELD_ADVICE = 'write u8, u16, u32, u64, i8, i16, i32, i64, ptr(S), embed(S) or array(T, n) (S a struct class, n a constant)';
+const FIELD_ADVICE = 'write u8, u16, u32, u64, i8, i16, i32, i64, cstr, ptr(S), embed(S) or array(T, n) (S a struct class, n a constant)';
 
 export class Structs {
   private readonly layouts = new Map<ts.ClassDeclaration, StructLayout>();
@@ -56,6 +56,7 @@ export class Structs {
     if (ts.isIdentifier(init)) {
       const n = this.runtimeName(init);
       if (n && isIntName(n)) return INT_TYPES[n];
+      if (n === 'cstr') return { kind: 'ptr', target: '' };
     }
     if (ts.isCallExpression(init) && ts.isIdentifier(init.expression)) {
       const fn = this.runtimeName(init.expression);

@@ -3,8 +3,9 @@
 // the machine timer (forwarded as STIP when there is no Sstc), and anything unexpected — reported
 // with mcause/mtval/mepc, then a failing shutdown.
 
-import { type u64, load64, wfi, csrr, csrw, csrs, csrc, sym, str } from '../runtime/intrinsics.js';
-import { uart_puts, uart_puthex } from './uart.js';
+import { u64, wfi, csrr, csrw, csrs, csrc, sym, struct_at } from '../runtime/intrinsics.js';
+import { uart_putc } from './uart.js';
+import { printk, printk_set_output } from '../lib/printk.js';
 import { pmp_setup, napot_size } from './pmp.js';
 import { sbi_init, sbi_ecall, timer_interrupt, system_off } from './sbi.js';
 import { enter_supervisor } from './entry.js';
@@ -32,12 +33,22 @@ const MSTATUS_MPP_S = 0x800n;
 const MSTATUS_MPIE = 0x80n;
 const MENVCFG_STCE = 0x8000000000000000n;
 
+/** What the boot ROM passes in a2 (OpenSBI's struct fw_dynamic_info, include/sbi/fw_dynamic.h). */
+class fw_dynamic_info {
+  magic = u64;
+  version = u64;
+  next_addr = u64;
+  next_mode = u64;
+  options = u64;
+  boot_hart = u64;
+}
+
 /** The kernel's entry: fw_dynamic_info.next_addr when the boot ROM passed one, else 0x80200000. */
 function next_stage(fw_dyn: u64): u64 {
   if (fw_dyn < BOOTROM_BASE || fw_dyn >= BOOTROM_END) return KERNEL_ENTRY;
-  if (load64(fw_dyn) != FW_DYNAMIC_INFO_MAGIC) return KERNEL_ENTRY;
-  const next = load64(fw_dyn + 16n);
-  return next != 0n ? next : KERNEL_ENTRY;
+  const info = struct_at(fw_dynamic_info, fw_dyn);
+  if (info.magic != FW_DYNAMIC_INFO_MAGIC) return KERNEL_ENTRY;
+  return info.next_addr != 0n ? info.next_addr : KERNEL_ENTRY;
 }
 
 export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
@@ -58,16 +69,11 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
   sbi_init(ram_base, ram_base + ram_size, fw_start, fw_start + fw_size, sstc);
 
   const entry = next_stage(fw_dyn);
-  uart_puts(str("rvhart firmware: SBI v2.0 in M-mode; "));
+  printk_set_output(uart_putc);
   // Claimed only as read back: the kernel's PMP demonstration then shows it from S-mode.
-  uart_puts(pmp_ok != 0n ? str("PMP denies S/U ") : str("PMP NOT SET (the hart did not keep it) for "));
-  uart_puthex(fw_start);
-  uart_puts(str(".."));
-  uart_puthex(fw_start + fw_size);
-  uart_puts(sstc != 0n ? str("; Sstc on") : str("; no Sstc"));
-  uart_puts(str("; entering S-mode at "));
-  uart_puthex(entry);
-  uart_puts(str("\n"));
+  printk("rvhart firmware: SBI v2.0 in M-mode; %s %#lx..%#lx; %s; entering S-mode at %#lx\n",
+    pmp_ok != 0n ? "PMP denies S/U" : "PMP NOT SET (the hart did not keep it) for", fw_start, fw_start + fw_size,
+    sstc != 0n ? "Sstc on" : "no Sstc", entry);
 
   csrw("mepc", entry);
   csrc("mstatus", MSTATUS_MPP_MASK | MSTATUS_MPIE);
@@ -81,16 +87,10 @@ let reporting: u64 = 0n;
 function unexpected(regs: u64, mcause: u64): void {
   if (reporting != 0n) { while (true) wfi(); }
   reporting = 1n;
-  uart_puts(str("rvhart firmware: unexpected trap: mcause "));
-  uart_puthex(mcause);
-  uart_puts(str(" mtval "));
-  uart_puthex(csrr("mtval"));
-  uart_puts(str(" mepc "));
-  uart_puthex(csrr("mepc"));
-  uart_puts(str(" from "));
   const mpp = (csrr("mstatus") & MSTATUS_MPP_MASK) >> 11n;
-  uart_puts(mpp == 3n ? str("M") : mpp == 1n ? str("S") : str("U"));
-  uart_puts(str("-mode\n"));
+  printk_set_output(uart_putc);     // a trap may come before fw_main set it
+  printk("rvhart firmware: unexpected trap: mcause %#lx mtval %#lx mepc %#lx from %c-mode\n", mcause, csrr("mtval"), csrr("mepc"),
+    mpp == 3n ? 0x4dn : mpp == 1n ? 0x53n : 0x55n);
   system_off(FW_FAIL_CODE);
 }
 

@@ -19,24 +19,3 @@ export function uart_getc(): u64 {
   if ((load8(UART0 + UART_LSR) & LSR_DR) == 0n) return 0xffffffffffffffffn;
   return load8(UART0 + UART_RBR);
 }
-
-export function uart_puts(s: u64): void {
-  let p = s;
-  while (load8(p) != 0n) { uart_putc(load8(p)); p = p + 1n; }
-}
-
-export function uart_puthex(v: u64): void {
-  uart_putc(0x30n);
-  uart_putc(0x78n);
-  let shift = 60n;
-  let started = 0n;
-  while (true) {
-    const d = (v >> shift) & 0xfn;
-    if (d != 0n || started != 0n || shift == 0n) {
-      started = 1n;
-      uart_putc(d < 10n ? 0x30n + d : 0x57n + d);
-    }
-    if (shift == 0n) break;
-    shift = shift - 4n;
-  }
-}

@@ -2,7 +2,7 @@
 // faults (N pages fault exactly N times, zero times when touched again, again after a free), the
 // PMP stopping an S-mode read of firmware memory, and the SBI TIME/IPI/RFENCE calls.
 
-import { type u64, load64, store64, u64Table, csrr, csrs, csrc, wfi, str } from '../runtime/intrinsics.js';
+import { u64, load64, store64, u64Table, csrr, csrs, csrc, wfi, struct_at, sizeof } from '../runtime/intrinsics.js';
 import { LAZY_BASE, SZ_1M, FIRMWARE_BASE, PAGE_SIZE, KERNEL_ASID } from './layout.js';
 import { PAGE_LAZY, PAGE_LAZY_READ } from './pgtable.js';
 import {
@@ -13,7 +13,8 @@ import { frame_nr_free, frame_count, FRAME_MAPPED } from './frame.js';
 import { probe_read64 } from './entry.js';
 import { probe_last_cause, probe_last_tval, probe_reset, timer_irq_count, soft_irq_count, trap_cause_name, CAUSE_LOAD_ACCESS } from './trap.js';
 import { sbi_set_timer, sbi_send_ipi, sbi_remote_sfence_vma_asid, SBI_SUCCESS } from './sbi.js';
-import { puts, puthex, putdec, putoff, nl } from './console.js';
+import { putoff } from './console.js';
+import { printk } from '../lib/printk.js';
 import { check } from './selfcheck.js';
 
 const OP_ALLOC = 1n;
@@ -36,45 +37,37 @@ const SCENARIO = u64Table([
   OP_ALLOC, 15n * SZ_1M, 17n * SZ_1M, OK,
 ]);
 const SCENARIO_STEPS = 10n;
+/** One row of SCENARIO. */
+class scenario_step { op = u64; start = u64; end = u64; expected = u64; }
 
 export function vm_scenario(): void {
-  puts(str("vm areas (offsets from the lazy region at "));
-  puthex(LAZY_BASE);
-  puts(str("; nothing is mapped until touched):"));
-  nl();
-  let step = 0n;
-  while (step < SCENARIO_STEPS) {
-    const row = SCENARIO + step * 32n;
-    const op = load64(row);
-    const start = load64(row + 8n);
-    const end = load64(row + 16n);
-    const expected = load64(row + 24n);
-    puts(op == OP_ALLOC ? str("  vm_alloc ") : str("  vm_free  "));
+  printk("vm areas (offsets from the lazy region at %#lx; nothing is mapped until touched):\n", LAZY_BASE);
+  for (let step = 0n; step < SCENARIO_STEPS; step++) {
+    const row = struct_at(scenario_step, SCENARIO + step * sizeof(scenario_step));
+    const start = row.start;
+    const end = row.end;
+    printk(row.op == OP_ALLOC ? "  vm_alloc " : "  vm_free  ");
     putoff(start);
-    puts(str("-"));
+    printk("-");
     putoff(end);
-    puts(str(": "));
-    const r = op == OP_ALLOC ? vm_alloc(LAZY_BASE + start, LAZY_BASE + end, PAGE_LAZY) : vm_free(LAZY_BASE + start, LAZY_BASE + end);
+    printk(": ");
+    const r = row.op == OP_ALLOC ? vm_alloc(LAZY_BASE + start, LAZY_BASE + end, PAGE_LAZY) : vm_free(LAZY_BASE + start, LAZY_BASE + end);
     if (r == VM_OK) {
-      puts(str("ok"));
-      if (op == OP_FREE) { puts(str(", ")); putdec(vm_freed_frames()); puts(str(" frames returned")); }
+      printk("ok");
+      if (row.op == OP_FREE) printk(", %lu frames returned", vm_freed_frames());
       // An unaligned end: show what vm_alloc recorded (the area is whole pages).
-      if (op == OP_ALLOC && (end & (PAGE_SIZE - 1n)) != 0n) { puts(str(" (whole pages: up to ")); putoff(area_end(vm_find(LAZY_BASE + start)) - LAZY_BASE); puts(str(")")); }
+      if (row.op == OP_ALLOC && (end & (PAGE_SIZE - 1n)) != 0n) { printk(" (whole pages: up to "); putoff(area_end(vm_find(LAZY_BASE + start)) - LAZY_BASE); printk(")"); }
     } else if (r == VM_EOVERLAP) {
-      puts(str("fails, overlaps "));
+      printk("fails, overlaps ");
       putoff(area_start(vm_last_conflict()) - LAZY_BASE);
-      puts(str("-"));
+      printk("-");
       putoff(area_end(vm_last_conflict()) - LAZY_BASE);
     } else {
-      puts(str("fails (error "));
-      putdec(r);
-      puts(str(")"));
+      printk("fails (error %lu)", r);
     }
-    const as_expected = (r == VM_OK ? 1n : 0n) == (expected == OK ? 1n : 0n) ? 1n : 0n;
-    if (as_expected == 0n) puts(str("  <-- NOT AS EXPECTED"));
-    nl();
-    check(as_expected, str("vm scenario step"));
-    step = step + 1n;
+    const as_expected = (r == VM_OK) == (row.expected == OK);
+    printk(as_expected ? "\n" : "  <-- NOT AS EXPECTED\n");
+    check(as_expected, "vm scenario step");
   }
 }
 
@@ -102,51 +95,24 @@ export function lazy_demo(n: u64): void {
   const mapped_before = frame_count(FRAME_MAPPED);
   let faults = touch(va, n, 1n);
   const mapped = frame_count(FRAME_MAPPED) - mapped_before;
-  puts(str("lazy faults: touched "));
-  putdec(n);
-  puts(str(" pages of 15M-17M: "));
-  putdec(faults);
-  puts(str(" page faults, "));
-  putdec(mapped);
-  puts(str(" frames mapped + "));
-  putdec(free_before - frame_nr_free() - mapped);
-  puts(str(" page-table pages, reads saw zeros: "));
-  puts(touch_ok != 0n ? str("yes") : str("NO"));
-  nl();
-  check(faults == n && mapped == n && touch_ok != 0n ? 1n : 0n, str("first touch faults once per page, maps a frame each and reads zeros"));
-  puts(str("  15M+0K is backed by frame "));
-  puthex(vm_backing(va));
-  puts(str(", 15M+4K by "));
-  puthex(vm_backing(va + PAGE_SIZE));
-  nl();
+  printk("lazy faults: touched %lu pages of 15M-17M: %lu page faults, %lu frames mapped + %lu page-table pages, reads saw zeros: %s\n",
+    n, faults, mapped, free_before - frame_nr_free() - mapped, touch_ok != 0n ? "yes" : "NO");
+  check(faults == n && mapped == n && touch_ok != 0n, "first touch faults once per page, maps a frame each and reads zeros");
+  printk("  15M+0K is backed by frame %#lx, 15M+4K by %#lx\n", vm_backing(va), vm_backing(va + PAGE_SIZE));
 
   faults = touch(va, n, 0n);
-  puts(str("lazy faults: touched them again: "));
-  putdec(faults);
-  puts(str(" page faults, writes persisted: "));
-  puts(touch_ok != 0n ? str("yes") : str("NO"));
-  nl();
-  check(faults == 0n && touch_ok != 0n ? 1n : 0n, str("second touch faults zero times and sees the writes"));
+  printk("lazy faults: touched them again: %lu page faults, writes persisted: %s\n", faults, touch_ok != 0n ? "yes" : "NO");
+  check(faults == 0n && touch_ok != 0n, "second touch faults zero times and sees the writes");
 
   const r = vm_free(va, va + 2n * SZ_1M);
   const returned = vm_freed_frames();
   const r2 = vm_alloc(va, va + 2n * SZ_1M, PAGE_LAZY);
   faults = touch(va, n, 1n);
-  puts(str("lazy faults: vm_free 15M-17M returned "));
-  putdec(returned);
-  puts(str(" frames; vm_alloc 15M-17M again and touched: "));
-  putdec(faults);
-  puts(str(" page faults, reads saw zeros: "));
-  puts(touch_ok != 0n ? str("yes") : str("NO"));
-  nl();
-  check(r == VM_OK && r2 == VM_OK && returned == n ? 1n : 0n, str("vm_free returns every frame"));
-  check(faults == n && touch_ok != 0n ? 1n : 0n, str("touch after free faults again"));
-  puts(str("lazy faults: "));
-  putdec(vm_fault_count());
-  puts(str(" handled in all, "));
-  putdec(vm_mapped_pages());
-  puts(str(" pages mapped now"));
-  nl();
+  printk("lazy faults: vm_free 15M-17M returned %lu frames; vm_alloc 15M-17M again and touched: %lu page faults, reads saw zeros: %s\n",
+    returned, faults, touch_ok != 0n ? "yes" : "NO");
+  check(r == VM_OK && r2 == VM_OK && returned == n, "vm_free returns every frame");
+  check(faults == n && touch_ok != 0n, "touch after free faults again");
+  printk("lazy faults: %lu handled in all, %lu pages mapped now\n", vm_fault_count(), vm_mapped_pages());
 }
 
 /** A storm of faults for the benchmark: touches n pages of a fresh area and frees it. Returns faults. */
@@ -167,40 +133,25 @@ let sink: u64 = 0n;
  *  run through the fatal path (scause, stval, sepc, the area; failure exit). Returns only if they did not. */
 export function bad_access(kind: u64): void {
   if (kind == 1n) {
-    puts(str("bad-access=1: a load from the lazy region at 100M, which is in no vm area"));
-    nl();
+    printk("bad-access=1: a load from the lazy region at 100M, which is in no vm area\n");
     sink = load64(LAZY_BASE + 100n * SZ_1M);
   } else if (kind == 2n) {
     vm_alloc(LAZY_BASE + 40n * SZ_1M, LAZY_BASE + 41n * SZ_1M, PAGE_LAZY_READ);
-    puts(str("bad-access=2: vm_alloc 40M-41M read-only, a load (lazily mapped), then a store"));
-    nl();
+    printk("bad-access=2: vm_alloc 40M-41M read-only, a load (lazily mapped), then a store\n");
     sink = load64(LAZY_BASE + 40n * SZ_1M);
     store64(LAZY_BASE + 40n * SZ_1M, sink + 1n);
   }
-  puts(str("bad-access: the access did not trap"));
-  nl();
+  printk("bad-access: the access did not trap\n");
 }
 
 export function pmp_demo(): void {
   probe_reset();
   const v = probe_read64(FIRMWARE_BASE);
   const cause = probe_last_cause();
-  puts(str("PMP: S-mode load from firmware memory at "));
-  puthex(FIRMWARE_BASE);
-  puts(str(" (mapped R by the page table): "));
-  if (cause != 0n) {
-    puts(trap_cause_name(cause));
-    puts(str(" (scause "));
-    putdec(cause);
-    puts(str(", stval "));
-    puthex(probe_last_tval());
-    puts(str("), stopped by PMP as expected"));
-  } else {
-    puts(str("NOT STOPPED, read "));
-    puthex(v);
-  }
-  nl();
-  check(cause == CAUSE_LOAD_ACCESS && probe_last_tval() == FIRMWARE_BASE && v == 0xffffffffffffffffn ? 1n : 0n, str("PMP stops S-mode reads of the firmware"));
+  printk("PMP: S-mode load from firmware memory at %#lx (mapped R by the page table): ", FIRMWARE_BASE);
+  if (cause != 0n) printk("%s (scause %lu, stval %#lx), stopped by PMP as expected\n", trap_cause_name(cause), cause, probe_last_tval());
+  else printk("NOT STOPPED, read %#lx\n", v);
+  check(cause == CAUSE_LOAD_ACCESS && probe_last_tval() == FIRMWARE_BASE && v == 0xffffffffffffffffn, "PMP stops S-mode reads of the firmware");
 }
 
 const SIE_SSIE = 0x2n;
@@ -216,11 +167,9 @@ export function sbi_demo(): void {
   let spins = 0n;
   while (timer_irq_count() == 0n && spins < 1000n) { wfi(); spins = spins + 1n; }
   const waited = csrr("time") - now;
-  puts(str("SBI TIME: set_timer(now + 5000) -> "));
-  if (timer_irq_count() != 0n) { puts(str("supervisor timer interrupt after ")); putdec(waited); puts(str(" ticks")); }
-  else puts(str("NO INTERRUPT"));
-  nl();
-  check(r == SBI_SUCCESS && timer_irq_count() == 1n ? 1n : 0n, str("SBI set_timer delivers one timer interrupt"));
+  if (timer_irq_count() != 0n) printk("SBI TIME: set_timer(now + 5000) -> supervisor timer interrupt after %lu ticks\n", waited);
+  else printk("SBI TIME: set_timer(now + 5000) -> NO INTERRUPT\n");
+  check(r == SBI_SUCCESS && timer_irq_count() == 1n, "SBI set_timer delivers one timer interrupt");
 
   // IPI to ourselves: a supervisor software interrupt.
   const r2 = sbi_send_ipi(1n, 0n);
@@ -228,16 +177,10 @@ export function sbi_demo(): void {
   while (soft_irq_count() == 0n && spins < 100n) { spins = spins + 1n; }
   csrc("sstatus", SSTATUS_SIE);
   csrc("sie", SIE_STIE | SIE_SSIE);
-  puts(str("SBI IPI: send_ipi(hart 0) -> "));
-  puts(soft_irq_count() == 1n ? str("supervisor software interrupt") : str("NO INTERRUPT"));
-  nl();
-  check(r2 == SBI_SUCCESS && soft_irq_count() == 1n ? 1n : 0n, str("SBI send_ipi delivers a software interrupt"));
+  printk("SBI IPI: send_ipi(hart 0) -> %s\n", soft_irq_count() == 1n ? "supervisor software interrupt" : "NO INTERRUPT");
+  check(r2 == SBI_SUCCESS && soft_irq_count() == 1n, "SBI send_ipi delivers a software interrupt");
 
   const r3 = sbi_remote_sfence_vma_asid(1n, 0n, LAZY_BASE, PAGE_SIZE, KERNEL_ASID);
-  puts(str("SBI RFENCE: remote_sfence_vma_asid(hart 0, one page, ASID "));
-  putdec(KERNEL_ASID);
-  puts(str("): "));
-  puts(r3 == SBI_SUCCESS ? str("ok") : str("FAILED"));
-  nl();
-  check(r3 == SBI_SUCCESS ? 1n : 0n, str("SBI remote_sfence_vma_asid"));
+  printk("SBI RFENCE: remote_sfence_vma_asid(hart 0, one page, ASID %lu): %s\n", KERNEL_ASID, r3 == SBI_SUCCESS ? "ok" : "FAILED");
+  check(r3 == SBI_SUCCESS, "SBI remote_sfence_vma_asid");
 }

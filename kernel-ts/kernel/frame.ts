@@ -1,10 +1,9 @@
 // The physical frame allocator over the RAM after the kernel's `_end`: a bitmap pool (one bit per
-// 4 KiB frame: start address, size, bitmap) plus a per-frame record (reference count and state).
-// Both live at the start of the pool itself, in frames the allocator marks reserved.
-//
-//   record (one dword per frame): bits 31..0 reference count, bits 39..32 state
+// 4 KiB frame: start address, size, bitmap) plus a per-frame record (reference count and state, as
+// the notes' frame list and Linux's struct page keep them). Both live at the start of the pool
+// itself, in frames the allocator marks reserved.
 
-import { type u64, load64, store64, wrap } from '../runtime/intrinsics.js';
+import { type u64, load64, store64, wrap, u8, u32, struct_at, sizeof } from '../runtime/intrinsics.js';
 import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
 import { bug, BUG_FRAME } from './bug.js';
 
@@ -13,6 +12,12 @@ export const FRAME_RESERVED = 1n;   // allocator metadata, page tables, firmware
 export const FRAME_MAPPED = 2n;     // mapped into a lazily allocated area
 
 const ALL_ONES = 0xffffffffffffffffn;
+
+/** One frame's record: 8 bytes (refcount, state, padding), an array after the bitmap. */
+export class frame_record {
+  refcount = u32;
+  state = u8;      // FRAME_FREE, FRAME_RESERVED or FRAME_MAPPED
+}
 
 let pool_start: u64 = 0n;
 let pool_frames: u64 = 0n;
@@ -29,13 +34,17 @@ export function frame_pool_end(): u64 { return pool_start + (pool_frames << PAGE
 export function frame_total(): u64 { return pool_frames; }
 export function frame_nr_free(): u64 { return nr_free; }
 
-function record_of(pfn: u64): u64 { return records + pfn * 8n; }
+function record_of(pfn: u64): frame_record { return struct_at(frame_record, records + pfn * sizeof(frame_record)); }
 /** Keeps the per-state counts that frame_count answers from (frame_self_check recounts them). */
 function count_state(state: u64, delta_up: u64): void {
   if (state == FRAME_RESERVED) nr_reserved = delta_up != 0n ? nr_reserved + 1n : nr_reserved - 1n;
   else if (state == FRAME_MAPPED) nr_mapped = delta_up != 0n ? nr_mapped + 1n : nr_mapped - 1n;
 }
-function set_record(pfn: u64, state: u64, refcount: u64): void { store64(record_of(pfn), (state << 32n) | refcount); }
+function set_record(pfn: u64, state: u64, refcount: u64): void {
+  const rec = record_of(pfn);
+  rec.state = state;
+  rec.refcount = refcount;
+}
 function bit_set(pfn: u64): void {
   const w = bitmap + (pfn >> 6n) * 8n;
   store64(w, load64(w) | (1n << (pfn & 63n)));
@@ -60,9 +69,9 @@ export function frame_init(start: u64, end: u64): u64 {
   bitmap_words = (pool_frames + 63n) >> 6n;
   bitmap = pool_start;
   records = bitmap + bitmap_words * 8n;
-  const meta_frames = page_align(bitmap_words * 8n + pool_frames * 8n) >> PAGE_SHIFT;
+  const meta_frames = page_align(bitmap_words * 8n + pool_frames * sizeof(frame_record)) >> PAGE_SHIFT;
   let p = bitmap;
-  const meta_end = records + pool_frames * 8n;
+  const meta_end = records + pool_frames * sizeof(frame_record);
   while (p < meta_end) { store64(p, 0n); p = p + 8n; }
   // Bits past the last frame read as allocated, so the scan never hands them out.
   if ((pool_frames & 63n) != 0n) {
@@ -129,36 +138,35 @@ function pfn_of(pa: u64): u64 {
 export function frame_state(pa: u64): u64 {
   const pfn = pfn_of(pa);
   if (pfn == ALL_ONES) return ALL_ONES;
-  return (load64(record_of(pfn)) >> 32n) & 0xffn;
+  return record_of(pfn).state;
 }
 export function frame_refcount(pa: u64): u64 {
   const pfn = pfn_of(pa);
   if (pfn == ALL_ONES) return 0n;
-  return load64(record_of(pfn)) & 0xffffffffn;
+  return record_of(pfn).refcount;
 }
 
 /** Takes another reference to an allocated frame. */
 export function frame_get(pa: u64): void {
   const pfn = pfn_of(pa);
   if (pfn == ALL_ONES || bit_test(pfn) == 0n) { bug(BUG_FRAME, pa); return; }
-  store64(record_of(pfn), load64(record_of(pfn)) + 1n);
+  record_of(pfn).refcount += 1n;
 }
 
 /** Drops a reference; at zero the frame returns to the pool. Returns the remaining count. */
 export function frame_put(pa: u64): u64 {
   const pfn = pfn_of(pa);
   if (pfn == ALL_ONES || bit_test(pfn) == 0n) { bug(BUG_FRAME, pa); return 0n; }
-  const rec = load64(record_of(pfn));
-  const count = (rec & 0xffffffffn) - 1n;
-  if (count == 0n) {
-    count_state((rec >> 32n) & 0xffn, 0n);
-    set_record(pfn, FRAME_FREE, 0n);
+  const rec = record_of(pfn);
+  rec.refcount -= 1n;
+  if (rec.refcount == 0n) {
+    count_state(rec.state, 0n);
+    rec.state = FRAME_FREE;
     bit_clear(pfn);
     nr_free = nr_free + 1n;
     return 0n;
   }
-  store64(record_of(pfn), (rec & 0xffffffff00000000n) | count);
-  return count;
+  return rec.refcount;
 }
 
 /** Frames currently in `state`. */
@@ -177,9 +185,9 @@ export function frame_self_check(): u64 {
   let mapped = 0n;
   let pfn = 0n;
   while (pfn < pool_frames) {
-    const rec = load64(record_of(pfn));
-    const state = (rec >> 32n) & 0xffn;
-    const count = rec & 0xffffffffn;
+    const rec = record_of(pfn);
+    const state = rec.state;
+    const count = rec.refcount;
     const used = bit_test(pfn);
     if (state == FRAME_FREE) {
       free = free + 1n;

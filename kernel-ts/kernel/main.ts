@@ -21,7 +21,8 @@ import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
 import { vm_scenario, lazy_demo, pmp_demo, sbi_demo, fault_storm, bad_access } from './demo.js';
 import { bug_count, bug_first_reason, bug_first_addr } from './bug.js';
-import { console_init, console_has_dbcn, puts, puthex, putdec, putsize, nl } from './console.js';
+import { console_init, console_has_dbcn, putsize } from './console.js';
+import { printk } from '../lib/printk.js';
 import { check, checks_passed, checks_failed } from './selfcheck.js';
 import {
   sbi_spec_version, sbi_impl_id, sbi_impl_version, sbi_probe, sbi_hart_get_status, sbi_raw, sbi_system_reset,
@@ -38,8 +39,9 @@ function zero_range(start: u64, end: u64): void {
 }
 
 /** The decimal value after `key` (e.g. "fault-storm=") in the command line at args, or 0. */
-function bootarg_value(args: u64, key: u64): u64 {
+function bootarg_value(args: u64, key_string: string): u64 {
   if (args == 0n) return 0n;
+  const key = str(key_string);
   let p = args;
   while (load8(p) != 0n) {
     let i = 0n;
@@ -55,51 +57,33 @@ function bootarg_value(args: u64, key: u64): u64 {
   return 0n;
 }
 
-function print_ext(eid: u64, name: u64): void {
-  if (sbi_probe(eid) != 0n) { puts(str(" ")); puts(name); }
+function print_ext(eid: u64, name: string): void {
+  if (sbi_probe(eid) != 0n) printk(" %s", name);
 }
 
 function sbi_report(): void {
   const spec = sbi_spec_version();
-  puts(str("SBI: spec v"));
-  putdec((spec >> 24n) & 0x7fn);
-  puts(str("."));
-  putdec(spec & 0xffffffn);
-  puts(str(", implementation "));
-  puthex(sbi_impl_id());
-  puts(str(" version "));
-  putdec(sbi_impl_version());
-  puts(str("; extensions:"));
-  print_ext(SBI_EXT_BASE, str("BASE"));
-  print_ext(SBI_EXT_TIME, str("TIME"));
-  print_ext(SBI_EXT_IPI, str("IPI"));
-  print_ext(SBI_EXT_RFENCE, str("RFENCE"));
-  print_ext(SBI_EXT_HSM, str("HSM"));
-  print_ext(SBI_EXT_SRST, str("SRST"));
-  print_ext(SBI_EXT_DBCN, str("DBCN"));
-  nl();
+  printk("SBI: spec v%lu.%lu, implementation %#lx version %lu; extensions:", (spec >> 24n) & 0x7fn, spec & 0xffffffn, sbi_impl_id(), sbi_impl_version());
+  print_ext(SBI_EXT_BASE, "BASE");
+  print_ext(SBI_EXT_TIME, "TIME");
+  print_ext(SBI_EXT_IPI, "IPI");
+  print_ext(SBI_EXT_RFENCE, "RFENCE");
+  print_ext(SBI_EXT_HSM, "HSM");
+  print_ext(SBI_EXT_SRST, "SRST");
+  print_ext(SBI_EXT_DBCN, "DBCN");
   const status = sbi_hart_get_status(0n);
   const unknown = sbi_raw(0x0a000000n, 0n);
-  puts(str("SBI: hart 0 status "));
-  puts(status == 0n ? str("STARTED") : str("not started"));
-  puts(str("; an unknown extension answers "));
-  puts(unknown == SBI_ERR_NOT_SUPPORTED ? str("SBI_ERR_NOT_SUPPORTED") : str("something else"));
-  nl();
-  check(spec >> 24n == 2n ? 1n : 0n, str("SBI spec version 2"));
-  check(status == 0n && unknown == SBI_ERR_NOT_SUPPORTED ? 1n : 0n, str("SBI HSM status and NOT_SUPPORTED"));
-  check(console_has_dbcn(), str("SBI DBCN console"));
+  printk("\nSBI: hart 0 status %s; an unknown extension answers %s\n", status == 0n ? "STARTED" : "not started",
+    unknown == SBI_ERR_NOT_SUPPORTED ? "SBI_ERR_NOT_SUPPORTED" : "something else");
+  check(spec >> 24n == 2n, "SBI spec version 2");
+  check(status == 0n && unknown == SBI_ERR_NOT_SUPPORTED, "SBI HSM status and NOT_SUPPORTED");
+  check(console_has_dbcn() != 0n, "SBI DBCN console");
 }
 
 export function kmain(hartid: u64, dtb: u64): void {
   zero_range(sym("__bss_start"), sym("__bss_end"));
   console_init();
-  puts(str("rvhart kernel: S-mode at "));
-  puthex(KERNEL_BASE);
-  puts(str(", hart "));
-  putdec(hartid);
-  puts(str(", device tree at "));
-  puthex(dtb);
-  nl();
+  printk("rvhart kernel: S-mode at %#lx, hart %lu, device tree at %#lx\n", KERNEL_BASE, hartid, dtb);
   sbi_report();
 
   // Physical memory: RAM from the device tree, the frame pool after _end.
@@ -108,51 +92,23 @@ export function kmain(hartid: u64, dtb: u64): void {
   const found = fdt_find_memory(dtb);
   if (found != 0n) { ram_base = fdt_mem_base(); ram_size = fdt_mem_size(); }
   const ram_end = ram_base + ram_size;
-  puts(str("memory: RAM "));
-  puthex(ram_base);
-  puts(str(".."));
-  puthex(ram_end);
-  puts(str(" ("));
+  printk("memory: RAM %#lx..%#lx (", ram_base, ram_end);
   putsize(ram_size);
-  puts(found != 0n ? str(") from the device tree") : str(") by default (no /memory node)"));
-  nl();
-  check(found, str("device tree /memory"));
+  printk(found != 0n ? ") from the device tree\n" : ") by default (no /memory node)\n");
+  check(found != 0n, "device tree /memory");
 
   const kend = sym("_end");
-  puts(str("kernel image: text "));
-  puthex(sym("_stext"));
-  puts(str(" rodata "));
-  puthex(sym("_srodata"));
-  puts(str(" data "));
-  puthex(sym("_sdata"));
-  puts(str(" idmap_pg_dir "));
-  puthex(sym("idmap_pg_dir"));
-  puts(str(" bss "));
-  puthex(sym("__bss_start"));
-  puts(str(" stack "));
-  puthex(sym("boot_stack"));
-  puts(str(" _end "));
-  puthex(kend);
-  nl();
+  printk("kernel image: text %#lx rodata %#lx data %#lx idmap_pg_dir %#lx bss %#lx stack %#lx", sym("_stext"), sym("_srodata"),
+    sym("_sdata"), sym("idmap_pg_dir"), sym("__bss_start"), sym("boot_stack"));
+  printk(" _end %#lx\n", kend);
 
   const meta = frame_init(kend, ram_end);
   const dtb_size = fdt_totalsize(dtb);
   const dtb_frames = frame_reserve(dtb, dtb + dtb_size);
-  puts(str("frames: pool "));
-  puthex(frame_pool_start());
-  puts(str(".."));
-  puthex(frame_pool_end());
-  puts(str(", "));
-  putdec(frame_total());
-  puts(str(" frames of 4 KiB; "));
-  putdec(meta);
-  puts(str(" hold the bitmap and frame records, "));
-  putdec(dtb_frames);
-  puts(str(" the device tree; self-check "));
   const fc = frame_self_check();
-  puts(fc == 0n ? str("ok") : str("FAILED"));
-  nl();
-  check(fc == 0n ? 1n : 0n, str("frame allocator self-check after init"));
+  printk("frames: pool %#lx..%#lx, %lu frames of 4 KiB; %lu hold the bitmap and frame records, %lu the device tree; self-check %s\n",
+    frame_pool_start(), frame_pool_end(), frame_total(), meta, dtb_frames, fc == 0n ? "ok" : "FAILED");
+  check(fc == 0n, "frame allocator self-check after init");
 
   // Page tables.
   pgtable_set_mode(load64(sym("kernel_config_satp_mode")));
@@ -160,58 +116,39 @@ export function kmain(hartid: u64, dtb: u64): void {
   zero_frame(pgd);
   idmap_init(pgd);
   const tables_before = frame_count(FRAME_RESERVED);
-  puts(satp_mode() == SATP_MODE_SV48 ? str("page tables: Sv48 (") : str("page tables: Sv39 ("));
-  putdec(pgtable_levels());
-  puts(str(" levels), root idmap_pg_dir at "));
-  puthex(pgd);
-  puts(str(", built by __create_pgd_mapping:"));
-  nl();
+  printk("page tables: %s (%lu levels), root idmap_pg_dir at %#lx, built by __create_pgd_mapping:\n",
+    satp_mode() == SATP_MODE_SV48 ? "Sv48" : "Sv39", pgtable_levels(), pgd);
   let bad = 0n;
-  bad = bad + map_region(str("firmware (PMP-protected)"), FIRMWARE_BASE, FIRMWARE_BASE, KERNEL_BASE - FIRMWARE_BASE, PAGE_KERNEL_READ, 0n);
-  bad = bad + map_region(str("kernel text"), sym("_stext"), sym("_stext"), page_align(sym("_etext")) - sym("_stext"), PAGE_KERNEL_EXEC, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region(str("kernel rodata"), sym("_srodata"), sym("_srodata"), page_align(sym("_erodata")) - sym("_srodata"), PAGE_KERNEL_READ, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region(str("kernel data, page tables, bss, stack"), sym("_sdata"), sym("_sdata"), kend - sym("_sdata"), PAGE_KERNEL, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region(str("RAM"), kend, kend, ram_end - kend, PAGE_KERNEL, 0n);
-  bad = bad + map_region(str("syscon"), SYSCON_BASE, SYSCON_BASE, SYSCON_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region(str("CLINT"), CLINT_BASE, CLINT_BASE, CLINT_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region(str("PLIC"), PLIC_BASE, PLIC_BASE, PLIC_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region(str("UART0"), UART0_BASE, UART0_BASE, UART0_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region(str("high alias of RAM"), HIGH_ALIAS_BASE, RAM_BASE, SZ_1G, PAGE_KERNEL, 0n);
+  bad = bad + map_region("firmware (PMP-protected)", FIRMWARE_BASE, FIRMWARE_BASE, KERNEL_BASE - FIRMWARE_BASE, PAGE_KERNEL_READ, 0n);
+  bad = bad + map_region("kernel text", sym("_stext"), sym("_stext"), page_align(sym("_etext")) - sym("_stext"), PAGE_KERNEL_EXEC, NO_BLOCK_MAPPINGS);
+  bad = bad + map_region("kernel rodata", sym("_srodata"), sym("_srodata"), page_align(sym("_erodata")) - sym("_srodata"), PAGE_KERNEL_READ, NO_BLOCK_MAPPINGS);
+  bad = bad + map_region("kernel data, page tables, bss, stack", sym("_sdata"), sym("_sdata"), kend - sym("_sdata"), PAGE_KERNEL, NO_BLOCK_MAPPINGS);
+  bad = bad + map_region("RAM", kend, kend, ram_end - kend, PAGE_KERNEL, 0n);
+  bad = bad + map_region("syscon", SYSCON_BASE, SYSCON_BASE, SYSCON_SIZE, PAGE_KERNEL_IO, 0n);
+  bad = bad + map_region("CLINT", CLINT_BASE, CLINT_BASE, CLINT_SIZE, PAGE_KERNEL_IO, 0n);
+  bad = bad + map_region("PLIC", PLIC_BASE, PLIC_BASE, PLIC_SIZE, PAGE_KERNEL_IO, 0n);
+  bad = bad + map_region("UART0", UART0_BASE, UART0_BASE, UART0_SIZE, PAGE_KERNEL_IO, 0n);
+  bad = bad + map_region("high alias of RAM", HIGH_ALIAS_BASE, RAM_BASE, SZ_1G, PAGE_KERNEL, 0n);
   const tables = frame_count(FRAME_RESERVED) - tables_before;
-  puts(str("page tables: "));
-  putdec(tables + 1n);
-  puts(str(" table pages (idmap_pg_dir + "));
-  putdec(tables);
-  puts(str(" from the frame allocator); BUG_ON count "));
-  putdec(bug_count());
-  if (bug_count() != 0n) { puts(str(", first reason ")); putdec(bug_first_reason()); puts(str(" at ")); puthex(bug_first_addr()); }
-  nl();
-  check(bad == 0n ? 1n : 0n, str("la2pa agrees with every mapping"));
-  check(bug_count() == 0n ? 1n : 0n, str("__create_pgd_mapping hit no BUG_ON"));
+  printk("page tables: %lu table pages (idmap_pg_dir + %lu from the frame allocator); BUG_ON count %lu", tables + 1n, tables, bug_count());
+  if (bug_count() != 0n) printk(", first reason %lu at %#lx", bug_first_reason(), bug_first_addr());
+  printk("\n");
+  check(bad == 0n, "la2pa agrees with every mapping");
+  check(bug_count() == 0n, "__create_pgd_mapping hit no BUG_ON");
 
   // Paging on.
   const satp = (satp_mode() << 60n) | (KERNEL_ASID << 44n) | (pgd >> 12n);
   csrw("satp", satp);
   sfence_vma();
   const back = csrr("satp");
-  puts(str("satp <- "));
-  puthex(satp);
-  puts(satp_mode() == SATP_MODE_SV48 ? str(" (Sv48") : str(" (Sv39"));
-  puts(str(", ASID "));
-  putdec(KERNEL_ASID);
-  puts(str(", root PPN "));
-  puthex(pgd >> 12n);
-  puts(str("); sfence.vma; "));
-  puts(back == satp ? str("paging on") : str("REFUSED by the hart (mode not supported)"));
-  nl();
-  if (check(back == satp ? 1n : 0n, str("satp accepted")) == 0n) {
+  printk("satp <- %#lx (%s, ASID %lu, root PPN %#lx); sfence.vma; %s\n", satp, satp_mode() == SATP_MODE_SV48 ? "Sv48" : "Sv39",
+    KERNEL_ASID, pgd >> 12n, back == satp ? "paging on" : "REFUSED by the hart (mode not supported)");
+  if (!check(back == satp, "satp accepted")) {
     sbi_system_reset(SRST_SHUTDOWN, SRST_REASON_FAILURE);
   }
   const again = verify_all();
-  puts(str("la2pa: every mapping re-walked with paging on: "));
-  puts(again == 0n ? str("ok") : str("MISMATCH"));
-  nl();
-  check(again == 0n ? 1n : 0n, str("mappings unchanged after satp"));
+  printk("la2pa: every mapping re-walked with paging on: %s\n", again == 0n ? "ok" : "MISMATCH");
+  check(again == 0n, "mappings unchanged after satp");
 
   // The high alias reaches the same RAM as the identity map.
   const probe_frame = frame_alloc(FRAME_RESERVED);
@@ -219,14 +156,8 @@ export function kmain(hartid: u64, dtb: u64): void {
   store64(probe, 0x600dca75n);
   const alias = HIGH_ALIAS_BASE + (probe - RAM_BASE);
   const seen = load64(alias);
-  puts(str("high alias: wrote 0x600dca75 at "));
-  puthex(probe);
-  puts(str(", read "));
-  puthex(seen);
-  puts(str(" at "));
-  puthex(alias);
-  nl();
-  check(probe_frame != 0n && seen == 0x600dca75n ? 1n : 0n, str("high alias reads the same RAM"));
+  printk("high alias: wrote 0x600dca75 at %#lx, read %#lx at %#lx\n", probe, seen, alias);
+  check(probe_frame != 0n && seen == 0x600dca75n, "high alias reads the same RAM");
   frame_put(probe_frame);
 
   vm_init(pgd, KERNEL_ASID);
@@ -236,54 +167,33 @@ export function kmain(hartid: u64, dtb: u64): void {
   sbi_demo();
 
   // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
-  const bad_kind = bootarg_value(fdt_bootargs(), str("bad-access="));
+  const bad_kind = bootarg_value(fdt_bootargs(), "bad-access=");
   if (bad_kind != 0n) {
     bad_access(bad_kind);
-    check(0n, str("bad-access did not end the run"));
+    check(false, "bad-access did not end the run");
   }
 
   // `fault-storm=N` on the command line (/chosen/bootargs): N more lazy faults, for the benchmark.
-  const storm = bootarg_value(fdt_bootargs(), str("fault-storm="));
+  const storm = bootarg_value(fdt_bootargs(), "fault-storm=");
   if (storm != 0n) {
     const t0 = csrr("time");
     const n = fault_storm(storm);
-    puts(str("fault storm: "));
-    putdec(n);
-    puts(str(" page faults handled in "));
-    putdec(csrr("time") - t0);
-    puts(str(" ticks, area freed"));
-    nl();
-    check(n == storm ? 1n : 0n, str("fault storm faults once per page"));
+    printk("fault storm: %lu page faults handled in %lu ticks, area freed\n", n, csrr("time") - t0);
+    check(n == storm, "fault storm faults once per page");
   }
 
   const fc2 = frame_self_check();
-  puts(str("frames: "));
-  putdec(frame_total());
-  puts(str(" total, "));
-  putdec(frame_nr_free());
-  puts(str(" free, "));
-  putdec(frame_count(FRAME_RESERVED));
-  puts(str(" reserved, "));
-  putdec(frame_count(FRAME_MAPPED));
-  puts(str(" mapped; self-check "));
-  puts(fc2 == 0n ? str("ok") : str("FAILED"));
-  nl();
-  check(fc2 == 0n ? 1n : 0n, str("frame allocator self-check at the end"));
-  check(bug_count() == 0n ? 1n : 0n, str("no BUG_ON at the end"));
+  printk("frames: %lu total, %lu free, %lu reserved, %lu mapped; self-check %s\n", frame_total(), frame_nr_free(),
+    frame_count(FRAME_RESERVED), frame_count(FRAME_MAPPED), fc2 == 0n ? "ok" : "FAILED");
+  check(fc2 == 0n, "frame allocator self-check at the end");
+  check(bug_count() == 0n, "no BUG_ON at the end");
 
-  puts(str("self-checks: "));
-  putdec(checks_passed());
-  puts(str(" passed, "));
-  putdec(checks_failed());
-  puts(str(" failed"));
-  nl();
+  printk("self-checks: %lu passed, %lu failed\n", checks_passed(), checks_failed());
   if (checks_failed() == 0n) {
-    puts(str("shutdown: SBI system_reset(shutdown, no reason) -> exit status 0"));
-    nl();
+    printk("shutdown: SBI system_reset(shutdown, no reason) -> exit status 0\n");
     sbi_system_reset(SRST_SHUTDOWN, SRST_REASON_NONE);
   } else {
-    puts(str("shutdown: SBI system_reset(shutdown, system failure) -> exit status 1"));
-    nl();
+    printk("shutdown: SBI system_reset(shutdown, system failure) -> exit status 1\n");
     sbi_system_reset(SRST_SHUTDOWN, SRST_REASON_FAILURE);
   }
 }

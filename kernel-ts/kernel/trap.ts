@@ -3,9 +3,9 @@
 // the SBI demonstrations are acknowledged; anything else is reported with scause, stval, sepc (and
 // the vm area, if any) and ends the run through SBI with a failure code.
 
-import { type u64, csrr, csrw, csrc, sym, str } from '../runtime/intrinsics.js';
+import { type u64, csrr, csrw, csrc, sym } from '../runtime/intrinsics.js';
 import { handle_lazy_fault, vm_find, vm_none, area_start, area_end, FAULT_HANDLED, FAULT_NO_AREA, FAULT_NO_MEMORY } from './vma.js';
-import { puts, puthex, nl } from './console.js';
+import { printk } from '../lib/printk.js';
 import { sbi_set_timer, sbi_system_reset, SRST_SHUTDOWN, SRST_REASON_FAILURE } from './sbi.js';
 
 export const CAUSE_FETCH_ACCESS = 1n;
@@ -32,44 +32,29 @@ export function probe_reset(): void { probe_cause = 0n; probe_tval = 0n; }
 export function timer_irq_count(): u64 { return timer_irqs; }
 export function soft_irq_count(): u64 { return soft_irqs; }
 
-function cause_name(scause: u64): u64 {
-  if (scause == 0n) return str("instruction address misaligned");
-  if (scause == CAUSE_FETCH_ACCESS) return str("instruction access fault");
-  if (scause == 2n) return str("illegal instruction");
-  if (scause == 3n) return str("breakpoint");
-  if (scause == 4n) return str("load address misaligned");
-  if (scause == CAUSE_LOAD_ACCESS) return str("load access fault");
-  if (scause == 6n) return str("store/AMO address misaligned");
-  if (scause == CAUSE_STORE_ACCESS) return str("store/AMO access fault");
-  if (scause == 8n) return str("environment call from U-mode");
-  if (scause == CAUSE_FETCH_PAGE_FAULT) return str("instruction page fault");
-  if (scause == CAUSE_LOAD_PAGE_FAULT) return str("load page fault");
-  if (scause == CAUSE_STORE_PAGE_FAULT) return str("store/AMO page fault");
-  return str("unknown cause");
+function cause_name(scause: u64): string {
+  if (scause == 0n) return "instruction address misaligned";
+  if (scause == CAUSE_FETCH_ACCESS) return "instruction access fault";
+  if (scause == 2n) return "illegal instruction";
+  if (scause == 3n) return "breakpoint";
+  if (scause == 4n) return "load address misaligned";
+  if (scause == CAUSE_LOAD_ACCESS) return "load access fault";
+  if (scause == 6n) return "store/AMO address misaligned";
+  if (scause == CAUSE_STORE_ACCESS) return "store/AMO access fault";
+  if (scause == 8n) return "environment call from U-mode";
+  if (scause == CAUSE_FETCH_PAGE_FAULT) return "instruction page fault";
+  if (scause == CAUSE_LOAD_PAGE_FAULT) return "load page fault";
+  if (scause == CAUSE_STORE_PAGE_FAULT) return "store/AMO page fault";
+  return "unknown cause";
 }
-export function trap_cause_name(scause: u64): u64 { return cause_name(scause); }
+export function trap_cause_name(scause: u64): string { return cause_name(scause); }
 
-function fatal(scause: u64, stval: u64, sepc: u64, why: u64): void {
-  puts(str("kernel: unexpected trap: scause "));
-  puthex(scause);
-  puts(str(" ("));
-  puts(cause_name(scause));
-  puts(str(") stval "));
-  puthex(stval);
-  puts(str(" sepc "));
-  puthex(sepc);
+function fatal(scause: u64, stval: u64, sepc: u64, why: string): void {
+  printk("kernel: unexpected trap: scause %#lx (%s) stval %#lx sepc %#lx", scause, cause_name(scause), stval, sepc);
   const i = vm_find(stval);
-  if (i != vm_none()) {
-    puts(str(" in vm area "));
-    puthex(area_start(i));
-    puts(str(".."));
-    puthex(area_end(i));
-  } else if (scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT) {
-    puts(str(" (in no vm area)"));
-  }
-  puts(str(": "));
-  puts(why);
-  nl();
+  if (i != vm_none()) printk(" in vm area %#lx..%#lx", area_start(i), area_end(i));
+  else if (scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT) printk(" (in no vm area)");
+  printk(": %s\n", why);
   sbi_system_reset(SRST_SHUTDOWN, SRST_REASON_FAILURE);
   while (true) { /* SRST does not return */ }
 }
@@ -93,15 +78,15 @@ function dispatch(regs: u64): void {
     const irq = scause & 0xffn;
     if (irq == IRQ_S_TIMER) { timer_irqs = timer_irqs + 1n; sbi_set_timer(0xffffffffffffffffn); return; }
     if (irq == IRQ_S_SOFT) { soft_irqs = soft_irqs + 1n; csrc("sip", SIP_SSIP); return; }
-    fatal(scause, stval, sepc, str("interrupt not expected"));
+    fatal(scause, stval, sepc, "interrupt not expected");
     return;
   }
   if (scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT) {
     const r = handle_lazy_fault(stval, scause == CAUSE_STORE_PAGE_FAULT ? 1n : 0n);
     if (r == FAULT_HANDLED) return;
-    if (r == FAULT_NO_AREA) fatal(scause, stval, sepc, str("not in any vm area"));
-    if (r == FAULT_NO_MEMORY) fatal(scause, stval, sepc, str("out of frames"));
-    fatal(scause, stval, sepc, str("permission fault"));
+    if (r == FAULT_NO_AREA) fatal(scause, stval, sepc, "not in any vm area");
+    if (r == FAULT_NO_MEMORY) fatal(scause, stval, sepc, "out of frames");
+    fatal(scause, stval, sepc, "permission fault");
     return;
   }
   if ((scause == CAUSE_LOAD_ACCESS || scause == CAUSE_STORE_ACCESS) && sepc == sym("probe_read64_insn")) {
@@ -110,5 +95,5 @@ function dispatch(regs: u64): void {
     csrw("sepc", sym("probe_read64_fixup"));
     return;
   }
-  fatal(scause, stval, sepc, str("no handler"));
+  fatal(scause, stval, sepc, "no handler");
 }

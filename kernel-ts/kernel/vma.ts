@@ -3,16 +3,21 @@
 // handler allocates a zeroed frame, maps it 4 KiB with the area's permissions, fences that address
 // and returns to the faulting instruction. vm_free unmaps, fences and drops the frames' references.
 
-import { type u64, load64, store64, staticBuffer, sfence_vma } from '../runtime/intrinsics.js';
+import { u64, load64, store64, staticBuffer, sfence_vma, struct_at, sizeof } from '../runtime/intrinsics.js';
 import { PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
 import { _PAGE_WRITE, _PAGE_READ, pte_phys } from './pgtable.js';
 import { __create_pgd_mapping, NO_BLOCK_MAPPINGS } from './mmu.js';
-import { la2pa, la2pa_level, la2pa_ptep, LA2PA_FAULT } from './la2pa.js';
+import { la2pa, LA2PA_FAULT } from './la2pa.js';
 import { frame_alloc, frame_put, zero_frame, pgtable_alloc, FRAME_MAPPED } from './frame.js';
 
 export const MAX_AREAS = 32n;
-const AREA_BYTES = 24n;                        // start, end, prot
-const areas = staticBuffer(MAX_AREAS * AREA_BYTES, 8n);
+/** A lazily allocated area (a slot is free when vm_start is SLOT_EMPTY), as Linux's vm_area_struct. */
+export class vm_area_struct {
+  vm_start = u64;
+  vm_end = u64;
+  vm_page_prot = u64;
+}
+const areas = staticBuffer(MAX_AREAS * sizeof(vm_area_struct), 8n);
 
 /** vm_alloc/vm_free results. */
 export const VM_OK = 0n;
@@ -36,11 +41,11 @@ let nr_faults: u64 = 0n;
 let nr_mapped: u64 = 0n;
 let last_conflict: u64 = SLOT_EMPTY;
 
-function area(i: u64): u64 { return areas + i * AREA_BYTES; }
-export function area_start(i: u64): u64 { return load64(area(i)); }
-export function area_end(i: u64): u64 { return load64(area(i) + 8n); }
-export function area_prot(i: u64): u64 { return load64(area(i) + 16n); }
-function slot_used(i: u64): u64 { return load64(area(i)) != SLOT_EMPTY ? 1n : 0n; }
+function area(i: u64): vm_area_struct { return struct_at(vm_area_struct, areas + i * sizeof(vm_area_struct)); }
+export function area_start(i: u64): u64 { return area(i).vm_start; }
+export function area_end(i: u64): u64 { return area(i).vm_end; }
+export function area_prot(i: u64): u64 { return area(i).vm_page_prot; }
+function slot_used(i: u64): u64 { return area(i).vm_start != SLOT_EMPTY ? 1n : 0n; }
 
 export function vm_init(pgdir: u64, asid: u64): void {
   vm_pgdir = pgdir;
@@ -48,7 +53,7 @@ export function vm_init(pgdir: u64, asid: u64): void {
   nr_faults = 0n;
   nr_mapped = 0n;
   let i = 0n;
-  while (i < MAX_AREAS) { store64(area(i), SLOT_EMPTY); store64(area(i) + 8n, 0n); i = i + 1n; }
+  while (i < MAX_AREAS) { area(i).vm_start = SLOT_EMPTY; area(i).vm_end = 0n; i = i + 1n; }
 }
 
 /** Page faults handled since vm_init. */
@@ -92,9 +97,10 @@ export function vm_alloc(start: u64, end: u64, prot: u64): u64 {
     i = i + 1n;
   }
   if (free_slot == SLOT_EMPTY) return VM_ENOSPC;
-  store64(area(free_slot), start);
-  store64(area(free_slot) + 8n, end);
-  store64(area(free_slot) + 16n, prot);
+  const vma = area(free_slot);
+  vma.vm_start = start;
+  vma.vm_end = end;
+  vma.vm_page_prot = prot;
   return VM_OK;
 }
 
@@ -104,9 +110,9 @@ function unmap_area(i: u64): u64 {
   let va = area_start(i);
   const end = area_end(i);
   while (va < end) {
-    const pa = la2pa(vm_pgdir, va);
-    if (pa != LA2PA_FAULT && la2pa_level() == 0n) {
-      store64(la2pa_ptep(), 0n);
+    const [pa, level, ptep] = la2pa(vm_pgdir, va);
+    if (pa != LA2PA_FAULT && level == 0n) {
+      store64(ptep, 0n);
       sfence_vma(va, vm_asid);
       if (frame_put(pa & PAGE_MASK) == 0n) released = released + 1n;
       nr_mapped = nr_mapped - 1n;
@@ -141,7 +147,7 @@ export function vm_free(start: u64, end: u64): u64 {
   while (i < MAX_AREAS) {
     if (slot_used(i) != 0n && start <= area_start(i) && area_end(i) <= end) {
       freed_frames = freed_frames + unmap_area(i);
-      store64(area(i), SLOT_EMPTY);
+      area(i).vm_start = SLOT_EMPTY;
     }
     i = i + 1n;
   }
@@ -157,7 +163,8 @@ export function handle_lazy_fault(addr: u64, is_store: u64): u64 {
   if ((prot & needed) == 0n) return FAULT_PERMISSION;
   const va = addr & PAGE_MASK;
   // Already present: the fault was about permissions, not absence.
-  if (la2pa(vm_pgdir, va) != LA2PA_FAULT) return FAULT_PERMISSION;
+  const [present] = la2pa(vm_pgdir, va);
+  if (present != LA2PA_FAULT) return FAULT_PERMISSION;
   const pa = frame_alloc(FRAME_MAPPED);
   if (pa == 0n) return FAULT_NO_MEMORY;
   zero_frame(pa);
@@ -170,7 +177,7 @@ export function handle_lazy_fault(addr: u64, is_store: u64): u64 {
 
 /** The frame a lazy page is backed by (0 if not present): for the transcript and tests. */
 export function vm_backing(va: u64): u64 {
-  const pa = la2pa(vm_pgdir, va);
+  const [pa, , ptep] = la2pa(vm_pgdir, va);
   if (pa == LA2PA_FAULT) return 0n;
-  return pte_phys(load64(la2pa_ptep()));
+  return pte_phys(load64(ptep));
 }

@@ -11,7 +11,7 @@ export type IntName = 'u8' | 'u16' | 'u32' | 'u64' | 'i8' | 'i16' | 'i32' | 'i64
 
 export type FieldType =
   | { kind: 'int'; name: IntName; size: 1 | 2 | 4 | 8; signed: boolean }
-  | { kind: 'ptr'; target: string }
+  | { kind: 'ptr'; target: string }          // a struct pointer, or a C string (target '')
   | { kind: 'struct'; layout: StructLayout }
   | { kind: 'array'; elem: FieldType; count: number };
 

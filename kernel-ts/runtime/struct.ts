@@ -29,7 +29,7 @@ export type i32 = bigint;
 export type i64 = bigint;
 
 /** What a field initialiser is at run time (the field's declared type says bigint, S or CArray). */
-interface FieldMarker { readonly __field: FieldType; readonly cls?: Struct<object>; readonly elemCls?: Struct<object>; readonly isEnum?: boolean }
+interface FieldMarker { readonly __field: FieldType; readonly cls?: Struct<object>; readonly elemCls?: Struct<object>; readonly isEnum?: boolean; readonly isString?: boolean }
 const marker = (n: IntName): bigint => ({ __field: INT_TYPES[n] }) as unknown as bigint;
 
 // Field types: `refcount = u32` declares a 32-bit unsigned field; i* fields read sign-extended.
@@ -47,6 +47,9 @@ export function enum_field(width: bigint): never {
   const t = (width as unknown as FieldMarker).__field;
   return { __field: t, isEnum: true } as never;
 }
+
+/** A C string field (`const char *name`): `name = cstr`; it holds the address of the bytes. */
+export const cstr: string = { __field: { kind: 'ptr', target: '' }, isString: true } as unknown as string;
 
 /** A struct declaration (the class itself). */
 export type Struct<S> = new () => S;
@@ -114,6 +117,12 @@ function readInt(a: bigint, t: FieldType & { kind: 'int' }): bigint {
   return t.signed ? BigInt.asUintN(64, BigInt.asIntN(t.size * 8, v)) : v;
 }
 function writeInt(a: bigint, t: FieldType & { kind: 'int' }, v: bigint): void { mem().write(BigInt.asUintN(64, a), t.size, BigInt.asUintN(64, v)); }
+
+function readString(a: bigint): string {
+  const bytes: number[] = [];
+  for (let p = a; ; p++) { const b = Number(mem().read(p, 1)); if (b === 0) break; bytes.push(b); }
+  return decodeURIComponent(bytes.map((b) => `%${b.toString(16).padStart(2, '0')}`).join(''));   // UTF-8
+}
 
 function arrayView(base: bigint, elem: FieldType, count: number, cls?: Struct<object>): CArray | StructArray<object> {
   const size = BigInt(elem.kind === 'struct' ? elem.layout.size : elem.kind === 'int' ? elem.size : 8);

@@ -40,7 +40,7 @@ function inSourceOrder(lines: string[]): string[] {
 const REFUSED: [string, string, string][] = [
   ['a method in a struct class', 'class A { /*@*/f(): void {} }', 'a method is not supported in kernel-ts; write a module-level function taking the struct pointer'],
   ['a constructor in a struct class', 'class A { /*@*/constructor() {} }', 'a constructor is not supported in kernel-ts'],
-  ['a struct field of an unsupported type', `${S}\nclass A { a = u32; b = /*@*/5n; }`, 'this struct field type is not supported in kernel-ts; write u8, u16, u32, u64, i8, i16, i32, i64, ptr(S), embed(S) or array(T, n)'],
+  ['a struct field of an unsupported type', `${S}\nclass A { a = u32; b = /*@*/5n; }`, 'this struct field type is not supported in kernel-ts; write u8, u16, u32, u64, i8, i16, i32, i64, cstr, ptr(S), embed(S) or array(T, n)'],
   ['a struct field of a non-struct pointer', `${S}\nclass A { a = ptr(/*@*/u32); }`, 'Argument of type'],
   ['a struct that embeds itself', `${S}\nclass /*@*/A { a = embed(A); }`, 'struct A embeds itself; use ptr(A)'],
   ['an array field of variable length', `${S}\nlet n: u64 = 3n;\nclass A { a = array(u32, /*@*/n); }`, 'an array field needs a constant length'],

@@ -13,7 +13,7 @@ const host = installHost({ memory: new BufferMemory(RAM_BASE, bytes), staticBase
 const frame = await import('../../../kernel-ts/kernel/frame.js');
 const vma = await import('../../../kernel-ts/kernel/vma.js');
 const pgtable = await import('../../../kernel-ts/kernel/pgtable.js');
-const { la2pa, la2pa_level, LA2PA_FAULT } = await import('../../../kernel-ts/kernel/la2pa.js');
+const { la2pa, LA2PA_FAULT } = await import('../../../kernel-ts/kernel/la2pa.js');
 const { bug_count, bug_reset } = await import('../../../kernel-ts/kernel/bug.js');
 const fdt = await import('../../../kernel-ts/kernel/fdt.js');
 
@@ -115,9 +115,10 @@ describe('vm areas and lazy faults', () => {
       vma.vm_init(pgd2, 1n);
       expect(vma.vm_alloc(B + 15n * M, B + 17n * M, P)).toBe(vma.VM_OK);
       expect(vma.handle_lazy_fault(va, 0n)).toBe(vma.FAULT_HANDLED);
-      const pa = la2pa(pgd2, va);
+      const [pa, level, ptep] = la2pa(pgd2, va);
       expect(pa).not.toBe(LA2PA_FAULT);
-      expect(la2pa_level()).toBe(0n);
+      expect(level).toBe(0n);
+      expect(host.memory.read(ptep, 8) >> 10n << 12n).toBe(pa & ~(PAGE - 1n));
       for (let o = 0n; o < PAGE; o += 8n) expect(host.memory.read((pa & ~(PAGE - 1n)) + o, 8)).toBe(0n);
       expect(vma.handle_lazy_fault(va, 1n)).toBe(vma.FAULT_PERMISSION);
       expect(vma.handle_lazy_fault(B + 20n * M, 0n)).toBe(vma.FAULT_NO_AREA);
@@ -128,7 +129,7 @@ describe('vm areas and lazy faults', () => {
       expect(vma.vm_free(B + 15n * M, B + 17n * M)).toBe(vma.VM_OK);
       expect(vma.vm_freed_frames()).toBe(1n);
       expect(frame.frame_nr_free()).toBe(free + 1n);
-      expect(la2pa(pgd2, va)).toBe(LA2PA_FAULT);
+      expect(la2pa(pgd2, va)[0]).toBe(LA2PA_FAULT);
       expect(frame.frame_self_check()).toBe(0n);
       expect(bug_count()).toBe(0n);
     });

@@ -17,7 +17,7 @@ const { __create_pgd_mapping, NO_BLOCK_MAPPINGS } = await import('../../../kerne
 const { pgtable_set_mode, SATP_MODE_SV39, SATP_MODE_SV48, PAGE_KERNEL, PAGE_KERNEL_EXEC } = await import('../../../kernel-ts/kernel/pgtable.js');
 const { frame_init, pgtable_alloc, frame_self_check, frame_nr_free } = await import('../../../kernel-ts/kernel/frame.js');
 const { bug_count, bug_reset, bug_first_reason, BUG_SECT_UNDER_TABLE, BUG_MISALIGNED_PHYS } = await import('../../../kernel-ts/kernel/bug.js');
-const { la2pa, la2pa_level, LA2PA_FAULT } = await import('../../../kernel-ts/kernel/la2pa.js');
+const { la2pa, LA2PA_FAULT } = await import('../../../kernel-ts/kernel/la2pa.js');
 
 const K = 1n << 10n, M = 1n << 20n, G = 1n << 30n, PAGE = 4096n;
 const bus = new Bus(ram, 0x1000, 0x1000);
@@ -67,10 +67,10 @@ function checkRange(mmu: Mmu, pgd: bigint, mode: Mode, r: Range, others: Range[]
     const rep = translate(mmu, cva, LOAD, PRV_S);
     const ok = rep.result !== undefined && (!rep.fault || rep.fault.step === 10) && rep.result.pa === want &&
       BigInt(rep.result.pageSize) === size && (rep.steps.at(-1)!.pte & 0xffn) === r.prot &&
-      la2pa(pgd, cva) === want && 1n << (12n + 9n * la2pa_level()) === size;
+      la2pa(pgd, cva)[0] === want && 1n << (12n + 9n * la2pa(pgd, cva)[1]) === size;
     if (!ok) {
       const where = `${mode} va 0x${va.toString(16)} of 0x${r.virt.toString(16)}+0x${r.size.toString(16)} flags ${r.flags}`;
-      expect({ pa: rep.result?.pa, size: rep.result?.pageSize, fault: rep.fault?.rule, la2pa: la2pa(pgd, cva) }, where)
+      expect({ pa: rep.result?.pa, size: rep.result?.pageSize, fault: rep.fault?.rule, la2pa: la2pa(pgd, cva)[0] }, where)
         .toEqual({ pa: want, size: Number(size), fault: undefined, la2pa: want });
     }
   }
@@ -78,7 +78,7 @@ function checkRange(mmu: Mmu, pgd: bigint, mode: Mode, r: Range, others: Range[]
     if (others.some((o) => outside >= (o.virt & ~(PAGE - 1n)) && outside < o.virt + o.size)) continue;
     const rep = translate(mmu, canonical(mode, outside), LOAD, PRV_S);
     expect(rep.fault?.cause, `0x${outside.toString(16)} just outside must be unmapped`).toBe(13);
-    expect(la2pa(pgd, canonical(mode, outside))).toBe(LA2PA_FAULT);
+    expect(la2pa(pgd, canonical(mode, outside))[0]).toBe(LA2PA_FAULT);
   }
   return pages;
 }
