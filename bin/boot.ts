@@ -283,7 +283,7 @@ function ending(stop: MachineStop, watch: ConsoleWatch, timeout: string | undefi
   if (v?.kind === 'pass') return { outcome: { reason: 'expect', status: EXIT.OK, detail: 'the console matched every --expect' } };
   if (v?.kind === 'fail') {
     const detail = `--fail-on '${v.pattern}' matched: ${v.line}`;
-    return { outcome: { reason: 'fail-on', status: 1, detail }, message: detail };
+    return { outcome: { reason: 'fail-on', status: EXIT.CHECK_FAILED, detail }, message: detail };
   }
   if (timeout !== undefined) {
     const detail = `timeout: ${timeout} of wall time passed${notMatched}`;
@@ -294,14 +294,14 @@ function ending(stop: MachineStop, watch: ConsoleWatch, timeout: string | undefi
       const code = stop.code;
       if (pending.length > 0) {
         // A clean exit before the console showed what CI waits for is a failure, never a pass.
-        const status = code === 0 || code !== (code & 0xff) ? 1 : code;
+        const status = code === 0 || code !== (code & 0xff) ? EXIT.CHECK_FAILED : code;
         const detail = `the guest exited with code ${code} before the console matched --expect ${quoted(pending)}`;
         return { outcome: { reason: 'guest-exit', status, guestCode: code, detail }, message: detail };
       }
       // A failure code whose low byte is 0 (256, -512) must not read as success to a CI script.
       if (code !== (code & 0xff)) {
         return {
-          outcome: { reason: 'guest-exit', status: 1, guestCode: code, detail: stop.reason },
+          outcome: { reason: 'guest-exit', status: EXIT.CHECK_FAILED, guestCode: code, detail: stop.reason },
           message: `guest exit code ${code} does not fit an exit status; exiting 1`,
         };
       }

@@ -2,6 +2,8 @@
 
 export const EXIT = {
   OK: 0,
+  /** `boot`: a --fail-on matched, the guest exited 0 before every --expect matched, or its exit code does not fit a status. */
+  CHECK_FAILED: 1,
   /** Bad command line. */
   USAGE: 2,
   /** An image or input file that cannot be loaded (bad ELF, assembly errors, link errors). */
