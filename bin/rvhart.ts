@@ -38,10 +38,10 @@ function internalError(e: unknown): never {
 // words in the middle ("bundl/ed", "0x800/00000"). It also loads faster.
 const yargs = createRequire(import.meta.url)('yargs') as (argv: string[]) => Argv;
 
-/** Help text width: the terminal's, else $COLUMNS, else 80 (a pipe or a file). */
+/** Help text width: the terminal's, else $COLUMNS, else 80 (a pipe or a file); never below 40 (the option column). */
 function helpWidth(): number {
   const cols = process.stdout.columns ?? Number(process.env.COLUMNS);
-  return Number.isInteger(cols) && cols >= 40 ? cols : 80;
+  return Number.isInteger(cols) && cols > 0 ? Math.max(40, cols) : 80;
 }
 
 const argv = attachValues(process.argv.slice(2));
