@@ -10,6 +10,7 @@ import { SparseMemory } from '../../kernel-ts/runtime/memory.js';
 import { layoutStruct, INT_TYPES } from '../../kernel-ts/runtime/layout.js';
 import { withTempDir } from '../helpers/tmp.js';
 import { hasTool } from './harness.js';
+import { compile } from '../../kernel-ts/compiler/compile.js';
 
 installHost({ memory: new SparseMemory() });
 const c = await import('./corpus/structs.js');
@@ -78,5 +79,17 @@ describe('struct layout', () => {
     p.flags = -1n;
     expect(p.flags).toBe(0xffff_ffffn);
     expect(() => k.addr_of(5n)).toThrow(/no address/);
+  });
+
+  it('compiled: a field access is one load or store at a constant offset from the base register', () => {
+    const r = compile([path.resolve(import.meta.dirname, 'corpus/structs.ts')]);
+    expect(r.diagnostics).toEqual([]);
+    const asm = [...r.asm.values()][0];
+    const body = (fn: string): string[] => asm.slice(asm.indexOf(`\n${fn}:\n`), asm.indexOf(`.size ${fn},`)).split('\n')
+      .filter((l) => l.startsWith('\t') && l.trim() !== '' && !/^\t(#|addi sp|sd (ra|s0|s\d+), |ld (ra|s0|s\d+), -?\d+\((sp|s0)\)|addi s0|ret|mv s1, a0)/.test(l));
+    // container_of(p.lru.next.prev, page, 'lru').refcount: lru at 8 (next at 8+0, then prev at 8 in the list_link reached), refcount at 4 - 8
+    const f = body('field_chain');
+    expect(f.slice(-3)).toEqual(['\tld t0, 8(s1)', '\tld t0, 8(t0)', '\tlw a0, -4(t0)']);
+    expect(body('load_i16').filter((l) => /\t(l[bhwd]u?|s[bhwd]) /.test(l))).toEqual(['\tsh s1, 28(t0)', '\tlh a0, 28(t0)']);
   });
 });

@@ -104,3 +104,13 @@ export function arrays(a: u64, b: u64): u64 {
   pg.order = pg.slots.at(b % 3n);
   return wrap(load64(BUF + 128n + 24n) + (load64(BUF + 128n + 32n) << 1n) + pg.slots.at(1n) + load8(BUF + 128n + 26n));
 }
+
+/** The shape test's function: two pointer hops through an embedded member, then container_of. */
+export function field_chain(a: u64): u64 {
+  clear();
+  const p = struct_at(page, BUF + 64n);
+  p.lru.next = struct_at(page, BUF + 128n).lru;
+  p.lru.next.prev = p.lru;
+  p.refcount = a;
+  return container_of(p.lru.next.prev, page, 'lru').refcount;
+}
