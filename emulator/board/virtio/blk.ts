@@ -12,14 +12,13 @@ import type { Chain, GuestMemory } from './queue.js';
 export const VIRTIO_BLK_F_SEG_MAX = 2n, VIRTIO_BLK_F_RO = 5n, VIRTIO_BLK_F_BLK_SIZE = 6n, VIRTIO_BLK_F_FLUSH = 9n;
 export const VIRTIO_BLK_T_IN = 0, VIRTIO_BLK_T_OUT = 1, VIRTIO_BLK_T_FLUSH = 4, VIRTIO_BLK_T_GET_ID = 8;
 export const VIRTIO_BLK_S_OK = 0, VIRTIO_BLK_S_IOERR = 1, VIRTIO_BLK_S_UNSUPP = 2;
-/** QEMU's default queue size (virtio-blk queue-size=256); seg_max is two less (header and status). */
+/** QEMU's virtio-blk queue-size (256): seg_max is two less (header and status). */
 const QUEUE_SIZE = 256;
 const ID_BYTES = 20;
 
 export class VirtioBlk implements VirtioDevice {
   readonly deviceId = 2;
   readonly queueCount = 1;
-  readonly queueNumMax = QUEUE_SIZE;
   readonly features: bigint;
   private readonly config: DataView;
 
@@ -65,19 +64,21 @@ export class VirtioBlk implements VirtioDevice {
       case VIRTIO_BLK_T_FLUSH:
         this.disk.flush();
         break;
-      case VIRTIO_BLK_T_GET_ID:
-        reply = new Uint8Array(Math.min(ID_BYTES, dataIn));
-        reply.set(new TextEncoder().encode(this.serial).subarray(0, reply.length));
+      case VIRTIO_BLK_T_GET_ID: {
+        // As QEMU: the serial and its NUL, cut to the buffer and to 20 bytes.
+        const id = new TextEncoder().encode(this.serial + '\0');
+        reply = id.subarray(0, Math.min(id.length, dataIn, ID_BYTES));
         break;
+      }
       default:
         status = VIRTIO_BLK_S_UNSUPP;
     }
     const result = new Uint8Array(reply.length + 1);
     result.set(reply);
     result[reply.length] = status;
-    // The status is the last writable byte, after whatever data there is room for.
-    const written = scatter(mem, writable, result, inBytes);
-    return written === undefined ? 'bad' : written;
+    // The status is the last writable byte, after whatever data there is room for. used.len is the
+    // whole writable size, as QEMU reports it (req->in_len), whatever was written.
+    return scatter(mem, writable, result, inBytes) ? inBytes : 'bad';
   }
 }
 
@@ -98,19 +99,19 @@ function gather(mem: GuestMemory, bufs: Chain['buffers']): Uint8Array | undefine
 
 /**
  * Writes `result` into the writable buffers: its data part from the start of the writable space, its
- * last byte (the status) at the very end; bytes between are left as they were. Returns the bytes
- * written (used.len), undefined when a buffer is outside RAM.
+ * last byte (the status) at the very end; bytes between are left as they were. False when a buffer
+ * is outside RAM.
  */
-function scatter(mem: GuestMemory, bufs: Chain['buffers'], result: Uint8Array, space: number): number | undefined {
+function scatter(mem: GuestMemory, bufs: Chain['buffers'], result: Uint8Array, space: number): boolean {
   const dataLen = Math.min(result.length - 1, space - 1);
   const pieces: [number, Uint8Array][] = [[0, result.subarray(0, dataLen)], [space - 1, result.subarray(result.length - 1)]];
   let at = 0;
   for (const b of bufs) {
     for (const [start, bytes] of pieces) {
       const from = Math.max(start, at), to = Math.min(start + bytes.length, at + b.len);
-      if (from < to && !mem.write(b.addr + (from - at), bytes.subarray(from - start, to - start))) return undefined;
+      if (from < to && !mem.write(b.addr + (from - at), bytes.subarray(from - start, to - start))) return false;
     }
     at += b.len;
   }
-  return dataLen + 1;
+  return true;
 }

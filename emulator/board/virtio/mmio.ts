@@ -14,6 +14,8 @@ export const virtioIrq = (slot: number): number => 1 + slot;
 const MAGIC = 0x7472_6976; // "virt"
 const VENDOR_QEMU = 0x554d_4551; // "QEMU"
 export const VIRTIO_F_VERSION_1 = 32n;
+/** QueueNumMax of every queue, as QEMU's virtio-mmio reports it (VIRTQUEUE_MAX_SIZE). */
+export const VIRTQUEUE_MAX_SIZE = 1024;
 
 // Device status bits (§2.1).
 export const STATUS_ACKNOWLEDGE = 1, STATUS_DRIVER = 2, STATUS_DRIVER_OK = 4, STATUS_FEATURES_OK = 8,
@@ -26,7 +28,6 @@ export interface VirtioDevice {
   /** Feature bits offered (VIRTIO_F_VERSION_1 included). */
   readonly features: bigint;
   readonly queueCount: number;
-  readonly queueNumMax: number;
   /** Reads device configuration space (offset from 0x100), little-endian. */
   configRead(offset: number, size: AccessSize): bigint;
   configWrite?(offset: number, size: AccessSize, value: bigint): void;
@@ -52,7 +53,7 @@ export class VirtioMmio implements Device {
   constructor(readonly base: number, readonly slot: number, private readonly dev: VirtioDevice | undefined,
     private readonly mem: GuestMemory, private readonly irq: (level: boolean) => void) {
     this.name = `virtio_mmio@${base.toString(16)}`;
-    this.queues = Array.from({ length: dev?.queueCount ?? 0 }, () => new Virtqueue(dev!.queueNumMax));
+    this.queues = Array.from({ length: dev?.queueCount ?? 0 }, () => new Virtqueue());
   }
 
   private get queue(): Virtqueue | undefined { return this.queues[this.queueSel]; }
@@ -71,7 +72,7 @@ export class VirtioMmio implements Device {
       case 0x008: return dev?.deviceId ?? 0;
       case 0x00c: return VENDOR_QEMU;
       case 0x010: return dev && this.deviceFeaturesSel < 2 ? Number((dev.features >> BigInt(32 * this.deviceFeaturesSel)) & 0xffff_ffffn) : 0;
-      case 0x034: return q ? q.numMax : 0;
+      case 0x034: return q ? VIRTQUEUE_MAX_SIZE : 0;
       case 0x044: return q?.ready ? 1 : 0;
       case 0x060: return this.interruptStatus;
       case 0x070: return this.status;
@@ -102,7 +103,7 @@ export class VirtioMmio implements Device {
         return;
       case 0x024: this.driverFeaturesSel = v; return;
       case 0x030: this.queueSel = v; return;
-      case 0x038: if (q && v <= q.numMax && (v & (v - 1)) === 0) q.num = v; return;
+      case 0x038: if (q && v <= VIRTQUEUE_MAX_SIZE && (v & (v - 1)) === 0) q.num = v; return;
       case 0x044: if (q) q.ready = (v & 1) === 1; return;
       case 0x050: this.notify(v); return;
       case 0x064: this.interruptStatus &= ~v; this.irq(this.interruptStatus !== 0); return;

@@ -36,8 +36,6 @@ export class Virtqueue {
   /** The next available-ring entry the device will take. */
   private lastAvail = 0;
 
-  constructor(readonly numMax: number) {}
-
   reset(): void {
     this.num = 0; this.ready = false; this.desc = 0; this.driver = 0; this.device = 0; this.lastAvail = 0;
   }

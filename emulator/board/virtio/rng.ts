@@ -11,7 +11,6 @@ const MAX_FILL = 1 << 16; // bytes per request at most (QEMU's rng serves what i
 export class VirtioRng implements VirtioDevice {
   readonly deviceId = 4;
   readonly queueCount = 1;
-  readonly queueNumMax = 256;
   readonly features = 1n << VIRTIO_F_VERSION_1;
   private state: bigint;
 

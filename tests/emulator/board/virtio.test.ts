@@ -151,14 +151,19 @@ describe('virtio-blk', () => {
     d.ram.bytes.fill(0xab, BUF - BASE + 0x100, BUF - BASE + 0x300);
     expect(d.blk(VIRTIO_BLK_T_OUT, 10, 512)).toBe(VIRTIO_BLK_S_OK);
     expect(disk.bytes.subarray(10 * 512, 11 * 512).every((b) => b === 0xab)).toBe(true);
-    expect(d.used(1).len).toBe(1);
+    expect(d.used(1).len).toBe(1); // used.len: the writable size, as QEMU
+    expect(d.blk(VIRTIO_BLK_T_IN, 99, 512)).toBe(VIRTIO_BLK_S_IOERR);
+    expect(d.used(2).len).toBe(513);
+    d.availIdx = 3;
     expect(d.blk(VIRTIO_BLK_T_FLUSH, 0, 0)).toBe(VIRTIO_BLK_S_OK);
+    d.ram.bytes.fill(0xee, BUF - BASE + 0x100, BUF - BASE + 0x120);
     expect(d.blk(VIRTIO_BLK_T_GET_ID, 0, 20)).toBe(VIRTIO_BLK_S_OK);
-    expect(new TextDecoder().decode(d.ram.bytes.subarray(BUF - BASE + 0x100, BUF - BASE + 0x107))).toBe('fs.img\0');
+    // The serial and its NUL, nothing more (QEMU).
+    expect([...d.ram.bytes.subarray(BUF - BASE + 0x100, BUF - BASE + 0x108)]).toEqual([...new TextEncoder().encode('fs.img\0'), 0xee]);
     // A header split across descriptors is read as one.
     expect(d.blk(VIRTIO_BLK_T_IN, 1, 512, { splitHeader: true })).toBe(VIRTIO_BLK_S_OK);
     expect(d.ram.bytes[BUF - BASE + 0x100]).toBe(disk.bytes[512]);
-    expect(d.usedIdx()).toBe(5);
+    expect(d.usedIdx()).toBe(6);
   });
 
   it('errors: a sector past the end, a partial sector, a write to a read-only disk, an unknown type', () => {
