@@ -99,7 +99,10 @@ function nativeOf(s: Struct<object>): Native {
       // natively a const enum value is a number
       desc = { get() { return Number(BigInt.asIntN(64, readInt(at(this), t))); }, set(v: number) { writeInt(at(this), t, BigInt(v)); } };
     } else if (t.kind === 'int') desc = { get() { return readInt(at(this), t); }, set(v: bigint) { writeInt(at(this), t, v); } };
-    else if (t.kind === 'ptr') {
+    else if (t.kind === 'ptr' && m.isString) {
+      // natively the text: read up to the NUL; a store interns the text and keeps its address
+      desc = { get() { return readString(mem().read(at(this), 8)); }, set(v: string) { mem().write(at(this), 8, currentHost().string(v)); } };
+    } else if (t.kind === 'ptr') {
       desc = { get() { return struct_at(m.cls!, mem().read(at(this), 8)); }, set(v: object) { mem().write(at(this), 8, addr_of(v)); } };
     } else if (t.kind === 'struct') desc = { get() { return struct_at(m.cls!, at(this)); } };
     else desc = { get() { return arrayView(at(this), t.elem, t.count, m.elemCls); } };

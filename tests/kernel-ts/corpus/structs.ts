@@ -3,7 +3,7 @@
 // field's width. Every struct lives in a static buffer; the functions take and return u64.
 import {
   u64, wrap, load8, load64, store64, staticBuffer,
-  u8, u16, u32, i8, i16, i32, i64, ptr, embed, array, struct_at, addr_of, sizeof, offsetof, container_of, NULL,
+  u8, u16, u32, i8, i16, i32, i64, ptr, embed, array, struct_at, addr_of, sizeof, offsetof, container_of, NULL, cstr, str,
 } from '../../../kernel-ts/runtime/intrinsics.js';
 
 /** a@0 b@8 c@16 d@18 e@20 f@24 g@28 h@32, size 40 (as GCC lays it out for RV64). */
@@ -113,4 +113,17 @@ export function field_chain(a: u64): u64 {
   p.lru.next.prev = p.lru;
   p.refcount = a;
   return container_of(p.lru.next.prev, page, 'lru').refcount;
+}
+
+class named { id = u16; name = cstr; }
+
+/** A C string field: the stored literal's bytes read back through it. */
+export function string_field(a: u64): u64 {
+  const n = struct_at(named, BUF + 256n);
+  n.id = a;
+  n.name = (a & 1n) != 0n ? "odd" : "an even name";
+  let h = n.id;
+  const s = str(n.name);
+  for (let i = 0n; load8(s + i) != 0n; i++) h = wrap(h * 131n + load8(s + i));
+  return h;
 }
