@@ -142,6 +142,7 @@ export class FunctionGen {
     }
     if (ts.isWhileStatement(s)) { this.genLoop(s, undefined, s.expression, undefined, s.statement); return; }
     if (ts.isForStatement(s)) { this.genLoop(s, s.initializer, s.condition, s.incrementor, s.statement); return; }
+    if (ts.isForOfStatement(s)) { this.genRange(s); return; }
     if (ts.isDoStatement(s)) {
       const body = this.newLabel('do'), cont = this.newLabel('docond'), brk = this.newLabel('enddo');
       this.label(body);
@@ -194,6 +195,31 @@ export class FunctionGen {
     this.label(test);
     if (cond) this.genBranch(cond, 0, top, true);
     else this.emit(`j ${top}`);
+    this.label(brk);
+  }
+
+  /** for (const i of range(start, end)): i = start; end kept in a local unless constant; i < end tested at the bottom. */
+  private genRange(s: ts.ForOfStatement): void {
+    const call = s.expression as ts.CallExpression;
+    const [start, end] = call.arguments;
+    const decl = (s.initializer as ts.VariableDeclarationList).declarations[0];
+    const iv = this.ents.resolve(decl.name as ts.Identifier);
+    if (iv?.kind !== 'local') throw new CompileError(decl, 'the range variable has no home');
+    const endHome = this.frame.rangeEnds.get(s);
+    if (endHome) this.assignLocal(endHome, end, 0);
+    this.assignLocal(iv.local, start, 0);
+    const top = this.newLabel('range'), cont = this.newLabel('next'), test = this.newLabel('test'), brk = this.newLabel('endrange');
+    this.emit(`j ${test}`);
+    this.label(top);
+    this.withTarget(s, brk, cont, () => this.genStmt(s.statement));
+    this.label(cont);
+    const i = iv.local;
+    if (i.reg) this.emit(`addi ${i.reg}, ${i.reg}, 1`);
+    else { this.emit(`ld t0, ${i.offset}(s0)`); this.emit('addi t0, t0, 1'); this.emit(`sd t0, ${i.offset}(s0)`); }
+    this.label(test);
+    const l = i.reg ?? (this.emit(`ld t0, ${i.offset}(s0)`), 't0');
+    const r = endHome ? (endHome.reg ?? (this.emit(`ld t1, ${endHome.offset}(s0)`), 't1')) : this.genExpr(end, 1);
+    this.emit(`bltu ${l}, ${r}, ${top}`);
     this.label(brk);
   }
 

@@ -24,6 +24,8 @@ export interface Frame {
   slots: number;
   /** Home of a1 after the latest ecall (ecall_value()). */
   ecallValue?: Local;
+  /** `for (const i of range(a, end))` with a non-constant end: where the end is kept. */
+  rangeEnds: Map<ts.ForOfStatement, Local>;
 }
 
 export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
@@ -32,6 +34,8 @@ export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
   const order: ts.Symbol[] = [];
   const params: Local[] = [];
   let usesEcallValue = false;
+  const rangeEnds = new Map<ts.ForOfStatement, Local>();
+  const hidden: { l: Local; w: number }[] = [];
 
   const declare = (name: ts.Identifier): Local | undefined => {
     const sym = ents.checker.getSymbolAtLocation(name);
@@ -57,6 +61,13 @@ export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
       else declare(node.name);
     }
     if (ts.isBindingElement(node) && ts.isIdentifier(node.name)) declare(node.name);   // const [a, b] = f()
+    // for (const i of range(a, end)): end is evaluated once, into a local of its own (tested each iteration)
+    if (ts.isForOfStatement(node) && ts.isCallExpression(node.expression) && node.expression.arguments[1] &&
+        ents.fold(node.expression.arguments[1]) === undefined) {
+      const l: Local = { name: '(range end)' };
+      rangeEnds.set(node, l);
+      hidden.push({ l, w: 8 });
+    }
     ts.forEachChild(node, declarations);
   };
   if (fn.body) declarations(fn.body);
@@ -74,6 +85,7 @@ export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
   if (fn.body) uses(fn.body, 0);
 
   const all = order.map((s) => ({ sym: s, l: local.get(s)!, w: weight.get(s)! }));
+  for (const h of hidden) all.push({ sym: undefined as unknown as ts.Symbol, l: h.l, w: h.w });
   if (usesEcallValue) all.push({ sym: undefined as unknown as ts.Symbol, l: { name: '(ecall a1)' }, w: 1 });
   // Stable sort: heavier first; ties keep declaration order (parameters first).
   const ranked = [...all].sort((a, b) => b.w - a.w);
@@ -92,5 +104,6 @@ export function planFrame(fn: ts.FunctionDeclaration, ents: Entities): Frame {
     saved,
     slots: spilled.length,
     ecallValue: usesEcallValue ? all[all.length - 1].l : undefined,
+    rangeEnds,
   };
 }

@@ -54,7 +54,7 @@ const REFUSED: Partial<Record<ts.SyntaxKind, [string, string]>> = {
   [SK.AwaitExpression]: ['await', 'kernel-ts code is synchronous'],
   [SK.YieldExpression]: ['yield (generators)', 'write a loop or keep the state in module-level lets'],
   [SK.ForInStatement]: ['for-in loop', 'use a counting for loop'],
-  [SK.ForOfStatement]: ['for-of loop', 'use a counting for loop over an address'],
+  [SK.ForOfStatement]: ['for-of loop', 'write for (const i of range(start, end)), or a counting for loop'],
   [SK.NewExpression]: ['new', 'a struct lives in memory: struct_at(S, addr) over a staticBuffer or an allocated frame'],
   [SK.ThisKeyword]: ['this', 'pass the value as a parameter'],
   [SK.PropertyAccessExpression]: ['property access (x.y)', 'fields exist on struct pointers only (declare a struct class); import a name from its module'],
@@ -206,6 +206,15 @@ export function checkSubset(sf: ts.SourceFile, checker: ts.TypeChecker, diags: D
       return;
     }
     if (ts.isClassDeclaration(node)) { checkStruct(node, inFunction); return; }
+    // for (const i of range(a, b)): a counting loop
+    if (ts.isForOfStatement(node) && ts.isCallExpression(node.expression) && calleeIntrinsic(node.expression) === 'range' && !node.awaitModifier) {
+      const init = node.initializer;
+      const ok = ts.isVariableDeclarationList(init) && (init.flags & ts.NodeFlags.Const) !== 0 && init.declarations.length === 1 && ts.isIdentifier(init.declarations[0].name);
+      if (!ok) { diags.unsupported(init, 'this for-of variable', 'write for (const i of range(start, end))'); return; }
+      for (const a of node.expression.arguments) visit(a, inFunction);
+      visit(node.statement, inFunction);
+      return;
+    }
     if (ts.isEnumDeclaration(node)) { checkEnum(node, inFunction); return; }
     // E.MEMBER of a const enum: a constant
     if (ts.isPropertyAccessExpression(node) && (checker.getSymbolAtLocation(node.expression)?.flags ?? 0) & ts.SymbolFlags.ConstEnum) return;

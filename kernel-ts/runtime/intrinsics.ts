@@ -84,6 +84,13 @@ export function str(s: string): u64 { return currentHost().string(s); }
 /** A const enum value as a u64 (compiled: nothing). */
 export function enum_value(e: number): u64 { return toU(BigInt(e)); }
 
+// ---- loops -------------------------------------------------------------------------------------------
+/** `for (const i of range(start, end))`: i = start, start + 1, …, end - 1 (unsigned; end read once).
+ *  Compiled: the counting loop `for (i = start; i < end; i++)`, the test at the bottom. */
+export function* range(start: u64, end: u64): Iterable<u64> {
+  for (let i = toU(start); i < toU(end); i++) yield i;
+}
+
 // ---- checks ----------------------------------------------------------------------------------------
 /** BUG_ON(cond): when cond holds, "BUG at file:line" (compiled: lib/bug.ts's __bug, which prints and
  *  counts; the code goes on). A statement. Natively it throws, so a unit test stops at the place. */

@@ -1,6 +1,6 @@
 // Differential corpus: const enum and switch, for over a numeric range, functions returning several
 // results (a tuple in a0, a1, …) or a struct pointer, and BUG_ON/assert that hold.
-import { type u64, wrap, staticBuffer, struct_at, u8, u64 as u64_field, ptr, enum_field, enum_value, BUG_ON, assert } from '../../../kernel-ts/runtime/intrinsics.js';
+import { type u64, wrap, staticBuffer, struct_at, u8, u64 as u64_field, ptr, enum_field, enum_value, BUG_ON, assert, range } from '../../../kernel-ts/runtime/intrinsics.js';
 
 export const enum frame_state { FREE, RESERVED, MAPPED = 5, SWAPPED }
 
@@ -37,6 +37,21 @@ export function enum_field_roundtrip(a: u64): u64 {
 export function range_sum(a: u64, b: u64): u64 {
   let s = 0n;
   for (let i = a & 0xffn; i < (b & 0xffn); i++) s = wrap(s + i * i);
+  return s;
+}
+
+/** for (const i of range(a, b)): a counting loop, the end read once; break and continue. */
+export function range_loop(a: u64, b: u64): u64 {
+  let s = 0n;
+  let end = b & 0x3ffn;
+  for (const i of range(a & 0xffn, end)) {
+    end = 0n;                                   // the bound was read once: no effect
+    if (i == 300n) break;
+    if ((i & 3n) == 1n) continue;
+    s = wrap(s * 3n + i);
+  }
+  for (const j of range(0xffffffffffffffffn - (a & 7n), 0xffffffffffffffffn)) s = wrap(s + j);   // up to the top, no wrap
+  for (const k of range(5n, 2n)) s = s + k;     // empty
   return s;
 }
 

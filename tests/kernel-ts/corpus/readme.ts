@@ -1,5 +1,5 @@
 // The examples of kernel-ts/README.md, compiled (tests/kernel-ts/readme.test.ts) so they stay true.
-import { u64, u32, u8, ptr, embed, array, cstr, enum_field, enum_value, struct_at, sizeof, offsetof, container_of, addr_of, NULL, BUG_ON, assert } from '../../../kernel-ts/runtime/intrinsics.js';
+import { u64, u32, u8, ptr, embed, array, cstr, enum_field, enum_value, struct_at, sizeof, offsetof, container_of, addr_of, NULL, BUG_ON, assert, range } from '../../../kernel-ts/runtime/intrinsics.js';
 import { list_head, INIT_LIST_HEAD, list_add, list_add_tail, list_del, list_empty } from '../../../kernel-ts/lib/list.js';
 import { list_entry } from '../../../kernel-ts/runtime/intrinsics.js';
 import { printk } from '../../../kernel-ts/lib/printk.js';
@@ -35,6 +35,7 @@ export function examples(addr: u64, i: u64): u64 {
   list_add_tail(p.lru, free_list);
   let n = 0n;
   for (let q = list_entry(free_list.next, page, 'lru'); q.lru !== free_list; q = list_entry(q.lru.next, page, 'lru')) n++;
+  for (const k of range(0n, i & 3n)) n = n + k;
   const vma = struct_at(vm_area_struct, addr + 128n);
   vma.pad.set(i & 3n, 7n);
   vma.name = "heap";
