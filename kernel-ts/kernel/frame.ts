@@ -3,7 +3,7 @@
 // the notes' frame list and Linux's struct page keep them). Both live at the start of the pool
 // itself, in frames the allocator marks reserved.
 
-import { type u64, load64, store64, wrap, u8, u32, struct_at, sizeof } from '../runtime/intrinsics.js';
+import { type u64, load64, store64, wrap, u8, u32, struct_at, sizeof, range } from '../runtime/intrinsics.js';
 import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
 import { bug, BUG_FRAME } from './bug.js';
 
@@ -183,8 +183,7 @@ export function frame_self_check(): u64 {
   let free = 0n;
   let reserved = 0n;
   let mapped = 0n;
-  let pfn = 0n;
-  while (pfn < pool_frames) {
+  for (const pfn of range(0n, pool_frames)) {
     const rec = record_of(pfn);
     const state = rec.state;
     const count = rec.refcount;
@@ -198,7 +197,6 @@ export function frame_self_check(): u64 {
     } else {
       errors = errors + 1n;
     }
-    pfn = pfn + 1n;
   }
   if (free != nr_free || reserved != nr_reserved || mapped != nr_mapped) errors = errors + 1n;
   // The padding bits past the last frame stay set.

@@ -3,7 +3,7 @@
 // handler allocates a zeroed frame, maps it 4 KiB with the area's permissions, fences that address
 // and returns to the faulting instruction. vm_free unmaps, fences and drops the frames' references.
 
-import { u64, load64, store64, staticBuffer, sfence_vma, struct_at, sizeof } from '../runtime/intrinsics.js';
+import { u64, load64, store64, staticBuffer, sfence_vma, struct_at, sizeof, range } from '../runtime/intrinsics.js';
 import { PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
 import { _PAGE_WRITE, _PAGE_READ, pte_phys } from './pgtable.js';
 import { __create_pgd_mapping, NO_BLOCK_MAPPINGS } from './mmu.js';
@@ -52,8 +52,11 @@ export function vm_init(pgdir: u64, asid: u64): void {
   vm_asid = asid;
   nr_faults = 0n;
   nr_mapped = 0n;
-  let i = 0n;
-  while (i < MAX_AREAS) { area(i).vm_start = SLOT_EMPTY; area(i).vm_end = 0n; i = i + 1n; }
+  for (const i of range(0n, MAX_AREAS)) {
+    const vma = area(i);
+    vma.vm_start = SLOT_EMPTY;
+    vma.vm_end = 0n;
+  }
 }
 
 /** Page faults handled since vm_init. */
@@ -64,17 +67,15 @@ export function vm_mapped_pages(): u64 { return nr_mapped; }
 export function vm_last_conflict(): u64 { return last_conflict; }
 export function vm_area_count(): u64 {
   let n = 0n;
-  let i = 0n;
-  while (i < MAX_AREAS) { n = n + slot_used(i); i = i + 1n; }
+  for (const i of range(0n, MAX_AREAS)) n = n + slot_used(i);
   return n;
 }
 
 /** The area holding addr, or SLOT_EMPTY. */
 export function vm_find(addr: u64): u64 {
-  let i = 0n;
-  while (i < MAX_AREAS) {
-    if (slot_used(i) != 0n && addr >= area_start(i) && addr < area_end(i)) return i;
-    i = i + 1n;
+  for (const i of range(0n, MAX_AREAS)) {
+    const vma = area(i);
+    if (vma.vm_start != SLOT_EMPTY && addr >= vma.vm_start && addr < vma.vm_end) return i;
   }
   return SLOT_EMPTY;
 }
@@ -86,15 +87,14 @@ export function vm_alloc(start: u64, end: u64, prot: u64): u64 {
   end = page_align(end);
   if (end <= start) return VM_EINVAL;
   let free_slot = SLOT_EMPTY;
-  let i = 0n;
-  while (i < MAX_AREAS) {
-    if (slot_used(i) == 0n) {
+  for (const i of range(0n, MAX_AREAS)) {
+    const other = area(i);
+    if (other.vm_start == SLOT_EMPTY) {
       if (free_slot == SLOT_EMPTY) free_slot = i;
-    } else if (start < area_end(i) && area_start(i) < end) {
+    } else if (start < other.vm_end && other.vm_start < end) {
       last_conflict = i;
       return VM_EOVERLAP;
     }
-    i = i + 1n;
   }
   if (free_slot == SLOT_EMPTY) return VM_ENOSPC;
   const vma = area(free_slot);
@@ -134,22 +134,20 @@ export function vm_free(start: u64, end: u64): u64 {
   if (end <= start) return VM_EINVAL;
   // First pass: refuse a range that cuts an area, so a failed vm_free changes nothing.
   let found = 0n;
-  let i = 0n;
-  while (i < MAX_AREAS) {
-    if (slot_used(i) != 0n && start < area_end(i) && area_start(i) < end) {
-      if (area_start(i) < start || area_end(i) > end) { last_conflict = i; return VM_EPARTIAL; }
+  for (const i of range(0n, MAX_AREAS)) {
+    const vma = area(i);
+    if (vma.vm_start != SLOT_EMPTY && start < vma.vm_end && vma.vm_start < end) {
+      if (vma.vm_start < start || vma.vm_end > end) { last_conflict = i; return VM_EPARTIAL; }
       found = found + 1n;
     }
-    i = i + 1n;
   }
   if (found == 0n) return VM_ENOENT;
-  i = 0n;
-  while (i < MAX_AREAS) {
-    if (slot_used(i) != 0n && start <= area_start(i) && area_end(i) <= end) {
+  for (const i of range(0n, MAX_AREAS)) {
+    const vma = area(i);
+    if (vma.vm_start != SLOT_EMPTY && start <= vma.vm_start && vma.vm_end <= end) {
       freed_frames = freed_frames + unmap_area(i);
-      area(i).vm_start = SLOT_EMPTY;
+      vma.vm_start = SLOT_EMPTY;
     }
-    i = i + 1n;
   }
   return VM_OK;
 }
