@@ -127,3 +127,17 @@ export function string_field(a: u64): u64 {
   for (let i = 0n; load8(s + i) != 0n; i++) h = wrap(h * 131n + load8(s + i));
   return h;
 }
+
+/** Offsets beyond a 12-bit immediate (li + add), constant and variable array indices past 2047. */
+class big { head = u8; pad = array(u16, 1500n); tail = i32; inner = embed(list_link); }
+const BIG = staticBuffer(4096n, 8n);
+
+export function far_offsets(a: u64, b: u64): u64 {
+  const p = struct_at(big, BIG);
+  p.tail = a;
+  p.tail += b;
+  p.pad.set(1499n, a);
+  p.pad.set(b % 1500n, wrap(b + 1n));
+  p.inner.next = p.inner;
+  return wrap(p.tail + p.pad.at(1499n) + p.pad.at(b % 1500n) + (addr_of(p.inner.next) - BIG) + offsetof(big, 'inner') + load64(BIG + 3000n));
+}
