@@ -59,7 +59,7 @@ const REFUSED: [string, string, string][] = [
   ['arrow function', `${U} const g = /*@*/(x: u64): u64 => x; return g(a); }`, 'closure (arrow function) is not supported in kernel-ts; write a module-level function and pass it by name'],
   ['function expression', `${U} const g = /*@*/function (x: u64): u64 { return x; }; return g(a); }`, 'closure (function expression) is not supported in kernel-ts'],
   ['nested function', `${U} /*@*/function g(): u64 { return a; } return g(); }`, 'nested function is not supported in kernel-ts; move it to module level'],
-  ['object literal', `${U} const o = /*@*/{ x: a }; return 0n; }`, 'object literal is not supported in kernel-ts; lay the fields out in a staticBuffer'],
+  ['object literal', `${U} const o = /*@*/{ x: a }; return 0n; }`, 'object literal is not supported in kernel-ts; declare a struct class and use struct_at(S, addr)'],
   ['array literal', `${U} const o = /*@*/[a, a]; return 0n; }`, 'array literal is not supported in kernel-ts; use u64Table'],
   ['number literal', `${U} const x = /*@*/5; return a; }`, 'number literal 5 is not supported in kernel-ts; write a bigint literal such as 5n'],
   ['number type', 'export function f(a: /*@*/number): void {}', 'the number type is not supported in kernel-ts; use u64'],
