@@ -13,6 +13,8 @@ import { RegistersView } from './registers-view.js';
 import { renderTlb } from './tlb-view.js';
 import { renderTrapLog } from './trap-log-view.js';
 
+/** While running, the pictures (page table, frames, TLB) and the trap log are redrawn at most this often (ms). */
+const RUNNING_PICTURES_MS = 1000;
 /** The kernel's first instruction: the walk shown until the user picks another VA. */
 const DEFAULT_WALK = 0x8020_0000n;
 
@@ -28,6 +30,7 @@ export class App {
   private drawing = false;
   private redrawAgain = false;
   private runStart = { t: 0, retired: 0 };
+  private lastPictures = 0;
 
   constructor() {
     this.pageTable = new PageTableView({ picture: byId('page-table'), walk: byId('walk'), mappings: byId('mappings'), input: byId<HTMLInputElement>('walk-va'), error: byId('walk-error') },
@@ -108,16 +111,23 @@ export class App {
     const status = byId('status');
     status.dataset.state = state;
     const secs = (performance.now() - this.runStart.t) / 1000;
-    const mips = d.busy && secs > 0 ? `, ${((h.retired - this.runStart.retired) / secs / 1e6).toFixed(1)} MIPS` : '';
+    const last = d.lastRun;
+    const mips = d.busy && secs > 0 ? `, ${((h.retired - this.runStart.retired) / secs / 1e6).toFixed(1)} MIPS`
+      : last && last.insns >= 1e6 ? ` (the last run: ${(last.insns / 1e6).toFixed(1)} M in ${last.secs.toFixed(2)} s, ${(last.insns / last.secs / 1e6).toFixed(1)} MIPS)` : '';
     const where = `${PRIV_NAMES[h.priv]}-mode, pc ${hex(h.pcBig())}${d.describe(h.pcBig()) ? ` <${d.describe(h.pcBig())}>` : ''}`;
     status.textContent = `${stop ? (stop.kind === 'exit' ? `exited, code ${stop.code}` : `stopped: ${stop.reason}`) : state} · ${h.retired.toLocaleString('en')} insns${mips} · ${where}`;
     for (const id of ['run', 'step', 'run-to']) (byId(id) as HTMLButtonElement).disabled = d.busy || stop !== undefined;
     (byId('pause') as HTMLButtonElement).disabled = !d.busy;
     this.registers.render(m, d.describe);
-    this.pageTable.render(m, d.describe);
-    renderFrames(byId('frames'), m, this.loaded);
-    renderTlb(byId('tlb'), byId('tlb-text'), m);
-    renderTrapLog(byId<HTMLTableElement>('traps'), byId('trap-summary'), d.traps, d.describe);
+    // The pictures and long lists cost the most to lay out and paint: while running, once a second.
+    const now = performance.now();
+    if (!d.busy || now - this.lastPictures >= RUNNING_PICTURES_MS) {
+      this.lastPictures = now;
+      this.pageTable.render(m, d.describe);
+      renderFrames(byId('frames'), m, this.loaded);
+      renderTlb(byId('tlb'), byId('tlb-text'), m);
+      renderTrapLog(byId<HTMLTableElement>('traps'), byId('trap-summary'), d.traps, d.describe);
+    }
     byId('breakpoints').replaceChildren(...d.target.points.all().flatMap((p) => p.kind !== 'breakpoint' ? [] : [
       el('div', {}, `${p.temporary ? 'temporary ' : ''}breakpoint ${p.num} at ${hex(p.addr)} <${p.spec}>, hit ${p.hits}×`, el('button', { 'data-delete': String(p.num) }, 'delete'))]));
     await this.disasm.render();

@@ -8,7 +8,7 @@ import { Session } from '../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../emulator/debug/symbols.js';
 import { Target } from '../emulator/debug/target.js';
 import { TrapLog } from './trap-log.js';
-import { sleep, yieldToEventLoop } from './yield.js';
+import { nextFrame, sleep, yieldToEventLoop } from './yield.js';
 
 export interface Images {
   readonly kernel: BootImage;
@@ -27,8 +27,8 @@ export interface DebuggerHooks {
 
 /** The fastest redraw while running (ms between); a costly redraw (a big page table) waits longer. */
 const RUNNING_REDRAW_MS = 250;
-/** Redrawing takes at most 1/REDRAW_SHARE of the time while running. */
-const REDRAW_SHARE = 5;
+/** Redrawing (with the browser's layout and paint) takes at most 1/REDRAW_SHARE of the time while running. */
+const REDRAW_SHARE = 8;
 
 export class Debugger {
   readonly machine: Virt;
@@ -38,6 +38,8 @@ export class Debugger {
   readonly traps: TrapLog;
   /** A command (run, step, ...) is in progress. */
   busy = false;
+  /** The last command's run (redraws while it ran included; the ones before and after not). */
+  lastRun: { insns: number; secs: number } | undefined;
   private lastRedraw = 0;
   private lastRetired = 0;
   private redrawCost = 0;
@@ -62,9 +64,11 @@ export class Debugger {
     if (this.busy) { this.hooks.shell('The machine is running: pause it first.\n'); return; }
     this.busy = true;
     this.hooks.update();
+    const h = this.machine.hart, retired = h.retired, t0 = (this.lastRedraw = performance.now());
     try {
       await this.session.execute(line);
     } finally {
+      this.lastRun = { insns: h.retired - retired, secs: (performance.now() - t0) / 1000 };
       this.busy = false;
       this.hooks.update();
     }
@@ -78,8 +82,14 @@ export class Debugger {
     const now = performance.now(), retired = this.machine.hart.retired;
     if (now - this.lastRedraw >= Math.max(RUNNING_REDRAW_MS, REDRAW_SHARE * this.redrawCost)) {
       this.hooks.update();
+      // The cost counted is the browser's too: style, layout and paint happen after the next
+      // animation frame's callbacks, before a message posted from one.
+      await nextFrame();
+      await yieldToEventLoop();
       this.lastRedraw = performance.now();
       this.redrawCost = this.lastRedraw - now;
+      this.lastRetired = retired;
+      return;
     }
     if (retired === this.lastRetired) await sleep(10);
     else await yieldToEventLoop();

@@ -16,3 +16,9 @@ export function yieldToEventLoop(): Promise<void> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Resolves at the next animation frame (before it is painted); at once when the page is hidden. */
+export function nextFrame(): Promise<void> {
+  if (document.hidden) return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => resolve()));
+}

@@ -1,18 +1,24 @@
 // `npm run bench`, the browser: the same workload (tests/bench/web-workload.ts: the bundled kernel's
 // boot, and its page-fault storm) timed in Node and in headless Chromium (Debian's, driven by
 // playwright-core), the browser's code bundled by esbuild as the page's is. Prints MIPS (best /
-// median) in each and the ratio of the medians. Skipped with a message when /usr/bin/chromium is
+// median) in each and the ratio of the medians; then the built page itself running the storm (its
+// status reports the run's speed; redraws while running included) against Node. Skipped with a message when /usr/bin/chromium is
 // absent. Runnable alone: node dist/tests/bench/web.js (after npm run build).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import type { Browser } from 'playwright-core';
 import { pathToFileURL } from 'node:url';
 import { buildBundled, repoRoot } from '../../bin/bundled.js';
+import { buildWeb, serveDir } from '../../bin/web.js';
 import { bootRounds, type BootRun } from './web-workload.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The page itself (build/web: redraws while running included) runs this one, PAGE_ROUNDS times. */
+const PAGE_BOOTARGS = 'fault-storm=8192', PAGE_ROUNDS = 3;
 
 const WORKLOADS: readonly { name: string; bootargs?: string; rounds: number }[] = [
   { name: 'kernel boot', rounds: 7 },
@@ -37,6 +43,34 @@ async function browserBundle(root: string): Promise<string> {
   return r.outputFiles[0]!.text;
 }
 
+/** The built page booting with PAGE_BOOTARGS: the speed its status reports for the run, against Node's. */
+async function pageFigure(browser: Browser, nodeStorm: { warm: number[]; cold: number }): Promise<void> {
+  const server = await serveDir(await buildWeb(), 0);
+  try {
+    const addr = server.address(), port = typeof addr === 'object' && addr ? addr.port : 0;
+    const runs: number[] = [];
+    for (let i = 0; i < PAGE_ROUNDS; i++) {
+      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+      // Loaded paused and settled, then Run: the run as a person starts it (its redraws included).
+      await page.goto(`http://127.0.0.1:${port}/?paused&bootargs=${PAGE_BOOTARGS}`);
+      await page.waitForSelector('#status[data-state="paused"]');
+      await page.waitForTimeout(300);
+      await page.click('#run');
+      await page.waitForSelector('#status[data-state="exited"]', { timeout: 120_000 });
+      const m = /the last run: [\d.]+ M in [\d.]+ s, ([\d.]+) MIPS/.exec((await page.textContent('#status')) ?? '');
+      await page.close();
+      if (m) runs.push(Number(m[1]));
+    }
+    if (runs.length === 0) { console.log('the page: no speed in its status'); return; }
+    // Each page run is a first, cold run (as `rvhart boot` is in Node): beside Node's warm median and its first round.
+    console.log(`${'the page: Run, same storm'.padEnd(32)} MIPS best / median: ${Math.max(...runs).toFixed(1)} / ${median(runs).toFixed(1)} ` +
+      `(a first run each, redraws included); page time / Node time ${(median(nodeStorm.warm) / median(runs)).toFixed(2)}x against Node's warm median, ` +
+      `${(nodeStorm.cold / median(runs)).toFixed(2)}x against Node's first round`);
+  } finally {
+    server.close();
+  }
+}
+
 export async function printBench(): Promise<void> {
   console.log('-- the emulator in the browser (headless Chromium) against Node, same workload and code');
   if (!existsSync(CHROMIUM)) { console.log(`skipped: ${CHROMIUM} is absent (apt-get install chromium)`); return; }
@@ -53,6 +87,7 @@ export async function printBench(): Promise<void> {
     await page.waitForFunction(() => typeof (globalThis as { bootRounds?: unknown }).bootRounds === 'function');
     console.log(`Chromium ${browser.version()}, Node ${process.versions.node}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
       'rounds alternate between the two, the first of each dropped (warm-up)');
+    let nodeStorm: { warm: number[]; cold: number } | undefined;
     for (const w of WORKLOADS) {
       const node: BootRun[] = [], web: BootRun[] = [];
       for (let i = 0; i < w.rounds; i++) {
@@ -63,10 +98,12 @@ export async function printBench(): Promise<void> {
       }
       if (![...node, ...web].every((r) => r.ok)) { console.log(`${w.name}: did not shut down with status 0`); continue; }
       const n = mips(node), b = mips(web);
+      if (w.bootargs === PAGE_BOOTARGS) nodeStorm = { warm: n, cold: node[0]!.insns / node[0]!.ms / 1e3 };
       const fmt = (xs: number[]): string => `${Math.max(...xs).toFixed(1)} / ${median(xs).toFixed(1)}`;
       console.log(`${w.name.padEnd(32)} ${(node[0]!.insns / 1e6).toFixed(2)}M insns  MIPS best / median: Node ${fmt(n)}, Chromium ${fmt(b)}; ` +
         `browser time / Node time ${(median(n) / median(b)).toFixed(2)}x (median)`);
     }
+    if (nodeStorm) await pageFigure(browser, nodeStorm);
   } finally {
     await browser.close();
   }
