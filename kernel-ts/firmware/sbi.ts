@@ -2,7 +2,8 @@
 // a7 = EID, a6 = FID, a0..a5 = arguments; the result goes back in a0 (error) and a1 (value).
 // Extensions: BASE, TIME, IPI, RFENCE, HSM, SRST, DBCN and the legacy set_timer/putchar/getchar/shutdown.
 
-import { type u64, load8, store8, store32, load64, store64, wfi, csrr, csrw, csrs, csrc, sfence_vma, fence_i, wrap } from '../runtime/intrinsics.js';
+import { type u64, load8, store8, store32, load64, store64, wfi, csrr, csrw, csrs, csrc, sfence_vma, fence_i, wrap, struct_at } from '../runtime/intrinsics.js';
+import { pt_regs } from '../lib/ptrace.js';
 import { uart_putc, uart_getc } from './uart.js';
 
 export const SBI_SUCCESS = 0n;
@@ -189,20 +190,21 @@ function dbcn(fid: u64, a0: u64, a1: u64, a2: u64): u64 {
   return SBI_ERR_NOT_SUPPORTED;
 }
 
-/** Handles the call in the saved registers `regs` (x[i] at regs + 8i); sets a0 and a1 there. */
-export function sbi_ecall(regs: u64): void {
-  const a0 = load64(regs + 80n);
-  const a1 = load64(regs + 88n);
-  const a2 = load64(regs + 96n);
-  const a3 = load64(regs + 104n);
-  const a4 = load64(regs + 112n);
-  const fid = load64(regs + 128n);
-  const eid = load64(regs + 136n);
+/** Handles the call in the saved registers at `regs_addr` (struct pt_regs); sets a0 and a1 there. */
+export function sbi_ecall(regs_addr: u64): void {
+  const regs = struct_at(pt_regs, regs_addr);
+  const a0 = regs.a0;
+  const a1 = regs.a1;
+  const a2 = regs.a2;
+  const a3 = regs.a3;
+  const a4 = regs.a4;
+  const fid = regs.a6;
+  const eid = regs.a7;
   ret_value = 0n;
   // Legacy extensions return only a0.
-  if (eid == SBI_LEGACY_PUTCHAR) { uart_putc(a0 & 0xffn); store64(regs + 80n, 0n); return; }
-  if (eid == SBI_LEGACY_GETCHAR) { store64(regs + 80n, uart_getc()); return; }
-  if (eid == SBI_LEGACY_SET_TIMER) { set_timer(a0); store64(regs + 80n, 0n); return; }
+  if (eid == SBI_LEGACY_PUTCHAR) { uart_putc(a0 & 0xffn); regs.a0 = 0n; return; }
+  if (eid == SBI_LEGACY_GETCHAR) { regs.a0 = uart_getc(); return; }
+  if (eid == SBI_LEGACY_SET_TIMER) { set_timer(a0); regs.a0 = 0n; return; }
   if (eid == SBI_LEGACY_SHUTDOWN) { system_off(0n); return; }
   let err = SBI_ERR_NOT_SUPPORTED;
   if (eid == SBI_EXT_BASE) err = base(fid, a0);
@@ -220,6 +222,6 @@ export function sbi_ecall(regs: u64): void {
   else if (eid == SBI_EXT_HSM) err = hsm(fid, a0);
   else if (eid == SBI_EXT_SRST) err = srst(fid, a0, a1);
   else if (eid == SBI_EXT_DBCN) err = dbcn(fid, a0, a1, a2);
-  store64(regs + 80n, err);
-  store64(regs + 88n, ret_value);
+  regs.a0 = err;
+  regs.a1 = ret_value;
 }
