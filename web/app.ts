@@ -47,11 +47,14 @@ export class App {
     this.images = images;
     this.console.clear();
     this.shell.textContent = '';
-    this.dbg = new Debugger(images, {
-      console: (b) => this.console.write(b),
-      shell: (t) => this.say(t),
-      update: () => this.update(),
+    // A machine replaced while it runs stops at its next slice; until then its output is dropped.
+    const current = (): boolean => this.dbg === dbg;
+    const dbg: Debugger = new Debugger(images, {
+      console: (b) => { if (current()) this.console.write(b); },
+      shell: (t) => { if (current()) this.say(t); },
+      update: () => { if (current()) this.update(); },
     }, bootargs);
+    this.dbg = dbg;
     this.disasm = new DisasmView(byId('disasm'), this.dbg.target, this.dbg.symbols);
     this.loaded = loadedRegions(this.dbg.machine, this.dbg.target.mem, [images.firmware, images.kernel]);
     byId('image').textContent = [images.firmware?.name, images.kernel.name].filter(Boolean).join(' + ') + (bootargs ? ` (bootargs ${bootargs})` : '');
@@ -71,6 +74,14 @@ export class App {
     await this.dbg.command(line);
   }
 
+  /** `tbreak SYM` then `c` — only if the breakpoint was set (a mistyped name must not run to the end). */
+  private async runTo(spec: string): Promise<void> {
+    if (spec === '' || this.dbg.busy) return;
+    const points = this.dbg.target.points, before = points.all().length;
+    await this.command(`tbreak ${spec}`);
+    if (points.all().length > before) await this.command('c');
+  }
+
   private wireControls(): void {
     const symbol = byId<HTMLInputElement>('symbol');
     const on = (id: string, f: () => void): void => byId(id).addEventListener('click', f);
@@ -78,7 +89,7 @@ export class App {
     on('pause', () => this.dbg.pause());
     on('step', () => void this.command('si'));
     on('reset', () => this.boot(this.images, false, this.bootargs));
-    on('run-to', () => { const s = symbol.value.trim(); if (s) void this.command(`tbreak ${s}`).then(() => this.command('c')); });
+    on('run-to', () => void this.runTo(symbol.value.trim()));
     on('break', () => { const s = symbol.value.trim(); if (s) void this.command(`break ${s}`); });
     const cmd = byId<HTMLInputElement>('command');
     cmd.addEventListener('keydown', (ev) => {

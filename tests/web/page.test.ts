@@ -118,6 +118,13 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     await page.waitForSelector('#status[data-state="paused"]');
     expect(await text('#status')).toMatch(/· 1 insns · M-mode, pc 0x1004/);
     expect(await text('#disasm .current')).toMatch(/^=> 0x0000000000001004:/);
+    // A name that is no symbol sets nothing and runs nothing.
+    await page.fill('#symbol', 'no_such_function');
+    await page.click('#run-to');
+    await page.waitForFunction(() => document.getElementById('shell')?.textContent?.includes('tbreak no_such_function\n'));
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect((await text('#shell')).split('tbreak no_such_function\n')[1]).not.toContain('Continuing.');
+    expect(await text('#status')).toMatch(/· 1 insns ·/);
     await page.fill('#symbol', '__create_pgd_mapping');
     await page.click('#run-to');
     await page.waitForFunction(() => /Temporary breakpoint 1, 0x[0-9a-f]+ in __create_pgd_mapping \(\)/.test(document.getElementById('shell')?.textContent ?? ''), undefined, { timeout: 20_000 });
