@@ -58,6 +58,13 @@ describe('emulator/ runs in a browser', () => {
     expect(await nodeImports([join(ROOT, 'web', 'main.ts')])).toEqual([]);
   });
 
+  it('the web page reaches only emulator/ (and the linker\'s ELF reader, for an ELF opened on the page), never bin/', async () => {
+    const r = await build({ entryPoints: [join(ROOT, 'web', 'main.ts')], bundle: true, write: false, metafile: true, platform: 'browser', format: 'esm', outdir: 'out', logLevel: 'silent', absWorkingDir: ROOT });
+    expect(Object.keys(r.metafile.inputs)).toContain('web/main.ts');
+    const outside = Object.keys(r.metafile.inputs).filter((f) => !/^(web|emulator)\//.test(f) && !/^linker\/(elf\/|object\.ts$)/.test(f));
+    expect(outside).toEqual([]);
+  });
+
   it('the check can fail: the Node adapter itself is caught', async () => {
     const found = await nodeImports(NODE_ADAPTERS.map((f) => join(ROOT, f)));
     expect(found).toContain('emulator/debug/gdb/node-server.ts -> node:net');
