@@ -6,21 +6,16 @@
 
 import { closeSync, writeSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { Virt, type BootImage, type MachineStop } from '../emulator/board/virt.js';
-import type { SatpModeName } from '../emulator/mmu/modes.js';
+import type { MachineStop, Virt } from '../emulator/board/virt.js';
+import { parseDrive } from './drive.js';
 import { EXIT, fail } from './exit.js';
-import { ImageError, loadImage, parseSize } from './load.js';
-import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
+import { buildMachine, machineOptions, planMachine, single, type MachineArgs } from './machine.js';
 import { checkOutputFile, type OutputFile } from './output-file.js';
 import { ConsoleWatch, compilePattern, type Pattern } from './console-watch.js';
 import { parseCount, parseDuration, parsePort } from './quantities.js';
 import { statsReport, type RunOutcome, type StatsFormat } from './stats.js';
 
-interface BootArgs {
-  _: (string | number)[];
-  image?: string;
-  bios?: string;
-  mem: string;
+interface BootArgs extends MachineArgs {
   'max-insns'?: string;
   stats?: string;
   'stats-file'?: string;
@@ -29,27 +24,12 @@ interface BootArgs {
   expect?: string | string[];
   'fail-on'?: string | string[];
   timeout?: string;
-  'time-source': string;
-  ad: string;
-  'satp-modes': string;
-  'pmp-entries': number;
-  satp: string;
   gdb?: string;
 }
 
-const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
-
-/** The machine options `boot` and `debug` share. */
-export const bootOptions = (y: Argv) => y
-  .positional('image', { type: 'string', describe: 'ELF image to boot (default: the bundled kernel, built on demand)' })
-  .option('satp', { type: 'string', default: 'sv39', describe: 'paging mode of the bundled kernel build: sv39 | sv48' })
-  .option('bios', { type: 'string', describe: 'builtin (the bundled SBI firmware, built on demand) | none (IMAGE starts in M-mode at its entry) | PATH (firmware ELF at 0x80000000, IMAGE at 0x80200000)', default: 'builtin' })
-  .option('mem', { type: 'string', default: '128M', describe: 'RAM size (K/M/G suffixes)' })
+/** The options `boot` and `debug` share: the machine's, the instruction budget and GDB. */
+export const bootOptions = (y: Argv) => machineOptions(y)
   .option('max-insns', { type: 'string', requiresArg: true, describe: `stop after N instructions (50M = 50,000,000); exit ${EXIT.MAX_INSNS}` })
-  .option('time-source', { type: 'string', default: 'insns', describe: 'insns (1 tick/instruction, deterministic) | wall' })
-  .option('ad', { type: 'string', default: 'hardware', describe: 'PTE A/D policy: hardware | svade | svadu' })
-  .option('satp-modes', { type: 'string', default: 'bare,sv39,sv48,sv57', describe: 'supported satp modes' })
-  .option('pmp-entries', { type: 'number', default: 16, describe: 'PMP entries: 0, 16 or 64' })
   .option('gdb', { type: 'string', requiresArg: true, describe: 'wait for GDB on 127.0.0.1:PORT before the first instruction (0: any free port)' });
 
 /** What only `boot` does: reports, outputs and the CI checks. */
@@ -70,12 +50,6 @@ export const bootCommand: CommandModule<object, BootArgs> = {
   handler: (args) => boot(args),
 };
 
-/** A single-valued option given twice is a mistake worth naming, not a guess at which one counts. */
-function single(name: string, v: unknown): string | undefined {
-  if (Array.isArray(v)) fail(EXIT.USAGE, `--${name} given more than once`);
-  return v === undefined ? undefined : String(v);
-}
-
 function patterns(name: string, texts: string | readonly string[] | undefined): Pattern[] {
   return (texts === undefined ? [] : typeof texts === 'string' ? [texts] : texts).map((t) => {
     const p = compilePattern(String(t));
@@ -85,41 +59,10 @@ function patterns(name: string, texts: string | readonly string[] | undefined): 
 
 const quoted = (xs: readonly string[]): string => xs.map((x) => `'${x}'`).join(', ');
 
-/**
- * `boot`/`debug`: words after `--` would be silently ignored (the bundled kernel booted instead), so
- * they are a usage error saying what to write. Returns the image and the --bios value.
- */
-export function imageArgs(command: string, args: { _: (string | number)[]; image?: unknown; bios?: unknown }): { image?: string; bios: string } {
-  const afterDashes = args._.slice(1).map(String);
-  if (afterDashes.length > 0) {
-    const name = afterDashes[0]!;
-    fail(EXIT.USAGE, `${command}: put the image before any '--': rvhart ${command} [OPTIONS] ${name.startsWith('-') ? `./${name}` : name}`);
-  }
-  return { image: single('image', args.image), bios: single('bios', args.bios) ?? 'builtin' };
-}
-
-/** `--bios none` starts IMAGE in M-mode; without one it would run the S-mode kernel there, into a trap loop. */
-export function needImageForBiosNone(command: string, image: string | undefined, bios: string): void {
-  if (bios === 'none' && image === undefined) fail(EXIT.USAGE, `--bios none needs an IMAGE: rvhart ${command} --bios none prog.elf`);
-}
-
 async function boot(args: BootArgs): Promise<void> {
-  const { image, bios } = imageArgs('boot', args);
-  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries'] as const) single(name, args[name]);
-
-  const mem = parseSize(args.mem);
-  if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
-  if (args['time-source'] !== 'insns' && args['time-source'] !== 'wall') fail(EXIT.USAGE, `--time-source ${args['time-source']}: expected insns or wall`);
-  if (!['hardware', 'svade', 'svadu'].includes(args.ad)) fail(EXIT.USAGE, `--ad ${args.ad}: expected hardware, svade or svadu`);
-  const modes = args['satp-modes'].split(',').map((s) => s.trim().toLowerCase());
-  const bad = modes.find((m) => !MODES.includes(m as SatpModeName));
-  if (bad !== undefined || !modes.includes('bare')) fail(EXIT.USAGE, `--satp-modes ${args['satp-modes']}: expected a list of bare, sv39, sv48, sv57 including bare`);
-  const pmp = args['pmp-entries'];
-  if (pmp !== 0 && pmp !== 16 && pmp !== 64) fail(EXIT.USAGE, `--pmp-entries ${pmp}: expected 0, 16 or 64`);
   const maxText = single('max-insns', args['max-insns']);
   const maxInsns = maxText === undefined ? undefined : parseCount(maxText);
   if (maxText !== undefined && maxInsns === undefined) fail(EXIT.USAGE, `--max-insns ${maxText}: expected a positive integer (K/M/G: thousands, millions, billions)`);
-  if (!KERNEL_SATP_MODES.includes(args.satp as KernelSatp)) fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
   const gdbText = single('gdb', args.gdb);
   const gdb = gdbText === undefined ? undefined : parsePort(gdbText);
   if (gdbText !== undefined && gdb === undefined) fail(EXIT.USAGE, `--gdb ${gdbText}: expected a TCP port 0..65535`);
@@ -135,64 +78,26 @@ async function boot(args: BootArgs): Promise<void> {
   else if (statsText !== undefined) fail(EXIT.USAGE, `--stats=${statsText}: expected --stats, --stats=text or --stats=json`);
   if (statsFileName !== undefined) statsFormat ??= 'json';
   // After the option values: `--gdb prog.elf` should say that --gdb took prog.elf.
-  needImageForBiosNone('boot', image, bios);
+  const plan = await planMachine('boot', args);
   const traceName = single('trace', args.trace);
   const consoleName = single('console-log', args['console-log']);
 
-  // No image: the bundled kernel (for --satp) with the builtin firmware, (re)built into build/ when stale.
-  let bundledImages: Promise<{ kernel: string; firmware: string }> | undefined;
-  const bundled = (): Promise<{ kernel: string; firmware: string }> => (bundledImages ??= (async () => {
-    try {
-      return await ensureBundled({ satp: args.satp as KernelSatp });
-    } catch (e) {
-      if (e instanceof BundledBuildError) return fail(EXIT.BAD_IMAGE, e.message);
-      throw e;
-    }
-  })());
-  const imagePath = image ?? (await bundled()).kernel;
-  // As QEMU: firmware by default (ours, as QEMU's is OpenSBI); an image linked at 0x80000000 wants --bios none.
-  const biosPath = bios === 'builtin' ? (await bundled()).firmware : bios === 'none' ? undefined : bios;
-
   // Checked now, opened (and truncated) only once the machine is built: a boot that fails to start
   // leaves an existing file as it was.
-  const inputs = [imagePath, ...(biosPath !== undefined ? [biosPath] : [])];
+  const inputs = [...plan.inputs, ...plan.drives.map((d) => parseDrive(d).file)];
   const outputs: OutputFile[] = [];
   const traceFile = traceName ? checkOutputFile(`--trace=${traceName}`, traceName, inputs, outputs) : undefined;
   const consoleFile = consoleName !== undefined ? checkOutputFile(`--console-log ${consoleName}`, consoleName, inputs, outputs) : undefined;
   const statsFile = statsFileName !== undefined ? checkOutputFile(`--stats-file ${statsFileName}`, statsFileName, inputs, outputs) : undefined;
 
-  let kernel: BootImage, firmware: BootImage | undefined;
-  try {
-    kernel = loadImage(imagePath);
-    firmware = biosPath === undefined ? undefined : loadImage(biosPath);
-  } catch (e) {
-    if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
-    throw e;
-  }
-
   const out: Uint8Array[] = [];
-  let machine: Virt | undefined;
-  try {
-    machine = new Virt({
-      mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
-      ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall',
-      output: (b) => {
-        out.push(b);
-        // Stop right after the output that decided, not at the end of the slice.
-        if (watch.feed(b)) machine?.hart.requestStop('console check decided');
-      },
-    });
-  } catch (e) {
-    // The RAM is one ArrayBuffer: the host refuses sizes it cannot allocate.
-    if (e instanceof RangeError) fail(EXIT.USAGE, `--mem ${args.mem}: cannot allocate ${mem} bytes of RAM on this host (${e.message})`);
-    throw e;
-  }
-  try {
-    machine.boot(kernel, firmware);
-  } catch (e) {
-    if (e instanceof RangeError) fail(EXIT.BAD_IMAGE, e.message);
-    throw e;
-  }
+  let early: Virt | undefined;
+  const built = buildMachine(plan, (b) => {
+    out.push(b);
+    // Stop right after the output that decided, not at the end of the slice.
+    if (watch.feed(b)) early?.hart.requestStop('console check decided');
+  });
+  const machine = early = built.machine;
 
   // The run really starts: now the output files may be created or truncated.
   const traceFd = traceFile ? traceFile.open() : traceName === '' ? 2 : undefined;
@@ -259,6 +164,7 @@ async function boot(args: BootArgs): Promise<void> {
   if (consoleFd !== undefined) closeSync(consoleFd);
   if (stdin.isTTY) stdin.setRawMode(false);
   stdin.pause();
+  built.close();
 
   const { outcome, message } = ending(stop, watch, timedOut ? timeoutText : undefined);
   if (statsFormat !== undefined) {

@@ -7,42 +7,29 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Argv, CommandModule } from 'yargs';
-import { Virt, type BootImage } from '../emulator/board/virt.js';
-import type { SatpModeName } from '../emulator/mmu/modes.js';
+import type { Virt } from '../emulator/board/virt.js';
 import { Session } from '../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../emulator/debug/symbols.js';
 import { Target } from '../emulator/debug/target.js';
 import { serveGdb } from '../emulator/debug/gdb/node-server.js';
 import { readElf } from '../linker/elf/read.js';
-import { bootOptions, imageArgs, needImageForBiosNone } from './boot.js';
+import { bootOptions } from './boot.js';
 import { writeDrawingFile } from './drawing-file.js';
 import { EXIT, fail } from './exit.js';
-import { ImageError, loadImage, parseSize } from './load.js';
+import { buildMachine, planMachine, type MachineArgs } from './machine.js';
 import { parseCount, parsePort } from './quantities.js';
 
-export interface DebugArgs {
-  _: (string | number)[];
-  image?: string;
-  bios?: string;
-  mem: string;
+export interface DebugArgs extends MachineArgs {
   'max-insns'?: string;
-  'time-source': string;
-  ad: string;
-  'satp-modes': string;
-  'pmp-entries': number;
-  satp?: string;
   x?: string[];
   gdb?: string;
 }
-
-const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
 
 export const debugCommand: CommandModule<object, DebugArgs> = {
   command: 'debug [image]',
   describe: 'the GDB-style stepping shell (default image: the bundled kernel)',
   builder: (y) => (bootOptions(y) as Argv)
-    .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' })
-    .option('satp', { type: 'string', describe: 'bundled kernel paging mode: sv39 | sv48' }) as unknown as Argv<DebugArgs>,
+    .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' }) as unknown as Argv<DebugArgs>,
   handler: (args) => debug(args),
 };
 
@@ -61,59 +48,11 @@ export function elfSymbols(paths: string[]): SymbolTable {
   return new SymbolTable(syms);
 }
 
-interface Images { kernel: string; firmware: string | undefined }
-
-async function resolveImages(args: DebugArgs): Promise<Images> {
-  let kernel = args.image, firmware: string | undefined;
-  const bios = args.bios;
-  if (kernel === undefined || bios === undefined || bios === 'builtin') {
-    // The bundled kernel and firmware, built on demand.
-    try {
-      const { ensureBundled } = await import('./bundled-images.js');
-      const satp = (args.satp ?? 'sv39') as 'sv39' | 'sv48';
-      if (satp !== 'sv39' && satp !== 'sv48') fail(EXIT.USAGE, `--satp ${args.satp}: expected sv39 or sv48`);
-      const b = await ensureBundled({ satp });
-      kernel ??= b.kernel;
-      if (bios === undefined || bios === 'builtin') firmware = b.firmware;
-    } catch (e) {
-      if (args.image === undefined) fail(EXIT.BAD_IMAGE, `the bundled kernel cannot be built: ${(e as Error).message.split('\n')[0]}`);
-      if (bios === 'builtin') fail(EXIT.BAD_IMAGE, `--bios builtin: ${(e as Error).message.split('\n')[0]}`);
-    }
-  }
-  if (bios !== undefined && bios !== 'builtin' && bios !== 'none') firmware = bios;
-  if (bios === 'none') firmware = undefined;
-  return { kernel: kernel!, firmware };
-}
-
-export async function makeMachine(args: DebugArgs, output: (b: Uint8Array) => void): Promise<{ machine: Virt; symbols: SymbolTable }> {
-  const mem = parseSize(args.mem);
-  if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
-  if (args['time-source'] !== 'insns' && args['time-source'] !== 'wall') fail(EXIT.USAGE, `--time-source ${args['time-source']}: expected insns or wall`);
-  if (!['hardware', 'svade', 'svadu'].includes(args.ad)) fail(EXIT.USAGE, `--ad ${args.ad}: expected hardware, svade or svadu`);
-  const modes = args['satp-modes'].split(',').map((s) => s.trim().toLowerCase());
-  if (modes.some((m) => !MODES.includes(m as SatpModeName)) || !modes.includes('bare')) fail(EXIT.USAGE, `--satp-modes ${args['satp-modes']}: expected a list of bare, sv39, sv48, sv57 including bare`);
-  const pmp = args['pmp-entries'];
-  if (pmp !== 0 && pmp !== 16 && pmp !== 64) fail(EXIT.USAGE, `--pmp-entries ${pmp}: expected 0, 16 or 64`);
-  const images = await resolveImages(args);
-  let kernel: BootImage, firmware: BootImage | undefined;
-  try {
-    kernel = loadImage(images.kernel);
-    firmware = images.firmware === undefined ? undefined : loadImage(images.firmware);
-  } catch (e) {
-    if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
-    throw e;
-  }
-  const machine = new Virt({
-    mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
-    ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', output,
-  });
-  try {
-    machine.boot(kernel, firmware);
-  } catch (e) {
-    if (e instanceof RangeError) fail(EXIT.BAD_IMAGE, e.message);
-    throw e;
-  }
-  return { machine, symbols: elfSymbols([images.kernel, ...(images.firmware ? [images.firmware] : [])]) };
+/** The machine of `debug` and `draw` (bin/machine.ts, as `boot` builds it), and the images' symbols. */
+export async function makeMachine(command: string, args: MachineArgs, output: (b: Uint8Array) => void): Promise<{ machine: Virt; symbols: SymbolTable; inputs: string[]; close: () => void }> {
+  const plan = await planMachine(command, args);
+  const { machine, close } = buildMachine(plan, output);
+  return { machine, symbols: elfSymbols(plan.inputs), inputs: plan.inputs, close };
 }
 
 /** `boot --gdb PORT`: serves one GDB session on a booted machine; resolves with how it ended. */
@@ -127,14 +66,13 @@ export async function gdbSession(machine: Virt, images: string[], port: number, 
 }
 
 async function debug(args: DebugArgs): Promise<void> {
-  const { image, bios } = imageArgs('debug', args);
   // Typed as strings, so a bad value is quoted as the user wrote it (`--gdb prog.elf`, not `--gdb NaN`).
   const gdb = args.gdb === undefined ? undefined : parsePort(String(args.gdb));
   if (args.gdb !== undefined && gdb === undefined) fail(EXIT.USAGE, `--gdb ${String(args.gdb)}: expected a TCP port 0..65535`);
   const maxInsns = args['max-insns'] === undefined ? undefined : parseCount(String(args['max-insns']));
   if (args['max-insns'] !== undefined && maxInsns === undefined) fail(EXIT.USAGE, `--max-insns ${String(args['max-insns'])}: expected a positive integer (K/M/G: thousands, millions, billions)`);
-  needImageForBiosNone('debug', image, bios);
-  const { machine, symbols } = await makeMachine(args, (b) => process.stdout.write(b));
+  const { machine, symbols, inputs, close } = await makeMachine('debug', args, (b) => process.stdout.write(b));
+  process.on('exit', close);
   const target = new Target(machine);
   target.pause = () => new Promise((r) => setImmediate(r));
   if (maxInsns !== undefined) target.limit = maxInsns;
@@ -163,7 +101,7 @@ async function debug(args: DebugArgs): Promise<void> {
       }
     },
     closeTrace: () => { if (traceFd !== undefined) closeSync(traceFd); traceFd = undefined; },
-    writeDrawing: (file, content) => writeDrawingFile(file, content, [args.image, args.bios].filter((p): p is string => p !== undefined)),
+    writeDrawing: (file, content) => writeDrawingFile(file, content, inputs),
   });
 
   if (args.x && args.x.length) {

@@ -8,13 +8,13 @@ import type { Argv, CommandModule } from 'yargs';
 import { DRAWINGS, defaultDrawingFile, drawing, drawingFile, type DrawingKind, type DrawRequest } from '../emulator/debug/draw/draw.js';
 import { Target } from '../emulator/debug/target.js';
 import { parseWalkOptions } from '../emulator/debug/views.js';
-import { bootOptions } from './boot.js';
-import { makeMachine, type DebugArgs } from './debug.js';
+import { makeMachine } from './debug.js';
+import { machineOptions, type MachineArgs } from './machine.js';
 import { writeDrawingFile } from './drawing-file.js';
 import { EXIT, fail } from './exit.js';
 import { parseCount } from './quantities.js';
 
-interface DrawArgs extends DebugArgs {
+interface DrawArgs extends MachineArgs {
   what: string;
   at?: string;
   'after-insns'?: string;
@@ -27,15 +27,14 @@ interface DrawArgs extends DebugArgs {
 export const drawCommand: CommandModule<object, DrawArgs> = {
   command: 'draw <what> [image]',
   describe: 'draw the page table (pt), one walk (walk --va VA), the physical frames or the TLB as SVG',
-  builder: (y) => (bootOptions(y) as Argv)
+  builder: (y) => (machineOptions(y) as Argv)
     .positional('what', { type: 'string', describe: 'pt | walk | frames | tlb' })
     .option('at', { type: 'string', describe: 'draw when the hart first reaches SYMBOL (or address)' })
     .option('after-insns', { type: 'string', describe: 'draw after N instructions (K/M/G suffixes)' })
     .option('va', { type: 'string', describe: 'walk: the virtual address to walk (a number or a symbol)' })
     .option('access', { type: 'string', describe: 'walk: r, w or x (default r)' })
     .option('priv', { type: 'string', describe: 'walk: s or u (default: the hart\'s, S when it is in M)' })
-    .option('o', { type: 'string', describe: 'output FILE.svg or FILE.html (default rvhart-WHAT.svg; - for stdout)' })
-    .option('satp', { type: 'string', describe: 'bundled kernel paging mode: sv39 | sv48' }) as unknown as Argv<DrawArgs>,
+    .option('o', { type: 'string', describe: 'output FILE.svg or FILE.html (default rvhart-WHAT.svg; - for stdout)' }) as unknown as Argv<DrawArgs>,
   handler: (args) => draw(args),
 };
 
@@ -50,7 +49,8 @@ async function draw(args: DrawArgs): Promise<void> {
   const opts = parseWalkOptions([...(args.access ? ['--access', args.access] : []), ...(args.priv ? ['--priv', args.priv] : [])]);
   if (typeof opts === 'string') fail(EXIT.USAGE, opts);
 
-  const { machine, symbols } = await makeMachine(args, () => {});
+  const { machine, symbols, inputs, close } = await makeMachine('draw', args, () => {});
+  process.on('exit', close);
   const addressOf = (text: string, option: string): bigint => {
     const s = symbols.lookup(text);
     if (s) return s.addr;
@@ -74,7 +74,7 @@ async function draw(args: DrawArgs): Promise<void> {
   const file = args.o ?? defaultDrawingFile(kind);
   const content = drawingFile(svg, file, `rvhart draw ${kind} at ${moment}`);
   if (file === '-') { process.stdout.write(content); return; }
-  const err = writeDrawingFile(file, content, [args.image, args.bios].filter((p): p is string => p !== undefined));
+  const err = writeDrawingFile(file, content, inputs);
   if (err) fail(EXIT.USAGE, err);
   process.stderr.write(`rvhart: drew ${kind} at ${moment} to ${file}\n`);
 }

@@ -50,8 +50,9 @@ describe('rvhart boot', () => {
     expect(r.stdout).toContain('S\n');
     expect(r.status).toBe(0);
   });
-  it('an image linked at 0x80000000 under the default firmware is refused in one line that names --bios none', () => {
-    const r = rvhart(['boot', elf('low.elf', poweroff(0))]);
+  it('an image linked at 0x80000000 boots without --bios as with --bios none; under --bios builtin it is refused in one line that names --bios none', () => {
+    expect(rvhart(['boot', elf('low0.elf', poweroff(0))]).status).toBe(0);
+    const r = rvhart(['boot', '--bios', 'builtin', elf('low.elf', poweroff(0))]);
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/low\.elf: segment at 0x80000000 overlaps the firmware .* --bios none/);

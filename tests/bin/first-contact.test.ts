@@ -1,7 +1,7 @@
 // Issue 10, "boot what QEMU boots": a first program built with Debian's gcc (-Ttext=0x80000000,
 // whose first segment starts with the ELF headers at 0x7ffff000) boots on rvhart as on QEMU; a first
-// `rvhart build hello.s` (no -T) links for RAM and boots with --bios none, and booting it without
-// says exactly what to type; fw_dynamic_info.next_addr in the boot ROM is QEMU's; --mem 8G boots
+// `rvhart build hello.s` (no -T) links for RAM and boots (no --bios needed: as --bios none); under
+// --bios builtin it says exactly what to type; fw_dynamic_info.next_addr in the boot ROM is QEMU's; --mem 8G boots
 // the bundled kernel. Tests needing gcc or QEMU skip with a message when they are absent.
 
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,8 +110,14 @@ describe('rvhart build without -T: linker/scripts/virt.ld', () => {
     expect(r.stdout).toBe('hello from 0x80000000\n');
     expect(r.status).toBe(3);
   });
-  it('booting it under the builtin firmware says exactly what to type, in one line', () => {
+  it('the first boot of it works without reading anything (no --bios: it is linked where the firmware would be)', () => {
     const r = rvhart(['boot', out]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('hello from 0x80000000\n');
+    expect(r.status).toBe(3); // the program's own exit code
+  });
+  it('booting it under --bios builtin says exactly what to type, in one line', () => {
+    const r = rvhart(['boot', '--bios', 'builtin', out]);
     expect(r.status).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`(an image linked for 0x80000000 boots with --bios none: rvhart boot --bios none ${out})`);
