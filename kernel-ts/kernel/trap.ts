@@ -3,8 +3,8 @@
 // the SBI demonstrations are acknowledged; anything else is reported with scause, stval, sepc (and
 // the vm area, if any) and ends the run through SBI with a failure code.
 
-import { type u64, csrr, csrw, csrc, sym } from '../runtime/intrinsics.js';
-import { handle_lazy_fault, vm_find, vm_none, area_start, area_end, FAULT_HANDLED, FAULT_NO_AREA, FAULT_NO_MEMORY } from './vma.js';
+import { type u64, csrr, csrw, csrc, sym, NULL } from '../runtime/intrinsics.js';
+import { handle_lazy_fault, find_vma, FAULT_HANDLED, FAULT_NO_AREA, FAULT_NO_MEMORY } from './vma.js';
 import { printk } from '../lib/printk.js';
 import { sbi_set_timer, sbi_system_reset, SRST_SHUTDOWN, SRST_REASON_FAILURE } from './sbi.js';
 
@@ -51,8 +51,8 @@ export function trap_cause_name(scause: u64): string { return cause_name(scause)
 
 function fatal(scause: u64, stval: u64, sepc: u64, why: string): void {
   printk("kernel: unexpected trap: scause %#lx (%s) stval %#lx sepc %#lx", scause, cause_name(scause), stval, sepc);
-  const i = vm_find(stval);
-  if (i != vm_none()) printk(" in vm area %#lx..%#lx", area_start(i), area_end(i));
+  const vma = find_vma(stval);
+  if (vma !== NULL) printk(" in vm area %#lx..%#lx", vma.vm_start, vma.vm_end);
   else if (scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT) printk(" (in no vm area)");
   printk(": %s\n", why);
   sbi_system_reset(SRST_SHUTDOWN, SRST_REASON_FAILURE);

@@ -55,3 +55,10 @@ export function list_move(entry: list_head, head: list_head): void {
   entry.prev.next = entry.next;
   list_add(entry, head);
 }
+
+/** Move entry from its list to the back of head's (just before head). */
+export function list_move_tail(entry: list_head, head: list_head): void {
+  entry.next.prev = entry.prev;
+  entry.prev.next = entry.next;
+  list_add_tail(entry, head);
+}

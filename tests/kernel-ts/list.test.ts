@@ -30,6 +30,9 @@ describe('lib/list.ts', () => {
     expect(k.addr_of(page(2).lru.next)).toBe(0n);
     L.list_move(page(1).lru, other);
     expect([ids(head), ids(other), L.list_is_singular(other)]).toEqual([[3n, 4n], [1n], true]);
+    L.list_move_tail(page(4).lru, other);
+    expect([ids(head), ids(other)]).toEqual([[3n], [1n, 4n]]);
+    L.list_move_tail(page(4).lru, head);
     L.list_del_init(page(3).lru);
     expect([ids(head), page(3).lru.next === page(3).lru]).toEqual([[4n], true]);
     expect(k.container_of(page(4).lru, lpage, 'lru')).toBe(page(4));

@@ -1,7 +1,7 @@
 // Differential corpus: lib/list.ts — list_add, list_add_tail, list_del, list_del_init, list_move,
 // list_empty, walks forward and backward with list_entry (list_for_each_entry written out).
 import { type u64, wrap, staticBuffer, struct_at, addr_of, u32, embed } from '../../../kernel-ts/runtime/intrinsics.js';
-import { list_head, INIT_LIST_HEAD, list_add, list_add_tail, list_del, list_del_init, list_empty, list_is_singular, list_move } from '../../../kernel-ts/lib/list.js';
+import { list_head, INIT_LIST_HEAD, list_add, list_add_tail, list_del, list_del_init, list_empty, list_is_singular, list_move, list_move_tail } from '../../../kernel-ts/lib/list.js';
 import { list_entry } from '../../../kernel-ts/runtime/intrinsics.js';
 
 export class lpage { id = u32; lru = embed(list_head); order = u32; }
@@ -44,6 +44,7 @@ export function list_two(a: u64): u64 {
   for (let i = 0n; i < 8n; i++) { const p = page_n(i); p.id = wrap(a + i); list_add_tail(p.lru, l1); }
   for (let i = 0n; i < 8n; i++) if (((a >> (i + 8n)) & 1n) != 0n) list_move(page_n(i).lru, l2);
   const single = list_is_singular(l2) ? 1n : 0n;
+  if ((a & 1n) != 0n) list_move_tail(page_n(a % 8n).lru, l2);
   const first = list_entry(l1.next, lpage, 'lru');
   const r = list_empty(l1) ? 0n : addr_of(first) - POOL;
   if (!list_empty(l1)) list_del_init(first.lru);

@@ -12,6 +12,7 @@ const bytes = new Uint8Array(Number(RAM_SIZE));
 const host = installHost({ memory: new BufferMemory(RAM_BASE, bytes), staticBase: RAM_BASE });
 const frame = await import('../../../kernel-ts/kernel/frame.js');
 const vma = await import('../../../kernel-ts/kernel/vma.js');
+const { NULL } = await import('../../../kernel-ts/runtime/intrinsics.js');
 const pgtable = await import('../../../kernel-ts/kernel/pgtable.js');
 const { la2pa, LA2PA_FAULT } = await import('../../../kernel-ts/kernel/la2pa.js');
 const { bug_count, bug_reset } = await import('../../../kernel-ts/kernel/bug.js');
@@ -101,8 +102,8 @@ describe('vm areas and lazy faults', () => {
       expect(vma.vm_alloc(B + 9n * M, B + 12n * M, P)).toBe(vma.VM_OK);
       expect(vma.vm_alloc(B + 15n * M, B + 17n * M, P)).toBe(vma.VM_OK);
       // Edge cases: the 7K area covers two whole pages; freeing part of an area or nothing fails.
-      expect(vma.vm_find(B + 28n * M + 8n * K - 1n)).not.toBe(vma.vm_none());
-      expect(vma.vm_find(B + 28n * M + 8n * K)).toBe(vma.vm_none());
+      expect(vma.find_vma(B + 28n * M + 8n * K - 1n).vm_end).toBe(B + 28n * M + 8n * K);
+      expect(vma.find_vma(B + 28n * M + 8n * K)).toBe(NULL);
       expect(vma.vm_free(B + 9n * M, B + 10n * M)).toBe(vma.VM_EPARTIAL);
       expect(vma.vm_free(B + 100n * M, B + 101n * M)).toBe(vma.VM_ENOENT);
       expect(vma.vm_alloc(B + 5n * M, B + 5n * M, P)).toBe(vma.VM_EINVAL);
