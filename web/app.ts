@@ -33,7 +33,7 @@ export class App {
   private lastPictures = 0;
 
   constructor() {
-    this.pageTable = new PageTableView({ picture: byId('page-table'), walk: byId('walk'), mappings: byId('mappings'), input: byId<HTMLInputElement>('walk-va'), error: byId('walk-error') },
+    this.pageTable = new PageTableView({ picture: byId('page-table'), walk: byId('walk'), mappings: byId('mappings'), input: byId<HTMLInputElement>('walk-va'), error: byId('walk-error'), others: [byId('tlb'), byId('traps')] },
       DEFAULT_WALK, (name) => this.dbg.symbols.lookup(name)?.addr, () => this.update());
     this.wireControls();
   }
@@ -88,6 +88,7 @@ export class App {
     on('run', () => void this.command('c'));
     on('pause', () => this.dbg.pause());
     on('step', () => void this.command('si'));
+    on('next', () => void this.command('ni'));
     on('reset', () => this.boot(this.images, false, this.bootargs));
     on('run-to', () => void this.runTo(symbol.value.trim()));
     on('break', () => { const s = symbol.value.trim(); if (s) void this.command(`break ${s}`); });
@@ -127,7 +128,7 @@ export class App {
       : last && last.insns >= 1e6 ? ` (the last run: ${(last.insns / 1e6).toFixed(1)} M in ${last.secs.toFixed(2)} s, ${(last.insns / last.secs / 1e6).toFixed(1)} MIPS)` : '';
     const where = `${PRIV_NAMES[h.priv]}-mode, pc ${hex(h.pcBig())}${d.describe(h.pcBig()) ? ` <${d.describe(h.pcBig())}>` : ''}`;
     status.textContent = `${stop ? (stop.kind === 'exit' ? `exited, code ${stop.code}` : `stopped: ${stop.reason}`) : state} · ${h.retired.toLocaleString('en')} insns${mips} · ${where}`;
-    for (const id of ['run', 'step', 'run-to']) (byId(id) as HTMLButtonElement).disabled = d.busy || stop !== undefined;
+    for (const id of ['run', 'step', 'next', 'run-to']) (byId(id) as HTMLButtonElement).disabled = d.busy || stop !== undefined;
     (byId('pause') as HTMLButtonElement).disabled = !d.busy;
     this.registers.render(m, d.describe);
     // The pictures and long lists cost the most to lay out and paint: while running, once a second.

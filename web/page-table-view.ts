@@ -13,7 +13,8 @@ export class PageTableView {
   /** The VA whose walk is shown. */
   walkVa: bigint;
 
-  constructor(private readonly panes: { picture: HTMLElement; walk: HTMLElement; mappings: HTMLElement; input: HTMLInputElement; error: HTMLElement },
+  /** `others`: more panes whose [data-va] elements select a walk (the TLB, the trap log). */
+  constructor(private readonly panes: { picture: HTMLElement; walk: HTMLElement; mappings: HTMLElement; input: HTMLInputElement; error: HTMLElement; others: HTMLElement[] },
     defaultVa: bigint, private readonly lookup: (name: string) => bigint | undefined, private readonly redraw: () => void) {
     this.walkVa = defaultVa;
     panes.input.value = '0x' + defaultVa.toString(16);
@@ -29,6 +30,7 @@ export class PageTableView {
     };
     panes.picture.addEventListener('click', onClick);
     panes.mappings.addEventListener('click', onClick);
+    for (const other of panes.others) other.addEventListener('click', onClick);
   }
 
   select(va: bigint): void {

@@ -158,6 +158,13 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     const paused = await insns();
     expect(paused).toBeGreaterThan(first);
     await shot('paused-in-fault-storm');
+    // A store page fault's tval, clicked, is walked: the lazily mapped page is there now. (Not the
+    // newest: the pause may have come while the kernel handles it.)
+    const tval = page.locator('#traps td[data-va]').nth(1);
+    const va = (await tval.getAttribute('data-va'))!;
+    await tval.click();
+    await page.waitForFunction((v) => document.getElementById('walk')?.textContent?.startsWith(`walk 0x${BigInt(v).toString(16).padStart(16, '0')}`), va);
+    expect(await text('#walk')).toMatch(/level 0: .* leaf, 4 KiB page at/);
     await page.click('#run');
     await page.waitForSelector('#status[data-state="exited"]', { timeout: 30_000 });
     expect(await text('#console')).toMatch(/^fault storm: 20000 page faults handled in \d+ ticks, area freed$/m);
