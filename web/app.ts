@@ -12,6 +12,7 @@ import { PageTableView } from './page-table-view.js';
 import { RegistersView } from './registers-view.js';
 import { renderTlb } from './tlb-view.js';
 import { renderTrapLog } from './trap-log-view.js';
+import { nextFrame, yieldToEventLoop } from './yield.js';
 
 /** While running, the pictures (page table, frames, TLB) and the trap log are redrawn at most this often (ms). */
 const RUNNING_PICTURES_MS = 1000;
@@ -60,7 +61,8 @@ export class App {
     byId('image').textContent = [images.firmware?.name, images.kernel.name].filter(Boolean).join(' + ') + (bootargs ? ` (bootargs ${bootargs})` : '');
     byId('symbols').replaceChildren(...this.dbg.symbols.names().map((n) => el('option', { value: n })));
     this.update();
-    if (run) void this.command('c');
+    // Run once the page has been painted: the first layout of every view is not the run's.
+    if (run) void nextFrame().then(yieldToEventLoop).then(() => { if (this.dbg === dbg) return this.command('c'); });
   }
 
   private say(text: string): void {
