@@ -1,9 +1,12 @@
 // `npm run bench`, the browser: the same workload (tests/bench/web-workload.ts: the bundled kernel's
 // boot, and its page-fault storm) timed in Node and in headless Chromium (Debian's, driven by
-// playwright-core), the browser's code bundled by esbuild as the page's is. Prints MIPS (best /
-// median) in each and the ratio of the medians; then the built page itself running the storm (its
-// status reports the run's speed; redraws while running included) against Node. Skipped with a message when /usr/bin/chromium is
-// absent. Runnable alone: node dist/tests/bench/web.js (after npm run build).
+// playwright-core), the browser's code bundled by esbuild as the page's is:
+//   - warm: rounds alternate between Node and one Chromium page, the first of each dropped;
+//   - first runs, as a person meets them (a cold JIT): the kernel boot in a fresh Node process, in a
+//     fresh page, and in the built page itself (build/web, booting at load; its status reports the
+//     run's speed, redraws included); then the page paused, settled and Run on a long storm.
+// Prints MIPS (best / median) and time ratios of the medians. Skipped with a message when
+// /usr/bin/chromium is absent. Runnable alone: node dist/tests/bench/web.js (after npm run build).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -22,6 +25,8 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
 /** The page itself (build/web: redraws while running included) runs a longer storm, PAGE_ROUNDS times:
  *  each page run is a first (cold) run, which a short workload would mostly measure. */
 const PAGE_BOOTARGS = 'fault-storm=30000', PAGE_ROUNDS = 3;
+/** First runs of the plain kernel boot, each in a fresh Node process, a fresh page, and the page. */
+const FIRST_ROUNDS = 3;
 
 const WORKLOADS: readonly { name: string; bootargs?: string; rounds: number }[] = [
   { name: 'kernel boot', rounds: 7 },
@@ -46,41 +51,65 @@ async function browserBundle(root: string): Promise<string> {
   return r.outputFiles[0]!.text;
 }
 
-/** The built page booting with PAGE_BOOTARGS: the speed its status reports for the run, against Node's. */
-/** Node on the page's workload: a first run in a fresh process (as `rvhart boot` runs), and warm runs. */
-function nodeOnPageWorkload(fw: Uint8Array, k: Uint8Array): { warm: number[]; cold: number } {
+/** A first run in a fresh Node process (as `rvhart boot` runs an image): MIPS. */
+function nodeFirstRun(firmware: string, kernel: string, bootargs: string | undefined): number {
   const workload = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), 'web-workload.js')).href;
   const script = `import { bootRounds } from ${JSON.stringify(workload)}; import { readFileSync } from 'node:fs';
-const [r] = bootRounds(readFileSync(process.argv[1]), readFileSync(process.argv[2]), ${JSON.stringify(PAGE_BOOTARGS)}, 1);
+const [r] = bootRounds(readFileSync(process.argv[1]), readFileSync(process.argv[2]), ${JSON.stringify(bootargs)}, 1);
 process.stdout.write(String(r.insns / r.ms / 1e3));`;
-  const imgs = buildBundled({ satp: 'sv39' });
-  const cold = Number(execFileSync(process.execPath, ['--input-type=module', '-e', script, imgs.firmware, imgs.kernel], { encoding: 'utf8' }));
-  return { warm: mips(bootRounds(fw, k, PAGE_BOOTARGS, PAGE_ROUNDS + 1)), cold };
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script, firmware, kernel], { encoding: 'utf8' }));
 }
 
-async function pageFigure(browser: Browser, fw: Uint8Array, k: Uint8Array): Promise<void> {
-  const nodeStorm = nodeOnPageWorkload(fw, k);
-  const server = await serveDir(await buildWeb(), 0);
+/** The built page, fresh, runs `bootargs`: automatically at load (`auto`), or paused, settled, then Run
+ *  as a person starts it. The speed its status reports (redraws while running included). */
+async function pageRun(browser: Browser, port: number, bootargs: string | undefined, auto: boolean): Promise<number | undefined> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   try {
-    const addr = server.address(), port = typeof addr === 'object' && addr ? addr.port : 0;
-    const runs: number[] = [];
-    for (let i = 0; i < PAGE_ROUNDS; i++) {
-      const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      // Loaded paused and settled, then Run: the run as a person starts it (its redraws included).
-      await page.goto(`http://127.0.0.1:${port}/?paused&bootargs=${PAGE_BOOTARGS}`);
+    const query = [auto ? '' : 'paused', bootargs ? `bootargs=${bootargs}` : ''].filter(Boolean).join('&');
+    await page.goto(`http://127.0.0.1:${port}/?${query}`);
+    if (!auto) {
       await page.waitForSelector('#status[data-state="paused"]');
       await page.waitForTimeout(300);
       await page.click('#run');
-      await page.waitForSelector('#status[data-state="exited"]', { timeout: 120_000 });
-      const m = /the last run: [\d.]+ M in [\d.]+ s, ([\d.]+) MIPS/.exec((await page.textContent('#status')) ?? '');
-      await page.close();
-      if (m) runs.push(Number(m[1]));
     }
+    await page.waitForSelector('#status[data-state="exited"]', { timeout: 120_000 });
+    const m = /the last run: [\d.]+ M in [\d.]+ s, ([\d.]+) MIPS/.exec((await page.textContent('#status')) ?? '');
+    return m ? Number(m[1]) : undefined;
+  } finally {
+    await page.close();
+  }
+}
+
+/** First runs (what a person meets: a cold JIT), the page's included, and the page on a long storm. */
+async function firstRuns(browser: Browser, code: string, images: { firmware: string; kernel: string }, fw: Uint8Array, k: Uint8Array): Promise<void> {
+  const fmt = (xs: number[]): string => `${Math.max(...xs).toFixed(1)} / ${median(xs).toFixed(1)}`;
+  const server = await serveDir(await buildWeb(), 0);
+  try {
+    const addr = server.address(), port = typeof addr === 'object' && addr ? addr.port : 0;
+    const node: number[] = [], core: number[] = [], page: number[] = [];
+    for (let i = 0; i < FIRST_ROUNDS; i++) {
+      node.push(nodeFirstRun(images.firmware, images.kernel, undefined));
+      const p = await browser.newPage();
+      await p.goto('about:blank');
+      await p.addScriptTag({ content: code, type: 'module' });
+      await p.waitForFunction(() => typeof (globalThis as { bootRounds?: unknown }).bootRounds === 'function');
+      const [r] = await p.evaluate(([f, kk]) =>
+        (globalThis as unknown as { bootRounds: typeof bootRounds }).bootRounds(new Uint8Array(f), new Uint8Array(kk), undefined, 1), [[...fw], [...k]] as const);
+      await p.close();
+      core.push(r!.insns / r!.ms / 1e3);
+      const web = await pageRun(browser, port, undefined, true);
+      if (web !== undefined) page.push(web);
+    }
+    console.log(`${'kernel boot, first run'.padEnd(32)} MIPS best / median: Node (fresh process) ${fmt(node)}, Chromium (fresh page) ${fmt(core)}, ` +
+      `the page (at load) ${page.length ? fmt(page) : '-'}; page time / Node time ${page.length ? (median(node) / median(page)).toFixed(2) : '-'}x (median)`);
+    const nodeCold = nodeFirstRun(images.firmware, images.kernel, PAGE_BOOTARGS);
+    const warm = mips(bootRounds(fw, k, PAGE_BOOTARGS, PAGE_ROUNDS + 1));
+    const runs: number[] = [];
+    for (let i = 0; i < PAGE_ROUNDS; i++) { const r = await pageRun(browser, port, PAGE_BOOTARGS, false); if (r !== undefined) runs.push(r); }
     if (runs.length === 0) { console.log('the page: no speed in its status'); return; }
-    // Each page run is a first, cold run (as `rvhart boot` is in Node): beside Node's warm median and its first round.
-    console.log(`${`the page: Run, ${PAGE_BOOTARGS}`.padEnd(32)} MIPS best / median: ${Math.max(...runs).toFixed(1)} / ${median(runs).toFixed(1)} ` +
-      `(a first run each, redraws included); Node: ${nodeStorm.cold.toFixed(1)} first run in a fresh process, ${median(nodeStorm.warm).toFixed(1)} warm median; ` +
-      `page time / Node time ${(nodeStorm.cold / median(runs)).toFixed(2)}x (first runs), ${(median(nodeStorm.warm) / median(runs)).toFixed(2)}x (against warm)`);
+    console.log(`${`the page: Run, ${PAGE_BOOTARGS}`.padEnd(32)} MIPS best / median: ${fmt(runs)} (a first run each, redraws included); ` +
+      `Node: ${nodeCold.toFixed(1)} first run in a fresh process, ${median(warm).toFixed(1)} warm median; ` +
+      `page time / Node time ${(nodeCold / median(runs)).toFixed(2)}x (first runs), ${(median(warm) / median(runs)).toFixed(2)}x (against warm)`);
   } finally {
     server.close();
   }
@@ -116,7 +145,7 @@ export async function printBench(): Promise<void> {
       console.log(`${w.name.padEnd(32)} ${(node[0]!.insns / 1e6).toFixed(2)}M insns  MIPS best / median: Node ${fmt(n)}, Chromium ${fmt(b)}; ` +
         `browser time / Node time ${(median(n) / median(b)).toFixed(2)}x (median)`);
     }
-    await pageFigure(browser, fw, k);
+    await firstRuns(browser, code, imgs, fw, k);
   } finally {
     await browser.close();
   }
