@@ -20,6 +20,9 @@ export function bootImage(elf: ElfImage): BootImage {
     if (sym.name !== '' && sym.value < LIMIT && !symbols.has(sym.name)) symbols.set(sym.name, Number(sym.value));
   }
   const entry = BigInt.asIntN(64, elf.entry);
-  if (entry < 0n || entry >= LIMIT) throw new RangeError(`${elf.file}: entry 0x${elf.entry.toString(16)} is not a physical address`);
+  if (entry < 0n || entry >= LIMIT) {
+    // A Linux vmlinux is linked at its virtual addresses; QEMU boots neither it nor this from there.
+    throw new RangeError(`${elf.file}: entry 0x${elf.entry.toString(16)} is not a physical address (a Linux vmlinux? boot its raw Image, arch/riscv/boot/Image, with --kernel)`);
+  }
   return { name: elf.file, entry: Number(entry), segments, symbols };
 }

@@ -5,22 +5,40 @@ import { readElf } from '../linker/elf/read.js';
 import { ToolError } from '../linker/object.js';
 import type { BootImage } from '../emulator/board/virt.js';
 import { bootImage } from './image.js';
+import { isLinuxImage, linuxImage } from '../emulator/board/linux-image.js';
 
 export class ImageError extends Error {}
 
-export function loadImage(path: string): BootImage {
-  let bytes: Uint8Array;
+/** The file's bytes, or an ImageError naming it. */
+export function readImageFile(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
-    throw new ImageError(`${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImageError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
+}
+
+/**
+ * An ELF image, or a raw RISC-V Linux Image placed at `rawBase` (the kernel's place: after the
+ * firmware, or the RAM base without one). Anything else is one line naming the file.
+ */
+export function loadImage(path: string, rawBase?: number): BootImage {
+  const bytes = readImageFile(path);
   try {
+    if (rawBase !== undefined && isLinuxImage(bytes)) return linuxImage(path, bytes, rawBase);
     return bootImage(readElf(bytes, path));
   } catch (e) {
-    if (e instanceof ToolError || e instanceof RangeError) throw new ImageError(e.message);
+    if (e instanceof ToolError || e instanceof RangeError) {
+      throw new ImageError(rawBase !== undefined && /not an ELF/.test(e.message) ? `${e.message}, nor a RISC-V Linux Image` : e.message);
+    }
     throw e;
   }
+}
+
+/** Whether the file is a raw Linux Image (false for anything unreadable: loading reports that). */
+export function isLinuxImageFile(path: string): boolean {
+  try { return isLinuxImage(readImageFile(path)); } catch { return false; }
 }
 
 /** '128M', '1G', '65536', '64K' → bytes; undefined when malformed. */

@@ -1,18 +1,19 @@
 // The machine a command runs — `boot`, `debug` and `draw` alike: the board options, checked once;
-// which images (the bundled kernel and firmware when none is named; `--bios none` chosen for an image
+// which images (IMAGE or --kernel: an ELF or a raw Linux Image; --initrd, --append, as QEMU's; the
+// bundled kernel and firmware when none is named; `--bios none` chosen for an image
 // linked over the firmware at 0x80000000 when no --bios was given, so the first `rvhart build` +
 // `rvhart boot` works); the drives; then the board built and booted. Resolving comes first and
 // building second, so a command can check its output files against every input in between.
 
 import type { Argv } from 'yargs';
-import { Virt, type BootImage, type VirtOptions } from '../emulator/board/virt.js';
+import { KERNEL_BASE, RAM_BASE, Virt, type BootImage, type VirtOptions } from '../emulator/board/virt.js';
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 import { openDrives } from './drive.js';
 import { EXIT, fail } from './exit.js';
-import { ImageError, loadImage, parseSize } from './load.js';
+import { ImageError, isLinuxImageFile, loadImage, parseSize, readImageFile } from './load.js';
 
 export interface MachineArgs {
   _: (string | number)[];
@@ -24,6 +25,9 @@ export interface MachineArgs {
   'satp-modes': string;
   'pmp-entries': number;
   satp?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
   drive?: string | string[];
   snapshot?: boolean;
   plic?: string;
@@ -42,6 +46,9 @@ export const machineOptions = (y: Argv) => y
   .option('ad', { type: 'string', default: 'hardware', describe: 'PTE A/D policy: hardware | svade | svadu' })
   .option('satp-modes', { type: 'string', default: 'bare,sv39,sv48,sv57', describe: 'supported satp modes' })
   .option('pmp-entries', { type: 'number', default: 16, describe: 'PMP entries: 0, 16 or 64' })
+  .option('kernel', { type: 'string', requiresArg: true, describe: 'the kernel, as QEMU\'s -kernel: an ELF, or a raw RISC-V Linux Image (placed after the firmware at 0x80200000, or at 0x80000000 with --bios none)' })
+  .option('initrd', { type: 'string', requiresArg: true, describe: 'an initial RAM disk, loaded where QEMU puts it (kernel + min(RAM/2, 128M)) and named in /chosen' })
+  .option('append', { type: 'string', requiresArg: true, describe: 'the kernel command line (/chosen/bootargs)' })
   .option('drive', { type: 'string', requiresArg: true, describe: 'file=IMG[,format=raw][,readonly=on][,serial=ID]: a virtio-blk disk, in slot order from 0x10001000 (the guest writes the file, as QEMU; repeatable)' })
   .option('snapshot', { type: 'boolean', describe: 'keep the guest\'s disk writes in memory: the --drive files are never written' })
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
@@ -58,6 +65,7 @@ export interface MachinePlan {
   kernel: string;
   firmware: string | undefined;
   kernelImage: BootImage;
+  initrd: Uint8Array | undefined;
   /** Every file the run reads (no output may be written over one of these). */
   inputs: string[];
   drives: readonly string[];
@@ -77,9 +85,13 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
     const name = afterDashes[0]!;
     fail(EXIT.USAGE, `${command}: put the image before any '--': rvhart ${command} [OPTIONS] ${name.startsWith('-') ? `./${name}` : name}`);
   }
-  const image = single('image', args.image);
+  const positional = single('image', args.image), kernelOption = single('kernel', args.kernel);
+  if (positional !== undefined && kernelOption !== undefined) fail(EXIT.USAGE, `${command}: name the kernel once: ${positional} or --kernel ${kernelOption}`);
+  const image = positional ?? kernelOption;
+  const initrd = single('initrd', args.initrd), append = single('append', args.append);
   const biosGiven = single('bios', args.bios);
   for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic'] as const) single(name, args[name]);
+  if ((initrd !== undefined || append !== undefined) && image === undefined) fail(EXIT.USAGE, `--initrd and --append go with a kernel: rvhart ${command} --kernel Image --initrd FILE --append ARGS`);
   const mem = parseSize(args.mem);
   if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
   if (args['time-source'] !== 'insns' && args['time-source'] !== 'wall') fail(EXIT.USAGE, `--time-source ${args['time-source']}: expected insns or wall`);
@@ -108,27 +120,40 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
     }
   })());
   const kernel = image ?? (await bundledImages()).kernel;
-  const kernelImage = load(kernel);
+  // A raw Linux Image goes where QEMU puts one: after the firmware, or at the RAM base without it.
+  const raw = isLinuxImageFile(kernel);
+  const kernelImage = load(kernel, biosGiven === 'none' ? RAM_BASE : KERNEL_BASE);
   // As QEMU, firmware by default (ours, as QEMU's is OpenSBI) — but an image that would load over
   // it (linked at 0x80000000, as `rvhart build` links) can only mean --bios none.
-  const bios = biosGiven ?? (image !== undefined && overlapsFirmware(kernelImage) ? 'none' : BIOS_DEFAULT);
+  const bios = biosGiven ?? (image !== undefined && !raw && overlapsFirmware(kernelImage) ? 'none' : BIOS_DEFAULT);
   const firmware = bios === 'builtin' ? (await bundledImages()).firmware : bios === 'none' ? undefined : bios;
+  const initrdBytes = initrd === undefined ? undefined : readInput(initrd, '--initrd');
   return {
     board: {
+      bootargs: append,
       mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
       ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', plicGateway: plic as PlicGateway,
     },
-    kernel, firmware, kernelImage,
-    inputs: [kernel, ...(firmware !== undefined ? [firmware] : [])],
+    kernel, firmware, kernelImage, initrd: initrdBytes,
+    inputs: [kernel, ...(firmware !== undefined ? [firmware] : []), ...(initrd !== undefined ? [initrd] : [])],
     drives, snapshot: args.snapshot === true, memText: args.mem,
   };
 }
 
-function load(path: string): BootImage {
+function load(path: string, rawBase?: number): BootImage {
   try {
-    return loadImage(path);
+    return loadImage(path, rawBase);
   } catch (e) {
     if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
+    throw e;
+  }
+}
+
+function readInput(path: string, option: string): Uint8Array {
+  try {
+    return readImageFile(path);
+  } catch (e) {
+    if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, `${option} ${e.message}`);
     throw e;
   }
 }
@@ -151,7 +176,7 @@ export function buildMachine(plan: MachinePlan, output: (b: Uint8Array) => void)
     throw e;
   }
   try {
-    machine.boot(plan.kernelImage, firmwareImage);
+    machine.boot(plan.kernelImage, firmwareImage, plan.initrd);
   } catch (e) {
     if (e instanceof RangeError) fail(EXIT.BAD_IMAGE, e.message);
     throw e;

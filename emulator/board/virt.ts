@@ -151,9 +151,11 @@ export class Virt {
   /**
    * Loads the images and sets up reset: firmware at its addresses and the kernel (`-bios FW -kernel
    * IMAGE`), or the kernel alone started in M-mode from the boot ROM (`-bios none`). Segments load as
-   * QEMU loads them (loadSegments). Throws a RangeError naming a segment that cannot load.
+   * QEMU loads them (loadSegments). An initrd goes where QEMU 7.2 puts it (riscv_load_initrd: the
+   * kernel's start plus half the RAM, at most 128 MiB), named in /chosen. Throws a RangeError naming
+   * what cannot load.
    */
-  boot(kernel: BootImage | undefined, firmware?: BootImage): void {
+  boot(kernel: BootImage | undefined, firmware?: BootImage, initrd?: Uint8Array): void {
     if (kernel && firmware) {
       for (const k of kernel.segments) {
         const f = firmware.segments.find((s) => k.memsz > 0 && s.memsz > 0 && k.paddr < s.paddr + s.memsz && s.paddr < k.paddr + k.memsz);
@@ -165,15 +167,26 @@ export class Virt {
       }
     }
     for (const img of [firmware, kernel]) if (img) this.loadSegments(img);
+    let initrdImage: BootImage | undefined;
+    if (initrd) {
+      const kernelStart = kernel ? Math.min(...kernel.segments.map((g) => g.paddr)) : RAM_BASE;
+      const start = kernelStart + Math.min(this.ram.size / 2, 128 << 20);
+      if (!this.ram.contains(start, initrd.length)) {
+        throw new RangeError(`the initrd (${initrd.length} bytes) does not fit in RAM at 0x${start.toString(16)}, where QEMU puts it (use a larger --mem)`);
+      }
+      this.ram.load(start, initrd);
+      initrdImage = { name: 'initrd', entry: start, segments: [{ paddr: start, data: initrd, memsz: initrd.length }], symbols: new Map() };
+    }
     const modes = this.mmu.options.modes;
     const fdt = buildVirtFdt({
       memBase: RAM_BASE, memSize: this.ram.size, isa: VIRT_ISA,
       mmuType: modes.includes('sv57') ? 'riscv,sv57' : modes.includes('sv48') ? 'riscv,sv48' : 'riscv,sv39',
       timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs,
+      initrd: initrdImage && { start: initrdImage.entry, end: initrdImage.entry + initrd!.length },
     });
-    this.dtbAddr = this.placeFdt(fdt.length, [firmware, kernel]);
+    this.dtbAddr = this.placeFdt(fdt.length, [firmware, kernel, initrdImage]);
     this.ram.load(this.dtbAddr, fdt);
-    for (const img of [firmware, kernel]) {
+    for (const img of [firmware, kernel, initrdImage]) {
       const segs = img?.segments.filter((g) => g.memsz > 0) ?? [];
       if (!img || segs.length === 0) continue;
       const lo = Math.min(...segs.map((g) => g.paddr)), hi = Math.max(...segs.map((g) => g.paddr + g.memsz));
