@@ -32,14 +32,13 @@ export class App {
   private redrawAgain = false;
   private runStart = { t: 0, retired: 0 };
   private lastPictures = 0;
+  private bootargs: string | undefined;
 
   constructor() {
     this.pageTable = new PageTableView({ picture: byId('page-table'), walk: byId('walk'), mappings: byId('mappings'), input: byId<HTMLInputElement>('walk-va'), error: byId('walk-error'), others: [byId('tlb'), byId('traps')] },
       DEFAULT_WALK, (name) => this.dbg.symbols.lookup(name)?.addr, () => this.update());
     this.wireControls();
   }
-
-  private bootargs: string | undefined;
 
   /** Boots images (paused at the reset vector); `run` continues at once. bootargs: the device tree's /chosen/bootargs. */
   boot(images: Images, run: boolean, bootargs: string | undefined): void {
@@ -128,8 +127,9 @@ export class App {
     const last = d.lastRun;
     const mips = d.busy && secs > 0 ? `, ${((h.retired - this.runStart.retired) / secs / 1e6).toFixed(1)} MIPS`
       : last && last.insns >= 1e6 ? ` (the last run: ${(last.insns / 1e6).toFixed(1)} M in ${last.secs.toFixed(2)} s, ${(last.insns / last.secs / 1e6).toFixed(1)} MIPS)` : '';
+    const idle = d.busy && h.waiting ? ' · idle in WFI (waiting for an interrupt: type into the console?)' : '';
     const where = `${PRIV_NAMES[h.priv]}-mode, pc ${hex(h.pcBig())}${d.describe(h.pcBig()) ? ` <${d.describe(h.pcBig())}>` : ''}`;
-    status.textContent = `${stop ? (stop.kind === 'exit' ? `exited, code ${stop.code}` : `stopped: ${stop.reason}`) : state} · ${h.retired.toLocaleString('en')} insns${mips} · ${where}`;
+    status.textContent = `${stop ? (stop.kind === 'exit' ? `exited, code ${stop.code}` : `stopped: ${stop.reason}`) : state} · ${h.retired.toLocaleString('en')} insns${mips} · ${where}${idle}`;
     for (const id of ['run', 'step', 'next', 'run-to']) (byId(id) as HTMLButtonElement).disabled = d.busy || stop !== undefined;
     (byId('pause') as HTMLButtonElement).disabled = !d.busy;
     this.registers.render(m, d.describe);

@@ -199,6 +199,21 @@ msg: .asciz "hello from a dropped ELF\\n"
     expect(errors).toEqual([]);
   });
 
+  it('a hart idle in WFI is shown as such while it waits', async () => {
+    const elf = buildElf(`
+  .globl _start
+_start:
+1:wfi
+  j 1b
+`, 'wfi.s');
+    await page.setInputFiles('#file', { name: 'wfi.elf', mimeType: 'application/octet-stream', buffer: Buffer.from(elf) });
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('idle in WFI'));
+    expect(await page.getAttribute('#status', 'data-state')).toBe('running');
+    await page.click('#pause');
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await text('#status')).not.toContain('idle in WFI');
+  });
+
   it('keys typed into the console reach the UART', async () => {
     // Echoes what it reads until 'q', then powers off.
     const elf = buildElf(`
