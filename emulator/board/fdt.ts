@@ -103,6 +103,8 @@ export interface VirtFdtConfig {
   readonly bootargs?: string;
   /** /chosen linux,initrd-start/-end, if an initrd is loaded. */
   readonly initrd?: { readonly start: number; readonly end: number };
+  /** Seeds /chosen/rng-seed (default 0): the same seed, the same bytes. */
+  readonly rngSeed?: number;
   /** The root `model` (OpenSBI prints it as the platform name). */
   readonly model?: string;
   /** Pad the blob to this many bytes; QEMU's blob is 1 MiB, mostly free space firmware may grow into. */
@@ -124,9 +126,21 @@ export function splitIsa(isa: string): { base: string; extensions: string[] } {
   return { base: m[1] + m[2][0], extensions: [...m[2], ...m[3].split('_').filter((s) => s)] };
 }
 
+/** 32 bytes from a 32-bit seed (xorshift32): /chosen/rng-seed, reproducible. */
+function rngSeed(seed: number): Uint8Array {
+  const out = new Uint8Array(32), v = new DataView(out.buffer);
+  let x = (seed ^ 0x7276_6861) >>> 0 || 1;
+  for (let i = 0; i < 8; i++) {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    v.setUint32(i * 4, x);
+  }
+  return out;
+}
+
 export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
   const { base, extensions } = splitIsa(cfg.isa);
-  const chosen: Record<string, Uint8Array> = { 'stdout-path': prop.str(`/soc/serial@${hex(UART0_BASE)}`) };
+  // rng-seed: 32 bytes as QEMU 7.2 gives, but derived from a fixed seed, so every boot is the same.
+  const chosen: Record<string, Uint8Array> = { 'rng-seed': rngSeed(cfg.rngSeed ?? 0), 'stdout-path': prop.str(`/soc/serial@${hex(UART0_BASE)}`) };
   if (cfg.bootargs !== undefined) chosen.bootargs = prop.str(cfg.bootargs);
   if (cfg.initrd) {
     chosen['linux,initrd-start'] = prop.u64(cfg.initrd.start);

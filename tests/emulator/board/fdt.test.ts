@@ -64,6 +64,12 @@ describe('device tree blob', () => {
     expect(dts).toContain('serial@10000000');
     expect(fdtget(ours, '/chosen', 'stdout-path')).toBe('/soc/serial@10000000');
     expect(fdtget(ours, '/chosen', 'bootargs')).toBe('console=ttyS0 earlycon');
+    // 32 bytes of rng-seed as QEMU gives, the same on every boot (a fixed seed).
+    const seed = fdtget(ours, '/chosen', 'rng-seed', 'bx').split(' ');
+    expect(seed).toHaveLength(32);
+    expect(new Set(seed).size).toBeGreaterThan(16);
+    expect(buildVirtFdt(cfg)).toEqual(buildVirtFdt(cfg));
+    expect(buildVirtFdt({ ...cfg, rngSeed: 1 })).not.toEqual(buildVirtFdt(cfg));
     expect(fdtget(ours, '/memory@80000000', 'reg', 'x')).toBe('0 80000000 0 8000000');
     expect(fdtget(ours, '/cpus', 'timebase-frequency', 'u')).toBe('10000000');
     expect(fdtget(ours, '/cpus/cpu@0', 'riscv,isa')).toBe('rv64imac_zicsr_zifencei_sstc');
@@ -85,7 +91,7 @@ describe('device tree blob', () => {
     expect(existsSync(qemu)).toBe(true);
     const nodes: Record<string, string[]> = {
       '/': ['#address-cells', '#size-cells', 'compatible'],
-      '/chosen': ['stdout-path'],
+      '/chosen': ['stdout-path'], // and rng-seed, whose bytes are QEMU's random ones
       '/poweroff': ['compatible', 'regmap', 'offset', 'value'],
       '/reboot': ['compatible', 'regmap', 'offset', 'value'],
       '/memory@80000000': ['device_type', 'reg'],
