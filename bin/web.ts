@@ -1,13 +1,13 @@
 // `rvhart web` (also `npm run web`): builds the browser front end (web/) into build/web/ — the page,
-// its stylesheet, web/main.ts bundled by esbuild for the browser, and the bundled firmware and Sv39
-// kernel beside it (the page fetches them) — then, with --serve, serves that folder on 127.0.0.1.
+// its stylesheet, web/main.ts bundled by esbuild for the browser, and the bundled firmware and the
+// Sv39 and Sv48 kernels beside it (the page fetches them) — then, with --serve, serves that folder on 127.0.0.1.
 // A page fetched from file:// cannot fetch its ELFs, hence the small static server.
 
 import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { buildBundled, repoRoot } from './bundled.js';
+import { buildBundled, KERNEL_SATP_MODES, repoRoot } from './bundled.js';
 import { EXIT, fail } from './exit.js';
 import { parsePort } from './quantities.js';
 
@@ -21,9 +21,11 @@ export async function buildWeb(outDir?: string): Promise<string> {
   const root = repoRoot();
   const out = outDir ?? join(root, 'build', 'web');
   mkdirSync(out, { recursive: true });
-  const images = buildBundled({ satp: 'sv39' });
-  copyFileSync(images.firmware, join(out, 'firmware.elf'));
-  copyFileSync(images.kernel, join(out, 'kernel.elf'));
+  for (const satp of KERNEL_SATP_MODES) {
+    const images = buildBundled({ satp });
+    copyFileSync(images.firmware, join(out, 'firmware.elf'));
+    copyFileSync(images.kernel, join(out, `kernel-${satp}.elf`));
+  }
   for (const f of ['index.html', 'style.css']) copyFileSync(join(root, 'web', f), join(out, f));
   // esbuild is loaded only here: the rest of the CLI never needs it.
   const { build } = await import('esbuild');

@@ -1,8 +1,8 @@
 // Entry point: fetches the bundled firmware and kernel built next to the page (rvhart web), boots
-// them and runs (URL parameters: ?paused starts at the reset vector; ?bootargs=fault-storm=20000
-// sets the kernel's command line, here a storm of page faults to watch); an ELF dropped on the page or
-// opened with the button boots instead (with the bundled firmware when it fits beside it, alone in
-// M-mode from the boot ROM otherwise, as `rvhart boot --bios none` does).
+// them and runs (URL parameters: ?satp=sv48 boots the Sv48 build; ?paused starts at the reset vector;
+// ?bootargs=fault-storm=20000 sets the kernel's command line, here a storm of page faults to watch);
+// an ELF dropped on the page or opened with the button boots instead (with the bundled firmware
+// when it fits beside it, alone in M-mode from the boot ROM otherwise, as `rvhart boot --bios none`).
 
 import type { BootImage } from '../emulator/board/virt.js';
 import { App } from './app.js';
@@ -55,8 +55,13 @@ document.addEventListener('drop', (ev) => {
 });
 
 try {
-  const [fw, kernel] = await Promise.all([fetchElf('firmware.elf'), fetchElf('kernel.elf')]);
-  firmware = fw;
   const params = new URLSearchParams(location.search);
+  const satp = params.get('satp') === 'sv48' ? 'sv48' : 'sv39';
+  const kernelSelect = byId<HTMLSelectElement>('kernel');
+  kernelSelect.value = satp;
+  // Another paging mode is another kernel build: reload with it.
+  kernelSelect.addEventListener('change', () => { params.set('satp', kernelSelect.value); location.search = params.toString(); });
+  const [fw, kernel] = await Promise.all([fetchElf('firmware.elf'), fetchElf(`kernel-${satp}.elf`)]);
+  firmware = fw;
   app.boot({ kernel: kernel.image, firmware: fw.image, symbols: [...fw.symbols, ...kernel.symbols] }, !params.has('paused'), params.get('bootargs') ?? undefined);
 } catch (e) { fail(e); }

@@ -91,6 +91,20 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     expect(walk).toMatch(/=> PA 0x0000000080200000 <_start_kernel> \(4 KiB page, level 0\)/);
   });
 
+  it('the Sv48 build, chosen on the page, walks four levels', async () => {
+    await page.selectOption('#kernel', 'sv48');
+    await page.waitForURL(/satp=sv48/);
+    await page.waitForSelector('#status[data-state="exited"]', { timeout: 20_000 });
+    expect((await text('#console')).trimEnd().split('\n').pop()).toBe(LAST_LINE);
+    expect(await text('#mappings')).toMatch(/^Sv48 page table at /);
+    const walk = await text('#walk');
+    for (const level of [3, 2, 1, 0]) expect(walk).toMatch(new RegExp(`^ {2}level ${level}: VPN\\[${level}\\]`, 'm'));
+    expect(walk).toMatch(/=> PA 0x0000000080200000 <_start_kernel> \(4 KiB page, level 0\)/);
+    await shot('sv48');
+    await page.goto(url);
+    await page.waitForSelector('#status[data-state="exited"]', { timeout: 20_000 });
+  });
+
   it('a VA typed, or a mapping clicked, is walked', async () => {
     await page.fill('#walk-va', '0xffffffc000200000');
     await page.press('#walk-va', 'Enter');
