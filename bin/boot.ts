@@ -7,6 +7,7 @@
 import { closeSync, writeSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import type { MachineStop, Virt } from '../emulator/board/virt.js';
+import { ConsoleEscape, ESCAPE_HELP } from './console-escape.js';
 import { parseDrive } from './drive.js';
 import { EXIT, fail } from './exit.js';
 import { buildMachine, machineOptions, planMachine, single, type MachineArgs } from './machine.js';
@@ -119,11 +120,28 @@ async function boot(args: BootArgs): Promise<void> {
 
   // stdin → UART: raw and non-blocking; it never keeps the process alive once the guest stops.
   const stdin = process.stdin;
-  if (stdin.isTTY) stdin.setRawMode(true);
+  // A terminal: raw (every key to the UART), restored however the process ends, with QEMU's Ctrl-A escape.
+  const escape = stdin.isTTY ? new ConsoleEscape() : undefined;
+  if (stdin.isTTY) {
+    stdin.setRawMode(true);
+    process.on('exit', () => { if (stdin.isTTY) stdin.setRawMode(false); });
+  }
   machine.inputOpen = true;
   let wake: (() => void) | undefined;
   const m = machine;
-  stdin.on('data', (d: Buffer) => { m.input(new Uint8Array(d)); wake?.(); });
+  stdin.on('data', (d: Buffer) => {
+    let keys: Uint8Array = new Uint8Array(d);
+    if (escape) {
+      const { data, commands } = escape.feed(keys);
+      keys = data;
+      for (const c of commands) {
+        if (c === 'help') process.stderr.write(ESCAPE_HELP.map((l) => l + '\r\n').join(''));
+        else { flush(); built.close(); process.stderr.write('\r\nrvhart: terminated (C-a x)\r\n'); process.exit(0); }
+      }
+    }
+    if (keys.length) m.input(keys);
+    wake?.();
+  });
   stdin.on('end', () => { m.inputOpen = false; wake?.(); });
   stdin.on('error', () => { m.inputOpen = false; });
 
