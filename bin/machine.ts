@@ -6,7 +6,7 @@
 // building second, so a command can check its output files against every input in between.
 
 import type { Argv } from 'yargs';
-import { KERNEL_BASE, RAM_BASE, Virt, type BootImage, type VirtOptions } from '../emulator/board/virt.js';
+import { KERNEL_BASE, RAM_BASE, Virt, type BootImage, type VirtioSpec, type VirtOptions } from '../emulator/board/virt.js';
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
@@ -29,6 +29,7 @@ export interface MachineArgs {
   initrd?: string;
   append?: string;
   drive?: string | string[];
+  device?: string | string[];
   snapshot?: boolean;
   plic?: string;
 }
@@ -50,6 +51,7 @@ export const machineOptions = (y: Argv) => y
   .option('initrd', { type: 'string', requiresArg: true, describe: 'an initial RAM disk, loaded where QEMU puts it (kernel + min(RAM/2, 128M)) and named in /chosen' })
   .option('append', { type: 'string', requiresArg: true, describe: 'the kernel command line (/chosen/bootargs)' })
   .option('drive', { type: 'string', requiresArg: true, describe: 'file=IMG[,format=raw][,readonly=on][,serial=ID]: a virtio-blk disk, in slot order from 0x10001000 (the guest writes the file, as QEMU; repeatable)' })
+  .option('device', { type: 'string', requiresArg: true, describe: 'virtio-rng-device[,seed=N]: the entropy source, in the next free virtio slot after the drives (seeded, so runs repeat; default seed fixed); repeatable' })
   .option('snapshot', { type: 'boolean', describe: 'keep the guest\'s disk writes in memory: the --drive files are never written' })
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
 
@@ -69,6 +71,8 @@ export interface MachinePlan {
   /** Every file the run reads (no output may be written over one of these). */
   inputs: string[];
   drives: readonly string[];
+  /** --device: the virtio devices after the drives. */
+  devices: readonly VirtioSpec[];
   snapshot: boolean;
   /** --mem as typed, for messages. */
   memText: string;
@@ -107,7 +111,8 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   if (biosGiven === 'none' && image === undefined) fail(EXIT.USAGE, `--bios none needs an IMAGE: rvhart ${command} --bios none prog.elf`);
   const drives = args.drive === undefined ? [] : typeof args.drive === 'string' ? [args.drive] : args.drive.map(String);
   if (args.snapshot && drives.length === 0) fail(EXIT.USAGE, '--snapshot goes with --drive (it keeps the drives\' writes in memory)');
-  if (drives.length > VIRTIO_MMIO_SLOTS) fail(EXIT.USAGE, `${drives.length} --drive options: the virt board has ${VIRTIO_MMIO_SLOTS} virtio-mmio slots`);
+  const devices = (args.device === undefined ? [] : typeof args.device === 'string' ? [args.device] : args.device.map(String)).map(parseDevice);
+  if (drives.length + devices.length > VIRTIO_MMIO_SLOTS) fail(EXIT.USAGE, `${drives.length + devices.length} virtio devices (--drive, --device): the virt board has ${VIRTIO_MMIO_SLOTS} virtio-mmio slots`);
 
   // No image: the bundled kernel (for --satp) with the builtin firmware, (re)built into build/ when stale.
   let bundled: Promise<{ kernel: string; firmware: string }> | undefined;
@@ -136,7 +141,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
     },
     kernel, firmware, kernelImage, initrd: initrdBytes,
     inputs: [kernel, ...(firmware !== undefined ? [firmware] : []), ...(initrd !== undefined ? [initrd] : [])],
-    drives, snapshot: args.snapshot === true, memText: args.mem,
+    drives, devices, snapshot: args.snapshot === true, memText: args.mem,
   };
 }
 
@@ -147,6 +152,19 @@ function load(path: string, rawBase?: number): BootImage {
     if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
     throw e;
   }
+}
+
+/** `virtio-rng-device[,seed=N]`, as QEMU's -device names it. */
+function parseDevice(text: string): VirtioSpec {
+  const [kind, ...opts] = text.split(',');
+  if (kind !== 'virtio-rng-device' && kind !== 'virtio-rng') fail(EXIT.USAGE, `--device ${text}: only virtio-rng-device is offered here (disks are --drive)`);
+  let seed: bigint | undefined;
+  for (const o of opts) {
+    const m = /^seed=(\d+|0x[0-9a-f]+)$/i.exec(o);
+    if (!m) fail(EXIT.USAGE, `--device ${text}: unknown option '${o}' (seed=N)`);
+    seed = BigInt.asUintN(64, BigInt(m[1]!));
+  }
+  return { kind: 'rng', seed };
 }
 
 function readInput(path: string, option: string): Uint8Array {
@@ -169,7 +187,7 @@ export function buildMachine(plan: MachinePlan, output: (b: Uint8Array) => void)
   const drives = openDrives(plan.drives, plan.snapshot, plan.inputs);
   let machine: Virt;
   try {
-    machine = new Virt({ ...plan.board, output, virtio: drives.specs });
+    machine = new Virt({ ...plan.board, output, virtio: [...drives.specs, ...plan.devices] });
   } catch (e) {
     // RAM beyond what the host (or the board, 256 GiB) can give.
     if (e instanceof RangeError) fail(EXIT.USAGE, `--mem ${plan.memText}: cannot allocate ${plan.board.mem} bytes of RAM (${e.message})`);

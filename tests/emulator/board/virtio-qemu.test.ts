@@ -70,6 +70,28 @@ describe('virtio-blk: the same driver on QEMU and rvhart', () => {
     expect(readFileSync(r)).toEqual(before);
   });
 
+  it('--device virtio-rng-device takes the next slot after the drives; mistakes are one line', () => {
+    const probe = join(tmp, 'probe.elf');
+    // Prints the device IDs of slots 0 and 1, then powers off.
+    writeFileSync(probe, buildElf(`  .globl _start
+_start:
+  li sp, 0x80200000
+  li t0, 0x10001000
+  lw a0, 8(t0); call puthex
+  li t0, 0x10002000
+  lw a0, 8(t0); call puthex
+  li a0, 0; call exit
+` + readFileSync(join(dir, 'qemu-programs', 'lib.s'), 'utf8'), 'probe.s'));
+    expect(rvhart(['boot', '--bios', 'none', '--device', 'virtio-rng-device', probe]).stdout).toBe('0000000000000004\n0000000000000000\n');
+    expect(rvhart(['boot', '--bios', 'none', '--drive', `file=${disk('d.img')}`, '--snapshot', '--device', 'virtio-rng-device,seed=7', probe]).stdout)
+      .toBe('0000000000000002\n0000000000000004\n');
+    for (const [arg, err] of [['virtio-net-device', /only virtio-rng-device is offered here/], ['virtio-rng-device,seed=x', /unknown option 'seed=x'/]] as const) {
+      const r = rvhart(['boot', '--bios', 'none', '--device', arg, probe]);
+      expect(r.stderr).toMatch(err);
+      expect(r.status).toBe(2);
+    }
+  });
+
   it('--drive mistakes: one line each, before boot', () => {
     const odd = join(tmp, 'odd.img');
     writeFileSync(odd, new Uint8Array(1000));
