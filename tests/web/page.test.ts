@@ -160,8 +160,8 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
   });
 
   it('a long run redraws while it runs, pauses, and continues to the end', async () => {
-    // 20,000 lazy page faults: some 80 M instructions, seconds in the browser.
-    await page.goto(`${url}?bootargs=fault-storm=20000`);
+    // 30,000 lazy page faults (about all the free frames): some 125 M instructions, seconds in the browser.
+    await page.goto(`${url}?bootargs=fault-storm=30000`);
     await page.waitForSelector('#status[data-state="running"]');
     const insns = async (): Promise<number> => Number(/([\d,]+) insns/.exec(await text('#status'))![1]!.replace(/,/g, ''));
     const first = await insns();
@@ -181,9 +181,9 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     expect(await text('#walk')).toMatch(/level 0: .* leaf, 4 KiB page at/);
     await page.click('#run');
     await page.waitForSelector('#status[data-state="exited"]', { timeout: 30_000 });
-    expect(await text('#console')).toMatch(/^fault storm: 20000 page faults handled in \d+ ticks, area freed$/m);
+    expect(await text('#console')).toMatch(/^fault storm: 30000 page faults handled in \d+ ticks, area freed$/m);
     expect((await text('#console')).trimEnd().split('\n').pop()).toBe(LAST_LINE);
-    expect(await text('#trap-summary')).toMatch(/^2\d{4} traps taken; the last 100 shown/);
+    expect(await text('#trap-summary')).toMatch(/^3\d{4} traps taken; the last 100 shown/);
     expect(errors).toEqual([]);
   });
 
@@ -211,6 +211,12 @@ msg: .asciz "hello from a dropped ELF\\n"
     expect(await text('#mappings')).toBe('satp.MODE is Bare: no page table (virtual = physical).');
     await shot('dropped-elf');
     expect(errors).toEqual([]);
+  });
+
+  it('a file that is no ELF is refused in one line, naming it', async () => {
+    await page.setInputFiles('#file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image\n') });
+    await page.waitForSelector('#status[data-state="error"]');
+    expect(await text('#status')).toBe('notes.txt: offset 0x0: not an ELF file (bad magic, expected 7f 45 4c 46)');
   });
 
   it('a hart idle in WFI is shown as such while it waits', async () => {
