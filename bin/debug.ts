@@ -20,6 +20,7 @@ import { buildMachine, planMachine, type MachineArgs } from './machine.js';
 import { parseCount, parsePort } from './quantities.js';
 
 export interface DebugArgs extends MachineArgs {
+  symbols?: string | string[];
   'max-insns'?: string;
   x?: string[];
   gdb?: string;
@@ -29,7 +30,8 @@ export const debugCommand: CommandModule<object, DebugArgs> = {
   command: 'debug [image]',
   describe: 'the GDB-style stepping shell (default image: the bundled kernel)',
   builder: (y) => (bootOptions(y) as Argv)
-    .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' }) as unknown as Argv<DebugArgs>,
+    .option('x', { type: 'string', array: true, describe: 'run the commands in FILE, then exit' })
+    .option('symbols', { type: 'string', requiresArg: true, describe: 'read symbols from this ELF too (a Linux vmlinux beside its --kernel Image; repeatable)' }) as unknown as Argv<DebugArgs>,
   handler: (args) => debug(args),
 };
 
@@ -49,10 +51,18 @@ export function elfSymbols(paths: string[]): SymbolTable {
 }
 
 /** The machine of `debug` and `draw` (bin/machine.ts, as `boot` builds it), and the images' symbols. */
-export async function makeMachine(command: string, args: MachineArgs, output: (b: Uint8Array) => void): Promise<{ machine: Virt; symbols: SymbolTable; inputs: string[]; close: () => void }> {
+export async function makeMachine(command: string, args: MachineArgs & { symbols?: string | string[] }, output: (b: Uint8Array) => void): Promise<{ machine: Virt; symbols: SymbolTable; inputs: string[]; close: () => void }> {
+  const extra = args.symbols === undefined ? [] : typeof args.symbols === 'string' ? [args.symbols] : args.symbols.map(String);
+  for (const f of extra) {
+    try {
+      readElf(readFileSync(f), f);
+    } catch (e) {
+      fail(EXIT.BAD_IMAGE, `--symbols ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `${f}: no such file` : (e as Error).message}`);
+    }
+  }
   const plan = await planMachine(command, args);
   const { machine, close } = buildMachine(plan, output);
-  return { machine, symbols: elfSymbols(plan.inputs), inputs: plan.inputs, close };
+  return { machine, symbols: elfSymbols([...plan.inputs, ...extra]), inputs: [...plan.inputs, ...extra], close };
 }
 
 /** `boot --gdb PORT`: serves one GDB session on a booted machine; resolves with how it ended. */
