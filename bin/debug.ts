@@ -12,6 +12,7 @@ import { Session } from '../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../emulator/debug/symbols.js';
 import { Target } from '../emulator/debug/target.js';
 import { serveGdb } from '../emulator/debug/gdb/node-server.js';
+import { debugSymbols } from '../linker/elf/boot-image.js';
 import { readElf } from '../linker/elf/read.js';
 import { bootOptions } from './boot.js';
 import { writeDrawingFile } from './drawing-file.js';
@@ -40,12 +41,8 @@ export function elfSymbols(paths: string[]): SymbolTable {
   const syms: DebugSymbol[] = [];
   for (const p of paths) {
     try {
-      const elf = readElf(readFileSync(p), p);
-      for (const s of elf.symbols) {
-        if (s.type === 'section' || s.type === 'file' || s.section === null || s.name === '') continue;
-        syms.push({ name: s.name, addr: s.value, size: s.size, kind: s.type === 'func' ? 'func' : s.type === 'object' ? 'object' : 'other' });
-      }
-    } catch { /* loadImage already reported unreadable images */ }
+      syms.push(...debugSymbols(readElf(readFileSync(p), p)));
+    } catch { /* not an ELF (a raw Image): no symbols; loading reported anything unreadable */ }
   }
   return new SymbolTable(syms);
 }

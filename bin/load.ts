@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { readElf } from '../linker/elf/read.js';
 import { ToolError } from '../linker/object.js';
 import type { BootImage } from '../emulator/board/virt.js';
-import { bootImage } from './image.js';
+import { bootImage } from '../linker/elf/boot-image.js';
 import { isLinuxImage, linuxImage } from '../emulator/board/linux-image.js';
 
 export class ImageError extends Error {}

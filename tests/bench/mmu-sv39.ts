@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { Virt } from '../../emulator/board/virt.js';
 import { readElf } from '../../linker/elf/read.js';
-import { bootImage } from '../../bin/image.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
 import { buildElf } from '../helpers/build-asm.js';
 
 export interface MmuBenchResult {

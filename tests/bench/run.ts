@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readElf } from '../../linker/elf/read.js';
 import { Virt } from '../../emulator/board/virt.js';
-import { bootImage } from '../../bin/image.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
 import { buildElf } from '../helpers/build-asm.js';
 import { workloads as mmuWorkloads } from './mmu-sv39.js';
 import { printKernelTsLoopBench } from './kernel-ts-loop.js';

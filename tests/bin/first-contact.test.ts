@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { have, rvhart } from '../helpers/cli.js';
 import { readElf } from '../../linker/elf/read.js';
-import { bootImage } from '../../bin/image.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
 import { Virt } from '../../emulator/board/virt.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-first-contact-'));

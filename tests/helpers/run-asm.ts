@@ -7,7 +7,7 @@ import { linkAsm } from './build-asm.js';
 import { readElf } from '../../linker/elf/read.js';
 import { Virt, type MachineStop, type VirtOptions } from '../../emulator/board/virt.js';
 import type { Hart } from '../../emulator/hart/hart.js';
-import { bootImage } from '../../bin/image.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
 
 export interface RunAsmOptions {
   bios?: 'none';

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Virt } from '../../emulator/board/virt.js';
-import { bootImage } from '../../bin/image.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
 import { assemble } from '../../linker/asm/assemble.js';
 import { readElf } from '../../linker/elf/read.js';
 import { link } from '../../linker/link/link.js';

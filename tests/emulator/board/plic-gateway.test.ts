@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootImage } from '../../../bin/image.js';
+import { bootImage } from '../../../linker/elf/boot-image.js';
 import { Virt, type VirtOptions } from '../../../emulator/board/virt.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { buildElf } from '../../helpers/build-asm.js';

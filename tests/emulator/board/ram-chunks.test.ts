@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../../linker/elf/read.js';
 import { Virt } from '../../../emulator/board/virt.js';
-import { bootImage } from '../../../bin/image.js';
+import { bootImage } from '../../../linker/elf/boot-image.js';
 import { buildElf } from '../../helpers/build-asm.js';
 
 const MiB = 1 << 20;

@@ -4,7 +4,7 @@
 import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { Virt } from '../../../emulator/board/virt.js';
-import { bootImage } from '../../../bin/image.js';
+import { bootImage } from '../../../linker/elf/boot-image.js';
 import { Session } from '../../../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../../../emulator/debug/symbols.js';
 import { Target } from '../../../emulator/debug/target.js';

@@ -1,8 +1,11 @@
-// ELF → the machine's BootImage: PT_LOAD segments at their physical addresses, entry, symbols.
-// Physical addresses must be exact JS numbers below 2^53 (anything above is a PA hole anyway).
+// ELF → what the machine boots (a BootImage: PT_LOAD segments at their physical addresses, entry,
+// symbols) and what the debugger shows (its symbols). No Node API: the CLI (from files) and the web
+// page (from dropped bytes) both load images through here. Physical addresses must be exact JS
+// numbers below 2^53 (anything above is a PA hole anyway).
 
-import type { ElfImage } from '../linker/elf/read.js';
-import type { BootImage } from '../emulator/board/virt.js';
+import type { BootImage } from '../../emulator/board/virt.js';
+import type { DebugSymbol } from '../../emulator/debug/symbols.js';
+import type { ElfImage } from './read.js';
 
 const PT_LOAD = 1;
 const LIMIT = 1n << 53n;
@@ -25,4 +28,11 @@ export function bootImage(elf: ElfImage): BootImage {
     throw new RangeError(`${elf.file}: entry 0x${elf.entry.toString(16)} is not a physical address (a Linux vmlinux? boot its raw Image, arch/riscv/boot/Image, with --kernel)`);
   }
   return { name: elf.file, entry: Number(entry), segments, symbols };
+}
+
+/** The symbols a debugger names addresses by: functions, objects and the rest, not sections or files. */
+export function debugSymbols(elf: ElfImage): DebugSymbol[] {
+  return elf.symbols
+    .filter((s) => s.type !== 'section' && s.type !== 'file' && s.section !== null && s.name !== '')
+    .map((s) => ({ name: s.name, addr: s.value, size: s.size, kind: s.type === 'func' ? 'func' : s.type === 'object' ? 'object' : 'other' }));
 }
