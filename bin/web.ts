@@ -31,7 +31,9 @@ export async function buildWeb(outDir?: string): Promise<string> {
   const { build } = await import('esbuild');
   await build({
     entryPoints: [join(root, 'web', 'main.ts')], outfile: join(out, 'main.js'),
-    bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'silent',
+    // A classic script, not a module: a module is refused from file://, and the page then could not
+    // even say why it cannot fetch its images (an ELF dropped on it still boots).
+    bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, logLevel: 'silent',
   });
   return out;
 }

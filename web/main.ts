@@ -14,7 +14,8 @@ const app = new App();
 let firmware: LoadedImage | undefined;
 
 async function fetchElf(url: string): Promise<LoadedImage> {
-  const r = await fetch(url);
+  // A page opened from file:// may not fetch what lies beside it.
+  const r = await fetch(url).catch(() => { throw new Error(`cannot fetch ${url}: open the page through rvhart web --serve (or drop an ELF here)`); });
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status} (build the page with npm run web)`);
   return loadElf(new Uint8Array(await r.arrayBuffer()), url);
 }
@@ -54,7 +55,8 @@ document.addEventListener('drop', (ev) => {
   if (f) void openFile(f);
 });
 
-try {
+/** Boots the bundled kernel chosen by the URL. */
+async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const satp = params.get('satp') === 'sv48' ? 'sv48' : 'sv39';
   const kernelSelect = byId<HTMLSelectElement>('kernel');
@@ -64,4 +66,6 @@ try {
   const [fw, kernel] = await Promise.all([fetchElf('firmware.elf'), fetchElf(`kernel-${satp}.elf`)]);
   firmware = fw;
   app.boot({ kernel: kernel.image, firmware: fw.image, symbols: [...fw.symbols, ...kernel.symbols] }, !params.has('paused'), params.get('bootargs') ?? undefined);
-} catch (e) { fail(e); }
+}
+
+start().catch(fail);

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, serveDir } from '../../bin/web.js';
@@ -211,6 +212,28 @@ msg: .asciz "hello from a dropped ELF\\n"
     expect(await text('#mappings')).toBe('satp.MODE is Bare: no page table (virtual = physical).');
     await shot('dropped-elf');
     expect(errors).toEqual([]);
+  });
+
+  it('opened from file://, the page says how to open it, and still boots an ELF opened on it', async () => {
+    await page.goto(pathToFileURL(join(ROOT, 'build', 'web', 'index.html')).href);
+    await page.waitForSelector('#status[data-state="error"]');
+    expect(await text('#status')).toBe('cannot fetch firmware.elf: open the page through rvhart web --serve (or drop an ELF here)');
+    const elf = buildElf(`
+  .globl _start
+_start:
+  li t0, 0x10000000
+  li t1, 'k'
+  sb t1, 0(t0)
+  li t0, 0x100000
+  li t1, 0x5555
+  sw t1, 0(t0)
+1:j 1b
+`, 'k.s');
+    await page.setInputFiles('#file', { name: 'k.elf', mimeType: 'application/octet-stream', buffer: Buffer.from(elf) });
+    await page.waitForSelector('#status[data-state="exited"]');
+    expect(await text('#console')).toBe('k');
+    await page.goto(url);
+    await page.waitForSelector('#status[data-state="exited"]', { timeout: 20_000 });
   });
 
   it('a file that is no ELF is refused in one line, naming it', async () => {
