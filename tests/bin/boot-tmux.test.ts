@@ -2,35 +2,24 @@
 // QEMU's escape works (C-a h lists the keys, C-a x quits), and the terminal is itself again after.
 // Skips when tmux is absent.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { haveTmux, Terminal } from '../helpers/tmux.js';
 import { buildElf } from '../helpers/build-asm.js';
 import { ROOT } from '../helpers/cli.js';
 
-const haveTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 if (!haveTmux) console.warn('tmux is not installed: skipping the interactive console test');
 
 const dir = mkdtempSync(join(tmpdir(), 'rvhart-boot-tmux-'));
-const session = `rvhart-boot-${process.pid}`;
+const term = new Terminal(`rvhart-boot-${process.pid}`);
 afterAll(() => {
-  spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+  term.kill();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const tmux = (...args: string[]): string => spawnSync('tmux', args, { encoding: 'utf8' }).stdout;
-const screen = (): string => tmux('capture-pane', '-p', '-t', session, '-S', '-100');
-const keys = (...k: string[]): void => { tmux('send-keys', '-t', session, ...k); };
-
-async function waitFor(re: RegExp): Promise<string> {
-  for (;;) {
-    const s = screen();
-    if (re.test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const keys = (...k: string[]): void => term.keys(...k);
+const waitFor = (re: RegExp): Promise<string> => term.waitFor(re);
 
 /** Echoes each received byte in hex as [61], forever (M-mode, polling the UART). */
 const ECHO = `  .globl _start
@@ -68,7 +57,7 @@ describe.skipIf(!haveTmux)('rvhart boot in a terminal', () => {
   it('raw keys to the guest, C-a h, C-a x, the terminal restored', async () => {
     const elf = join(dir, 'echo.elf');
     writeFileSync(elf, buildElf(ECHO, 'echo.s'));
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '30', '-c', ROOT, 'bash --norc --noprofile');
+    term.start(ROOT, 'bash --norc --noprofile');
     keys(`node dist/bin/rvhart.js boot --bios none ${elf}; echo "status=$?"; stty -a | grep -o -- '-\\?icanon' | head -1`, 'Enter');
     await waitFor(/echo ready/);
     // Raw: Enter is a CR, Ctrl-C a byte for the guest (no signal).

@@ -2,43 +2,31 @@
 // shows the privilege, Tab completes commands and symbols, Up recalls history, Ctrl-C stops `c`.
 // Skips when tmux is absent.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { haveTmux, Terminal } from '../helpers/tmux.js';
 import { asmSession } from '../emulator/debug/harness.js';
 import { CALLS } from '../emulator/debug/programs.js';
 import { CLI, ROOT, VITE_NODE } from './debug-cli.js';
 
-const haveTmux = spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status === 0;
 if (!haveTmux) console.warn('tmux is not installed: skipping the interactive shell test');
 
 const dir = mkdtempSync(join(tmpdir(), 'rvhart-tmux-'));
-const session = `rvhart-debug-${process.pid}`;
+const term = new Terminal(`rvhart-debug-${process.pid}`);
 afterAll(() => {
-  spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
+  term.kill();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const tmux = (...args: string[]): string => spawnSync('tmux', args, { encoding: 'utf8' }).stdout;
-const screen = (): string => tmux('capture-pane', '-p', '-t', session, '-S', '-200');
-const keys = (...k: string[]): void => { tmux('send-keys', '-t', session, ...k); };
-
-/** Waits until the screen matches (polling; the test's own timeout bounds it). */
-async function waitFor(re: RegExp): Promise<string> {
-  for (;;) {
-    const s = screen();
-    if (re.test(s)) return s;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const keys = (...k: string[]): void => term.keys(...k);
+const waitFor = (re: RegExp): Promise<string> => term.waitFor(re);
 
 describe.skipIf(!haveTmux)('rvhart debug in a terminal', () => {
   it('prompt, tab completion of commands and symbols, history, Ctrl-C', async () => {
     const elf = join(dir, 'calls.elf');
     writeFileSync(elf, asmSession(CALLS).elf);
-    tmux('new-session', '-d', '-s', session, '-x', '160', '-y', '50', '-c', ROOT, `${VITE_NODE} ${CLI} debug ${elf} --bios none`);
+    term.start(ROOT, `${VITE_NODE} ${CLI} debug ${elf} --bios none`);
     await waitFor(/\(rvhart M\)\s*$/m); // capture-pane trims trailing spaces
     keys('b inn', 'Tab');
     await waitFor(/\(rvhart M\) b inner$/m);
