@@ -8,7 +8,7 @@
 // Prints MIPS (best / median) and time ratios of the medians. Skipped with a message when
 // /usr/bin/chromium is absent. Runnable alone: node dist/tests/bench/web.js (after npm run build).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -16,11 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBundled, repoRoot } from '../../bin/bundled.js';
 import { buildWeb, serveDir } from '../../bin/web.js';
+import { CHROMIUM, haveChromium, launchChromium } from '../helpers/chromium.js';
 import { bootRounds, type BootRun } from './web-workload.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The page itself (build/web: redraws while running included) runs a longer storm, PAGE_ROUNDS times:
  *  each page run is a first (cold) run, which a short workload would mostly measure. */
@@ -121,13 +119,12 @@ async function firstRuns(browser: Browser, code: string, images: { firmware: str
 
 export async function printBench(): Promise<void> {
   console.log('-- the emulator in the browser (headless Chromium) against Node, same workload and code');
-  if (!existsSync(CHROMIUM)) { console.log(`skipped: ${CHROMIUM} is absent (apt-get install chromium)`); return; }
+  if (!haveChromium()) { console.log(`skipped: ${CHROMIUM} is absent (apt-get install chromium)`); return; }
   const root = repoRoot();
   const imgs = buildBundled({ satp: 'sv39' });
   const fw = readFileSync(imgs.firmware), k = readFileSync(imgs.kernel);
   const code = await browserBundle(root);
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const chromium = await launchChromium(), browser = chromium.browser;
   try {
     const page = await browser.newPage();
     await page.goto('about:blank');
@@ -151,7 +148,7 @@ export async function printBench(): Promise<void> {
     }
     await firstRuns(browser, code, imgs, fw, k);
   } finally {
-    await browser.close();
+    await chromium.close();
   }
 }
 

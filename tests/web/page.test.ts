@@ -5,32 +5,26 @@
 // control (step, run to a symbol) and an ELF opened on the page. Screenshots are kept in
 // build/web-artifacts/. Skips with a message when /usr/bin/chromium is absent.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWeb, serveDir } from '../../bin/web.js';
 import { buildElf } from '../helpers/build-asm.js';
+import { CHROMIUM, haveChromium, launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
 import { ROOT } from '../helpers/cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE = existsSync(CHROMIUM);
+const HAVE = haveChromium();
 if (!HAVE) console.log(`tests/web: skipped, ${CHROMIUM} is absent (apt-get install chromium)`);
 
 const ARTIFACTS = join(ROOT, 'build', 'web-artifacts');
 /** The bundled kernel's last line (tests/bin/start.test.ts). */
 const LAST_LINE = 'shutdown: SBI system_reset(shutdown, no reason) -> exit status 0';
 
-/** Chromium's own switches for a quiet, self-contained headless run (playwright adds a fresh profile). */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
 describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
-  let server: Server, browser: Browser, page: Page, url: string;
-  let browserTmp = '';
+  let server: Server, chromium: LaunchedChromium | undefined, page: Page, url: string;
   const errors: string[] = [];
 
   beforeAll(async () => {
@@ -38,26 +32,15 @@ describe.skipIf(!HAVE)('the web page in headless Chromium', () => {
     server = await serveDir(out, 0);
     const addr = server.address();
     url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
-    const { chromium } = await import('playwright-core');
-    // Playwright's profile and artifact folders and Chromium's own temp files go under TMPDIR, and
-    // they were left in /tmp after each run: point TMPDIR at a folder of ours while launching.
-    browserTmp = mkdtempSync(join(tmpdir(), 'rvhart-web-'));
-    const savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = browserTmp;
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    } finally {
-      if (savedTmp === undefined) delete process.env.TMPDIR; else process.env.TMPDIR = savedTmp;
-    }
-    page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    chromium = await launchChromium();
+    page = await chromium.browser.newPage({ viewport: { width: 1600, height: 1000 } });
     page.on('pageerror', (e) => errors.push(e.message));
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await new Promise((r) => server ? server.close(r) : r(undefined));
-    if (browserTmp) rmSync(browserTmp, { recursive: true, force: true });
   });
 
   const text = async (sel: string): Promise<string> => (await page.textContent(sel)) ?? '';
