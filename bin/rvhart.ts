@@ -50,7 +50,7 @@ const wanted = word !== undefined && Object.hasOwn(COMMANDS, word) ? [word] : Ob
 const cli = yargs(argv).scriptName('rvhart').wrap(helpWidth());
 for (const name of wanted) cli.command(await COMMANDS[name]!());
 await cli
-  .demandCommand(1, 'name a command: boot, debug, test, build, disasm or draw')
+  .demandCommand(1, 'name a command: boot, debug, test, build, disasm, draw or web')
   .strict()
   .fail((msg, err) => {
     if (!msg && err) internalError(err); // thrown by a command, not a command-line mistake
