@@ -32,6 +32,7 @@ export interface MachineArgs {
   device?: string | string[];
   snapshot?: boolean;
   plic?: string;
+  svnapot?: boolean;
 }
 
 const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
@@ -53,6 +54,7 @@ export const machineOptions = (y: Argv) => y
   .option('drive', { type: 'string', requiresArg: true, describe: 'file=IMG[,format=raw][,readonly=on][,serial=ID]: a virtio-blk disk, in slot order from 0x10001000 (the guest writes the file, as QEMU; repeatable)' })
   .option('device', { type: 'string', requiresArg: true, describe: 'virtio-rng-device[,seed=N]: the entropy source, in the next free virtio slot after the drives (seeded, so runs repeat; default seed fixed); repeatable' })
   .option('snapshot', { type: 'boolean', describe: 'keep the guest\'s disk writes in memory: the --drive files are never written' })
+  .option('svnapot', { type: 'boolean', describe: 'Svnapot: PTE.N marks 64 KiB NAPOT runs (one TLB entry each), and the device tree says svnapot; off by default, as QEMU 7.2' })
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
 
 /** A single-valued option given twice is a mistake worth naming, not a guess at which one counts. */
@@ -138,6 +140,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
       bootargs: append,
       mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
       ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', plicGateway: plic as PlicGateway,
+      svnapot: args.svnapot === true,
     },
     kernel, firmware, kernelImage, initrd: initrdBytes,
     inputs: [kernel, ...(firmware !== undefined ? [firmware] : []), ...(initrd !== undefined ? [initrd] : [])],

@@ -28,8 +28,9 @@ export const RAM_BASE = 0x8000_0000;
 export const DEFAULT_MEM = 128 * 1024 * 1024;
 /** Where a kernel goes when firmware occupies 0x80000000 (QEMU's `-bios FW -kernel IMAGE`). */
 export const KERNEL_BASE = 0x8020_0000;
-/** The ISA the device tree advertises: exactly what the hart implements. */
+/** The ISA the device tree advertises: exactly what the hart (and the MMU: Svnapot when on) implements. */
 export const VIRT_ISA = 'rv64imac_zicsr_zifencei_zicntr_sstc';
+const virtIsa = (svnapot: boolean): string => VIRT_ISA + (svnapot ? '_svnapot' : '');
 
 /** A loadable image, already parsed (emulator/ reads no files: bin/ converts an ELF into this). */
 export interface BootImage {
@@ -48,6 +49,8 @@ export interface VirtOptions {
   readonly satpModes?: readonly SatpModeName[];
   readonly pmpEntries?: 0 | 16 | 64;
   readonly ad?: MmuOptions['ad'];
+  /** Svnapot in the MMU (and `svnapot` in the device tree's ISA string). */
+  readonly svnapot?: boolean;
   readonly timeSource?: 'insns' | 'wall';
   /** UART and HTIF console output. */
   readonly output?: (bytes: Uint8Array) => void;
@@ -118,6 +121,7 @@ export class Virt {
       modes: options.satpModes ? [...options.satpModes] : undefined,
       pmpEntries: options.pmpEntries,
       ad: options.ad,
+      svnapot: options.svnapot,
     });
     const time: TimeSource = this.timeSource === 'insns'
       ? { read: () => BigInt(this.hart.retired) + this.idleTicks }
@@ -179,7 +183,7 @@ export class Virt {
     }
     const modes = this.mmu.options.modes;
     const fdt = buildVirtFdt({
-      memBase: RAM_BASE, memSize: this.ram.size, isa: VIRT_ISA,
+      memBase: RAM_BASE, memSize: this.ram.size, isa: virtIsa(this.mmu.svnapot),
       mmuType: modes.includes('sv57') ? 'riscv,sv57' : modes.includes('sv48') ? 'riscv,sv48' : 'riscv,sv39',
       timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs,
       initrd: initrdImage && { start: initrdImage.entry, end: initrdImage.entry + initrd!.length },

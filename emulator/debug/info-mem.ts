@@ -17,6 +17,8 @@ export interface Mapping {
   pages: number;
   /** Leaf bits 7..0 (plus G from any pointer above). */
   flags: number;
+  /** Svnapot NAPOT leaves (16 PTEs to a 64 KiB run). */
+  napot: boolean;
 }
 
 /** QEMU's attribute letters: rwxugad, '-' where clear. */
@@ -41,9 +43,9 @@ export function pageTableMappings(m: MemView, satp = m.mmu.getSatp()): PageTable
   for (const e of leaves(tree.root)) {
     const pageSize = Number(e.span), flags = e.flags & 0xff;
     const last = out[out.length - 1];
-    if (last && last.pageSize === pageSize && last.flags === flags && last.va + last.size === e.va && last.pa + last.size === e.pa) {
+    if (last && last.pageSize === pageSize && last.flags === flags && last.napot === e.napot && last.va + last.size === e.va && last.pa + last.size === e.pa) {
       last.size += e.span; last.pages++;
-    } else out.push({ va: e.va, pa: e.pa, size: e.span, pageSize, pages: 1, flags });
+    } else out.push({ va: e.va, pa: e.pa, size: e.span, pageSize, pages: 1, flags, napot: e.napot });
   }
   return { mode: tree.mode, root, mappings: out, truncated: tree.truncated };
 }
@@ -59,7 +61,8 @@ export function formatMappings(m: MemView, describe: (a: bigint) => string | und
   ];
   for (const r of mappings) {
     const sym = describe(r.va);
-    const pages = r.pageSize > 4096 ? `${pageSizeName(r.pageSize)} block${r.pages > 1 ? ` x${r.pages}` : ''}` : `4 KiB page${r.pages > 1 ? `s x${r.pages}` : ''}`;
+    const pages = (r.pageSize > 4096 ? `${pageSizeName(r.pageSize)} block${r.pages > 1 ? ` x${r.pages}` : ''}` : `4 KiB page${r.pages > 1 ? `s x${r.pages}` : ''}`) +
+      (r.napot ? ' (Svnapot 64 KiB)' : '');
     lines.push(`${h16(r.va)}-${h16(r.va + r.size - 1n)} ${h16(r.pa)} ${sizeText(r.size).padStart(9)}  ${attrText(r.flags)}  ${pages}${sym ? `  <${sym}>` : ''}`);
   }
   if (mappings.length === 0) lines.push('(no valid mappings)');

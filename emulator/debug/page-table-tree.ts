@@ -7,7 +7,7 @@ import type { Bus } from '../board/bus.js';
 import { LOAD } from '../mmu/access.js';
 import type { Mmu } from '../mmu/mmu.js';
 import { pagingModeOf, type PagingMode } from '../mmu/modes.js';
-import { PTE_G, ptePpn } from '../mmu/pte.js';
+import { PTE_G, pteN, ptePpn } from '../mmu/pte.js';
 import { classifyPte, misalignedSuperpage, ptePlace, PTE_INVALID, PTE_LEAF, PTE_POINTER, type PteClass } from '../mmu/walk.js';
 
 /** What the tree needs of a machine. */
@@ -26,8 +26,11 @@ export interface PtEntry {
   span: bigint;
   /** PTE bits 7..0, with G from any global pointer above. */
   flags: number;
-  /** PTE.PPN << 12: the leaf's PA, or the next table's address. */
+  /** The leaf's PA (PTE.PPN << 12; for a NAPOT leaf, with PPN[0][3:0] taken from VPN[0]), or the
+   *  next table's address. */
   pa: bigint;
+  /** A Svnapot NAPOT leaf: one of the 16 PTEs of a 64 KiB run. */
+  napot: boolean;
   /** A pointer's table (absent when the budget ran out before it). */
   child?: PtTable;
 }
@@ -72,12 +75,13 @@ export function readPageTable(m: MemView, satp = m.mmu.getSatp()): PageTableTree
       const mem = ptePlace(m.mmu, pteAddr, LOAD, null);
       if (!mem) continue; // the walker could not read it: it translates nothing
       const lo = mem.view.getUint32(pteAddr - mem.base, true), hi = mem.view.getUint32(pteAddr - mem.base + 4, true);
-      const cls = classifyPte(lo, hi, level);
+      const cls = classifyPte(lo, hi, level, m.mmu.svnapot);
       if (cls === PTE_INVALID) continue;
-      const ppn = ptePpn(lo, hi), va = vaBase | (BigInt(index) * span);
+      const napot = cls === PTE_LEAF && pteN(hi) !== 0;
+      const ppn = napot ? ptePpn(lo, hi) - (ptePpn(lo, hi) % 16) + (index % 16) : ptePpn(lo, hi), va = vaBase | (BigInt(index) * span);
       const e: PtEntry = {
         index, pteAddr, pte: (BigInt(hi) << 32n) | BigInt(lo), cls, misaligned: cls === PTE_LEAF && misalignedSuperpage(ppn, level),
-        va: canonical(va, mode), span, flags: (lo & 0xff) | global, pa: BigInt(ppn) << 12n,
+        va: canonical(va, mode), span, flags: (lo & 0xff) | global, pa: BigInt(ppn) << 12n, napot,
       };
       if (cls === PTE_POINTER && budget-- > 0) e.child = read(ppn * 4096, level - 1, va, global | (lo & PTE_G));
       table.entries.push(e);

@@ -63,9 +63,9 @@ export function translate(mmu: Mmu, va: bigint, access: AccessType, priv?: numbe
   if (out.level < 0) {
     report.result = { pa: va, pageSize: 4096, pageSizeName: '4 KiB', level: 0 };
   } else {
-    const pageSize = mode!.pageSizes[out.level]!;
+    const pageSize = out.napot ? 64 << 10 : mode!.pageSizes[out.level]!;
     const setsAD = steps[steps.length - 1]?.setsAD;
-    report.result = { pa: (BigInt(out.paPpn) << 12n) | (va & 0xfffn), pageSize, pageSizeName: pageSizeName(pageSize), level: out.level, ...(setsAD ? { setsAD } : {}) };
+    report.result = { pa: (BigInt(out.paPpn) << 12n) | (va & 0xfffn), pageSize, pageSizeName: pageSizeName(pageSize) + (out.napot ? ' (Svnapot)' : ''), level: out.level, ...(setsAD ? { setsAD } : {}) };
   }
   if (pa < 0) report.fault = { cause: out.cause, step: out.step, specStep: out.step - 1, rule: out.rule };
   return report;

@@ -4,6 +4,7 @@
 import type { Virt } from '../board/virt.js';
 import { ACCESS_NAMES, FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE, type AccessType } from '../mmu/access.js';
 import { pageSizeName } from '../mmu/modes.js';
+import { entryPages } from '../mmu/tlb.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../hart/trap.js';
 import { ABI_NAMES } from '../isa/csrs.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
@@ -62,7 +63,7 @@ export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
     for (const s of r.steps) {
       const f = s.flags;
       const kind = s.kind === 'pointer' ? `pointer -> table ${hex(f.ppn << 12n)}`
-        : s.kind === 'leaf' ? `leaf, ${pageSizeName(2 ** (12 + 9 * s.level))} page at ${hex(f.ppn << 12n)}${s.setsAD ? ` (walk would set ${s.setsAD})` : ''}`
+        : s.kind === 'leaf' ? `leaf, ${f.n ? `64 KiB NAPOT run (Svnapot) at ${hex((f.ppn >> 4n) << 16n)}` : `${pageSizeName(2 ** (12 + 9 * s.level))} page at ${hex(f.ppn << 12n)}`}${s.setsAD ? ` (walk would set ${s.setsAD})` : ''}`
           : 'fault';
       lines.push(`  level ${s.level}: VPN[${s.level}] = ${hex(s.vpn).padEnd(5)}  PTE at ${hex16(s.pteAddr)} = ${hex16(s.pte)}  ${f.text} rsw=${f.rsw}  ${kind}`);
     }
@@ -83,12 +84,12 @@ export function formatTlb(m: Virt): string[] {
   const lines = [`TLB: ${es.length} valid entries; hits ${s.hits}, misses ${s.misses}, walks ${s.walks}, faults ${Object.entries(s.faults).map(([c, n]) => `${CAUSE_NAMES[Number(c)] ?? c} ${n}`).join(', ') || 'none'}`];
   if (es.length) lines.push(`${'vaddr'.padEnd(18)} ${'paddr'.padEnd(18)} page     asid  attr`);
   for (const e of es.sort((a, b) => a.vpn - b.vpn || a.asid - b.asid)) {
-    const span = 2 ** (9 * e.level);
+    const span = entryPages(e);
     const va = BigInt(e.vpn) << 12n, pa = BigInt(e.ppn - (e.ppn % span)) << 12n;
     // The VPN is stored without sign extension: print it canonically for the current mode.
     const bits = m.mmu.mode?.vaBits ?? 64;
     const vaC = BigInt.asUintN(64, BigInt.asIntN(bits, va));
-    lines.push(`${hex16(vaC)} ${hex16(pa)} ${pageSizeName(4096 * span).padEnd(8)} ${String(e.asid).padStart(4)}  ${attrText(e.flags)}${e.global ? ' global' : ''}`);
+    lines.push(`${hex16(vaC)} ${hex16(pa)} ${pageSizeName(4096 * span).padEnd(8)} ${String(e.asid).padStart(4)}  ${attrText(e.flags)}${e.global ? ' global' : ''}${e.napot ? ' Svnapot' : ''}`);
   }
   return lines;
 }

@@ -25,6 +25,8 @@ export interface MmuOptions {
   modes: SatpModeName[];
   pmpEntries: 0 | 16 | 64;
   ad: AdPolicy;
+  /** Svnapot (64 KiB NAPOT leaves); off, as QEMU 7.2's default CPU, unless asked for. */
+  svnapot: boolean;
 }
 
 /** Entries per fast-cache segment (a power of two). */
@@ -44,6 +46,7 @@ export class Mmu implements WalkContext {
   readonly stats: MmuStats = newStats();
   generation = 0;
   get ad(): AdPolicy { return this.options.ad; }
+  get svnapot(): boolean { return this.options.svnapot; }
   adue = false;
 
   // Translation regime (kept decoded for the slow path).
@@ -69,6 +72,7 @@ export class Mmu implements WalkContext {
       modes: options.modes ?? ['bare', 'sv39', 'sv48', 'sv57'],
       pmpEntries: options.pmpEntries ?? 16,
       ad: options.ad ?? 'hardware',
+      svnapot: options.svnapot ?? false,
     };
     this.pmp = new Pmp(this.options.pmpEntries);
     this.setSegments();
@@ -247,7 +251,7 @@ export class Mmu implements WalkContext {
     }
     this.stats.walks++;
     if (!walk(this, mode, this.rootPpn, vaLo, vaHi, access, priv, this.sum, this.mxr, out, null)) return -1;
-    tlb.insert(vpn, out.level, this.asid, out.ppn, out.flags);
+    tlb.insert(vpn, out.level, this.asid, out.ppn, out.flags, out.napot);
     return out.paPpn;
   }
 

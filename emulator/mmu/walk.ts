@@ -21,6 +21,8 @@ export interface WalkContext {
   readonly ad: AdPolicy;
   /** menvcfg.ADUE (used by the svadu policy). */
   readonly adue: boolean;
+  /** Svnapot: PTE.N marks a 64 KiB NAPOT run (else N is reserved). */
+  readonly svnapot: boolean;
 }
 
 /** One PTE visited (debugger only). */
@@ -54,6 +56,8 @@ export class WalkOut {
   pteAddr = 0;
   /** The 4 KiB physical page number the VA maps to (step 9). */
   paPpn = 0;
+  /** The leaf is a Svnapot NAPOT PTE (its translation covers the 64 KiB run). */
+  napot = false;
 }
 
 /** Step 1 (spec 12.4/12.5/12.6): bits 63..VALEN-1 of the VA equal bit VALEN-1. vaHi = bits 63..32. */
@@ -116,16 +120,21 @@ export function ptePlace(ctx: WalkContext, pteAddr: number, type: typeof LOAD | 
 
 /** What step 4, 5 and 7 make of one PTE at level i (one place, for the walk and for `info mem`). */
 export const PTE_POINTER = 0, PTE_LEAF = 1, PTE_INVALID = 2, PTE_RESERVED_RW = 3, PTE_RESERVED_BITS = 4,
-  PTE_N_SET = 5, PTE_PBMT_SET = 6, PTE_NONLEAF_DAU = 7, PTE_POINTER_AT_0 = 8;
+  PTE_N_SET = 5, PTE_PBMT_SET = 6, PTE_NONLEAF_DAU = 7, PTE_POINTER_AT_0 = 8, PTE_NAPOT_RESERVED = 9;
 export type PteClass = number;
 
-export function classifyPte(lo: number, hi: number, level: number): PteClass {
+export function classifyPte(lo: number, hi: number, level: number, svnapot: boolean): PteClass {
   // 4. V=0, R=0∧W=1, or a reserved bit/encoding (60..54; N without Svnapot; PBMT without Svpbmt;
   //    D, A or U in a non-leaf PTE) → page fault.
   if (!(lo & PTE_V)) return PTE_INVALID;
   if ((lo & (PTE_R | PTE_W)) === PTE_W) return PTE_RESERVED_RW;
   if (pteReserved(hi)) return PTE_RESERVED_BITS;
-  if (pteN(hi)) return PTE_N_SET;
+  // Svnapot (its table "ptenapot"): N=1 is defined only at level 0 with PPN[0][3:0] = 1000 (a 64 KiB
+  // run, napot_bits 4); every other N=1 encoding is reserved. Without Svnapot, N itself is reserved.
+  if (pteN(hi)) {
+    if (!svnapot) return PTE_N_SET;
+    if (level !== 0 || (lo >>> 10) % 16 !== 8) return PTE_NAPOT_RESERVED;
+  }
   if (ptePbmt(hi)) return PTE_PBMT_SET;
   if (!(lo & (PTE_R | PTE_X))) {
     if (lo & (PTE_D | PTE_A | PTE_U)) return PTE_NONLEAF_DAU;
@@ -147,6 +156,7 @@ function classRule(c: PteClass, i: number): [number, string] {
     case PTE_RESERVED_RW: return [4, `PTE has R=0 and W=1 (reserved) at level ${i}`];
     case PTE_RESERVED_BITS: return [4, `PTE reserved bits 60..54 are set at level ${i}`];
     case PTE_N_SET: return [4, `PTE.N is set but Svnapot is not implemented (level ${i})`];
+    case PTE_NAPOT_RESERVED: return [4, i === 0 ? 'PTE.N=1 with PPN[0][3:0] ≠ 1000: a reserved Svnapot encoding (level 0)' : `PTE.N=1 at level ${i}: reserved (Svnapot defines only 64 KiB runs of level-0 leaves)`];
     case PTE_PBMT_SET: return [4, `PTE.PBMT is set but Svpbmt is not implemented (level ${i})`];
     case PTE_NONLEAF_DAU: return [4, `non-leaf PTE at level ${i} has D, A or U set (reserved)`];
     default: return [5, 'pointer PTE at level 0: no levels left'];
@@ -193,7 +203,7 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
         steps.push({ level: i, vpn: vpnI, table: BigInt(a), pteAddr: BigInt(pteAddr), pte, flags: decodePte(pte), kind: 'pointer' });
       }
       // 4, 5. Invalid or reserved PTEs fault; a pointer goes down a level.
-      const c = classifyPte(lo, hi, i);
+      const c = classifyPte(lo, hi, i, ctx.svnapot);
       const ppn = ptePpn(lo, hi);
       global |= lo & PTE_G;
       if (c === PTE_POINTER) {
@@ -232,9 +242,11 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
         }
         flags |= setBits;
       }
-      // 9. PA = PTE.PPN[LEVELS-1:i] ‖ VA.VPN[i-1:0] ‖ offset.
-      out.ppn = ppn; out.level = i; out.flags = flags | global; out.pteAddr = pteAddr;
-      out.paPpn = i === 0 ? ppn : ppn - (ppn % span) + (vpn % span);
+      // 9. PA = PTE.PPN[LEVELS-1:i] ‖ VA.VPN[i-1:0] ‖ offset; a NAPOT PTE reads as a copy whose
+      //    PPN[0][3:0] is VPN[0][3:0] (Svnapot).
+      const napot = pteN(hi) !== 0;
+      out.ppn = ppn; out.level = i; out.flags = flags | global; out.pteAddr = pteAddr; out.napot = napot;
+      out.paPpn = napot ? ppn - (ppn % 16) + (vpn % 16) : i === 0 ? ppn : ppn - (ppn % span) + (vpn % span);
       return true;
     }
   }

@@ -45,7 +45,7 @@ function rowsOf(t: PtTable): Row[] {
     const last = rows[rows.length - 1];
     if (e.cls === PTE_LEAF && !e.misaligned) {
       const prev = last?.kind === 'leaf' ? last.entries[last.entries.length - 1]! : undefined;
-      if (prev && prev.index + 1 === e.index && prev.flags === e.flags && prev.pa + prev.span === e.pa) (last as { entries: PtEntry[] }).entries.push(e);
+      if (prev && prev.index + 1 === e.index && prev.flags === e.flags && prev.napot === e.napot && prev.pa + prev.span === e.pa) (last as { entries: PtEntry[] }).entries.push(e);
       else rows.push({ kind: 'leaf', entries: [e] });
     } else if (e.cls === PTE_POINTER) rows.push({ kind: 'pointer', entry: e });
     else rows.push({ kind: 'fault', entry: e });
@@ -62,7 +62,7 @@ function faultText(e: PtEntry, level: number): string {
   const hi = Number(e.pte >> 32n);
   if ((Number(e.pte) & 6) === 4) return 'reserved: R=0, W=1';
   if ((hi >>> 22) & 0x7f) return 'reserved bits 60..54 set';
-  if (hi >>> 31) return 'N set (no Svnapot)';
+  if (hi >>> 31) return level > 0 || (Number(e.pte >> 10n) & 15) === 8 ? 'N set: reserved here (Svnapot off, or not a level-0 leaf)' : 'N set with PPN[0][3:0] ≠ 1000 (reserved)';
   if ((hi >>> 29) & 3) return 'PBMT set (no Svpbmt)';
   if (level === 0) return 'pointer at level 0';
   return 'non-leaf with D, A or U set';
@@ -128,7 +128,7 @@ export function drawPageTable(m: MemView, opts: DrawPageTableOptions = {}): stri
         parts.push(group({ class: 'leaf', 'data-va': hex(first.va), 'data-pa': hex(first.pa), 'data-size': String(first.span * BigInt(n)), 'data-attr': attrText(first.flags) }, [
           title(`${n} × ${size}: VA ${hex16(first.va)}..${hex16(vaEnd)} → PA ${hex16(first.pa)}..${hex16(paEnd)}, ${attrText(first.flags)}, PTE @ ${hex(first.pteAddr)}`),
           rect({ x: x + 4, y: ry + 2, width: TABLE_W - 8, height: h - 4, fill: permFill(first.flags), ...permStroke(first.flags), ...mark }),
-          text(x + 10, ry + 16, `[${first.index}${n > 1 ? `..${last.index}` : ''}] ${n > 1 ? `${n} × ` : ''}${size} ${t.level > 0 ? 'block' : 'page'}${n > 1 ? 's' : ''}   ${attrText(first.flags)}${sym(first.va)}`, { 'font-weight': 'bold' }),
+          text(x + 10, ry + 16, `[${first.index}${n > 1 ? `..${last.index}` : ''}] ${n > 1 ? `${n} × ` : ''}${size} ${t.level > 0 ? 'block' : 'page'}${n > 1 ? 's' : ''}${first.napot ? ' (Svnapot 64 KiB runs)' : ''}   ${attrText(first.flags)}${sym(first.va)}`, { 'font-weight': 'bold' }),
           text(x + 10, ry + 30, `VA ${hex(first.va)}..${hex(vaEnd)} → PA ${hex(first.pa)}${n > 1 || first.span > 4096n ? `..${hex(paEnd)}` : ''}`),
         ]));
       } else if (r.kind === 'pointer') {

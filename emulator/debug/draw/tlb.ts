@@ -5,7 +5,7 @@
 import type { Mmu } from '../../mmu/mmu.js';
 import { pageSizeName } from '../../mmu/modes.js';
 import { PTE_G } from '../../mmu/pte.js';
-import { TLB_SETS } from '../../mmu/tlb.js';
+import { entryPages, TLB_SETS } from '../../mmu/tlb.js';
 import { hex } from '../format.js';
 import { attrText } from '../info-mem.js';
 import { group, legend, permFill, permStroke, rect, svgDocument, text } from './svg.js';
@@ -29,13 +29,13 @@ export function drawTlb(mmu: Mmu): string {
       body.push(text(PAD, y + 14, `${pageSizeName(2 ** (12 + 9 * level))} entries (leaves at level ${level}): ${n}`, { 'font-weight': 'bold' }));
       y += ROW_H + 4;
     }
-    const span = 2 ** (9 * e.level), size = BigInt(4096 * span);
+    const span = entryPages(e), size = BigInt(4096 * span);
     const va = BigInt.asUintN(64, BigInt.asIntN(bits, BigInt(e.vpn) << 12n));
     const pa = BigInt(e.ppn - (e.ppn % span)) << 12n;
     body.push(group({ class: 'tlb-entry', 'data-va': hex(va), 'data-pa': hex(pa), 'data-level': String(e.level) }, [
       rect({ x: PAD, y, width: W, height: ROW_H - 3, fill: permFill(e.flags), ...permStroke(e.flags) }),
       text(PAD + 8, y + 13, `VA ${hex(va)}..${hex(va + size - 1n)} → PA ${hex(pa)}..${hex(pa + size - 1n)}   ` +
-        `${e.flags & PTE_G ? 'global' : `ASID ${e.asid}`}   ${attrText(e.flags)}`),
+        `${e.flags & PTE_G ? 'global' : `ASID ${e.asid}`}   ${attrText(e.flags)}${e.napot ? '   Svnapot 64 KiB run' : ''}`),
     ]));
     y += ROW_H;
   }

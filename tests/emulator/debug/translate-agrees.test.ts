@@ -1,5 +1,5 @@
 // The inspector never disagrees with the machine: over random page tables (valid, reserved, misaligned,
-// self-mapped, pointing at ROM, devices and holes), PMP configurations (page tables read-only or
+// self-mapped, Svnapot runs with and without Svnapot, pointing at ROM, devices and holes), PMP configurations (page tables read-only or
 // unreadable included), A/D policies, privileges with MPRV/MPP/SUM/MXR, sizes and atomics, the
 // debugger's translate() predicts exactly what the real access then does: the same PA, or the same
 // cause and tval. `info mem` lists exactly the pages such a walk reaches.
@@ -103,6 +103,14 @@ function buildTables(c: Case, mmu: Mmu, pt: PageTables): bigint[] {
     const flags = PTE_V | (c.chance(0.5) ? c.pick([PTE_A, PTE_D, PTE_U]) : 0), high = randomHighBits(c);
     if (inRam(() => pt.writePte(pt.pteAddr(va, level), ((target >> 12n) << 10n) | BigInt(flags) | high))) vas.push(va);
   }
+  // Svnapot runs: 16 level-0 PTEs with N=1 and PPN[0][3:0] = 1000 (or, now and then, a wrong encoding).
+  if (c.chance(0.5)) {
+    const va = randomVa(c, pt.mode) & ~0xffffn, pa = (BigInt(RAM_BASE) + c.big(22)) & ~0xffffn;
+    const low = c.chance(0.8) ? 0x8000n : c.pick([0x0n, 0x4000n, 0xc000n]), flags = randomFlags(c);
+    let ok = true;
+    for (let j = 0n; j < 16n && ok; j++) ok = inRam(() => pt.map(va + j * 0x1000n, pa | low, flags, 0, 1n << 63n));
+    if (ok) vas.push(va, va + 0x9000n);
+  }
   // A self-map now and then: a root entry pointing at the root (the walk then reads it a level lower).
   if (c.chance(0.2)) {
     const idx = c.int(512);
@@ -142,7 +150,7 @@ describe('translate() agrees with the machine', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const c = new Case(seed);
       const mode = c.pick(MODES);
-      const { bus, mmu } = makeMmu({ ad: c.pick(['hardware', 'hardware', 'svade', 'svadu'] as const), pmpEntries: 16 }, RAM_SIZE, true);
+      const { bus, mmu } = makeMmu({ ad: c.pick(['hardware', 'hardware', 'svade', 'svadu'] as const), pmpEntries: 16, svnapot: c.chance(0.5) }, RAM_SIZE, true);
       const pt = new PageTables(bus, mode);
       const vas = buildTables(c, mmu, pt);
       randomPmp(c, mmu);
@@ -201,7 +209,7 @@ describe('translate() agrees with the machine', () => {
     for (let seed = 1; seed <= 150; seed++) {
       const c = new Case(seed * 7919);
       const mode = c.pick(MODES);
-      const { bus, mmu } = makeMmu({ ad: 'hardware', pmpEntries: 16 }, RAM_SIZE, true);
+      const { bus, mmu } = makeMmu({ ad: 'hardware', pmpEntries: 16, svnapot: c.chance(0.5) }, RAM_SIZE, true);
       const pt = new PageTables(bus, mode);
       const vas = buildTables(c, mmu, pt);
       randomPmp(c, mmu);
@@ -219,7 +227,7 @@ describe('translate() agrees with the machine', () => {
           expect(reachesLeaf(r), where).toBe(true);
           if (r.result) {
             expect(r.result.pa, where).toBe(m.pa + (va - m.va));
-            expect(r.result.pageSize, where).toBe(m.pageSize);
+            expect(r.result.pageSize, where).toBe(m.napot ? 0x1_0000 : m.pageSize);
           }
         }
       }
