@@ -23,9 +23,9 @@ export interface TranslateOptions {
 
 export interface TranslationFault {
   cause: number;
-  /** DESIGN §4 step (1..9; 10 = the final PMP/PMA check of the physical access). */
+  /** walk step (1..9; 10 = the final PMP/PMA check of the physical access). */
   step: number;
-  /** Privileged spec 12.3.2 step (DESIGN step - 1; 0 = the canonical-address rule of 12.4–12.6). */
+  /** Privileged spec 12.3.2 step (walk step - 1; 0 = the canonical-address rule of 12.4–12.6). */
   specStep: number;
   rule: string;
 }

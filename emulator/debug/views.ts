@@ -38,13 +38,13 @@ export function parseWalkOptions(words: string[]): { priv?: number; access?: Acc
   return out;
 }
 
-/** Where the rule that raised a fault is written: DESIGN §4's step, and the privileged spec's. */
+/** Where the rule that raised a fault is written: the walk's step (docs/ARCHITECTURE.md), and the privileged spec's. */
 function specRef(step: number, specStep: number, mode: string): string {
   // Step 1 is the canonical-address rule, which the spec states per mode (12.4 Sv39, 12.5 Sv48, 12.6 Sv57).
-  if (step === 1) return `DESIGN §4 step 1; privileged spec ${({ sv39: '12.4', sv48: '12.5', sv57: '12.6' } as Record<string, string>)[mode] ?? '12.4–12.6'}, canonical addresses`;
+  if (step === 1) return `walk step 1 (docs/ARCHITECTURE.md); privileged spec ${({ sv39: '12.4', sv48: '12.5', sv57: '12.6' } as Record<string, string>)[mode] ?? '12.4–12.6'}, canonical addresses`;
   // Past the walk: the physical access itself, checked by PMP (3.7) and PMA (3.6).
   if (step > 9) return 'the physical access: PMP, privileged spec 3.7; PMA, 3.6';
-  return `DESIGN §4 step ${step}; privileged spec 12.3.2 step ${specStep}`;
+  return `walk step ${step} (docs/ARCHITECTURE.md); privileged spec 12.3.2 step ${specStep}`;
 }
 
 export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {

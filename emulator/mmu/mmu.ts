@@ -1,5 +1,5 @@
 // The one access path that fetch, load, store and AMO use: translation (Sv39/48/57 when satp.MODE is
-// not Bare and the effective privilege is S or U) → PMP → PMA. Contract: notes/mmu-contract.md.
+// not Bare and the effective privilege is S or U) → PMP → PMA (docs/ARCHITECTURE.md, "The access path").
 //
 // Fast path: a direct-mapped per-page cache, one segment per (privilege, access type), holding the
 // physical page of VA pages whose translation, PMP verdict and PMA verdict are all known good for every

@@ -1,5 +1,5 @@
-// The page walk, written as DESIGN §4 numbers it (the privileged spec's 12.3.2 "Virtual Address
-// Translation Process" with the canonical-address rule of 12.4–12.6 put first, so DESIGN step n is
+// The page walk, numbered as docs/ARCHITECTURE.md numbers it (the privileged spec's 12.3.2 "Virtual
+// Address Translation Process" with the canonical-address rule of 12.4–12.6 put first, so walk step n is
 // spec step n-1). ONE function serves the TLB-miss path (side effects: A/D updates) and the debugger
 // (`steps` given: records every step, never writes memory). PTEs are handled as two 32-bit halves.
 
@@ -45,7 +45,7 @@ export interface WalkStep {
 export class WalkOut {
   /** 0 when translated, else the exception cause. */
   cause = 0;
-  /** DESIGN §4 step that raised the fault (1..9); spec 12.3.2 step is step - 1 (0 = canonical rule). */
+  /** walk step that raised the fault (1..9); spec 12.3.2 step is step - 1 (0 = canonical rule). */
   step = 0;
   /** Human text of the rule that failed (filled only when recording). */
   rule = '';
@@ -149,7 +149,7 @@ export function misalignedSuperpage(ppn: number, level: number): boolean {
   return level > 0 && ppn % 2 ** (9 * level) !== 0;
 }
 
-/** The DESIGN §4 step and the rule text of a faulting class. */
+/** The walk step and the rule text of a faulting class. */
 function classRule(c: PteClass, i: number): [number, string] {
   switch (c) {
     case PTE_INVALID: return [4, `PTE.V=0 at level ${i}`];

@@ -24,7 +24,7 @@ describe('same behaviour as QEMU virt (-bios none)', () => {
       const elf = join(tmp, p.replace(/\.s$/, '.elf'));
       writeFileSync(elf, buildElf(readFileSync(join(DIR, p), 'utf8') + '\n' + lib, p));
       const q = spawnSync(QEMU, ['-machine', 'virt', '-bios', 'none', '-nographic', '-monitor', 'none', '-kernel', elf],
-        { encoding: 'utf8', timeout: 20_000 });
+        { encoding: 'utf8', timeout: 60_000 });
       const r = rvhart(['boot', '--bios', 'none', elf]);
       expect(q.status, `qemu: ${q.stderr}`).not.toBeNull();
       expect(r.stdout).toBe(q.stdout);

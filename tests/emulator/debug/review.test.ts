@@ -95,7 +95,7 @@ describe('where a walk\'s rule is written', () => {
     expect(out).toMatch(/=> load-access-fault \(cause 5\): physical access at 0x4000000000: .*  \[the physical access: PMP, privileged spec 3\.7; PMA, 3\.6\]\n$/);
     await s.run('b smain', 'c');
     out = await s.run('walk 0x4000000000');
-    expect(out).toContain('VA is not canonical: bits 63..38 must all equal bit 38 (sv39)  [DESIGN §4 step 1; privileged spec 12.4, canonical addresses]');
+    expect(out).toContain('VA is not canonical: bits 63..38 must all equal bit 38 (sv39)  [walk step 1 (docs/ARCHITECTURE.md); privileged spec 12.4, canonical addresses]');
     expect(out).not.toContain('step 0');
   });
 });

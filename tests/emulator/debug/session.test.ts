@@ -148,7 +148,7 @@ describe('memory-management views', () => {
     expect(lines[3]).toBe('  => PA 0x0000000080200010 (2 MiB page, level 1)');
     out = await s.run('walk 0x40200000 --access w');
     expect(out).toMatch(/level 1: VPN\[1\] = 0x1 .* fault/);
-    expect(out).toContain('=> store-page-fault (cause 15): PTE.V=0 at level 1  [DESIGN §4 step 4; privileged spec 12.3.2 step 3]');
+    expect(out).toContain('=> store-page-fault (cause 15): PTE.V=0 at level 1  [walk step 4 (docs/ARCHITECTURE.md); privileged spec 12.3.2 step 3]');
     out = await s.run('walk 0x80000000 --priv u');
     expect(out).toContain('U-mode access needs PTE.U=1');
     out = await s.run('walk 0x80000000 --access x');

@@ -57,7 +57,7 @@ describe('debug translate', () => {
     expect(mmu.stats).toEqual({ hits: 0, misses: 0, walks: 0, faults: {} });
   });
 
-  it('a fault names the cause, the DESIGN §4 step, the spec 12.3.2 step and the rule', () => {
+  it('a fault names the cause, the walk step, the spec 12.3.2 step and the rule', () => {
     const { bus, mmu } = makeMmu();
     const pt = new PageTables(bus, SV39);
     pt.map(VA, PA, RWX);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadImage } from '../../../bin/load.js';
 import { Virt } from '../../../emulator/board/virt.js';
 
-const DIR = process.env.RISCV_TESTS_BUILD ?? '/tmp/riscv-tests-build';
+const DIR = process.env.RVHART_RISCV_TESTS ?? '/tmp/riscv-tests-build';
 const files = existsSync(DIR)
   ? readdirSync(DIR).filter((f) => /^rv64u[imac]-v-[\w-]+$/.test(f)).sort()
   : [];
