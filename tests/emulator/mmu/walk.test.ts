@@ -1,5 +1,5 @@
-// One test per DESIGN §4 rule, in each paging mode where the rule differs (canonical bit, number of
-// levels, block sizes). Page tables are built in RAM from TypeScript; translate() is the MMU's access path.
+// One test per walk rule (docs/ARCHITECTURE.md), in each paging mode where the rule differs (canonical bit,
+// number of levels, block sizes). Page tables are built in RAM from TypeScript; translate() is the access path.
 
 import { describe, expect, it } from 'vitest';
 import { FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE } from '../../../emulator/mmu/access.js';
