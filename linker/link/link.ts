@@ -1,6 +1,7 @@
 // The linker: resolves symbols across objects, lays sections out by a GNU ld script (or the
 // default one), applies relocations and writes an ELF64 executable.
 
+import { ErrorList } from '../asm/errors.js';
 import { ToolError, type ObjSymbol, type ObjectFile } from '../object.js';
 import { writeExecutable, type OutSection, type OutSymbol } from '../elf/write.js';
 import { DEFAULT_SCRIPT, DEFAULT_SCRIPT_FILE } from './default-script.js';
@@ -135,6 +136,8 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
     contents.set(o, bytes);
   }
   const sites: RelocSite[] = [];
+  // As GNU ld, every undefined reference is reported (bounded), not only the first.
+  const undefinedRefs = new ErrorList();
   for (const inp of inputs) {
     if (inp.discarded || !inp.out) continue;
     const bytes = contents.get(inp.out)!;
@@ -148,12 +151,14 @@ export function link(objects: readonly ObjectFile[], script: string | undefined,
       if (S === undefined) {
         const decl = inp.obj.symbols.find((s) => s.name === reloc.symbol && s.section === null);
         const declared = decl && decl.loc.line > 0 && formatLoc(decl.loc) !== at ? ` (declared at ${formatLoc(decl.loc)})` : '';
-        throw new ToolError(at, `undefined reference to '${reloc.symbol}'${declared}; no input object defines it`);
+        undefinedRefs.add(new ToolError(at, `undefined reference to '${reloc.symbol}'${declared}; no input object defines it`));
+        continue;
       }
       if (inp.out.nobits) throw new ToolError(at, `relocation ${reloc.type} in ${inp.sec.name}, which has no file contents`);
       sites.push({ input: inp, reloc, S, bytes, at: Number(inp.addr - inp.out.addr) + reloc.offset });
     }
   }
+  undefinedRefs.throwIfAny();
   const hiByAuipc = new Map<bigint, bigint>();
   for (const s of sites) if (s.reloc.type === 'R_RISCV_PCREL_HI20') hiByAuipc.set(s.input.addr + BigInt(s.reloc.offset), pcrelHiOffset(s));
   for (const s of sites) applyRelocation(s, (auipc) => hiByAuipc.get(auipc));

@@ -175,6 +175,18 @@ describe('symbol resolution', () => {
     const a = object('a.s', [{ name: '.text', items: [{ label: '_start', insn: 'jal', reloc: ['R_RISCV_JAL', 'missing'], line: 12 }] }], ['_start'], ['missing']);
     expect(linkError([a])).toBe("a.s:12:5: undefined reference to 'missing' (declared at a.s:1:9); no input object defines it");
   });
+  it('every undefined reference is reported, as GNU ld does, one line each', () => {
+    const a = object('a.s', [{ name: '.text', items: [
+      { label: '_start', insn: 'jal', reloc: ['R_RISCV_JAL', 'one'], line: 3 },
+      { insn: 'jal', reloc: ['R_RISCV_JAL', 'two'], line: 4 },
+      { insn: 'jal', reloc: ['R_RISCV_JAL', 'one'], line: 5 },
+    ] }], ['_start']);
+    expect(linkError([a]).split('\n')).toEqual([
+      "a.s:3:5: undefined reference to 'one'; no input object defines it",
+      "a.s:4:5: undefined reference to 'two'; no input object defines it",
+      "a.s:5:5: undefined reference to 'one'; no input object defines it",
+    ]);
+  });
   it('a duplicate global names both definitions', () => {
     const a = object('a.s', [{ name: '.text', items: [{ label: '_start', insn: 'c.j', line: 3 }] }], ['_start']);
     const b = object('b.s', [{ name: '.text', items: [{ label: '_start', insn: 'c.j', line: 8 }] }], ['_start']);
