@@ -1,59 +1,37 @@
-// The physical frame allocator over the RAM after the kernel's `_end`: a bitmap pool (one bit per
-// 4 KiB frame: start address, size, bitmap) plus a per-frame record (reference count and state, as
-// the notes' frame list and Linux's struct page keep them). Both live at the start of the pool
-// itself, in frames the allocator marks reserved.
+// Frames as the lazy-fault handler, the page-table code and the transcript see them: a thin layer over
+// struct page (page.ts) and the buddy allocator (page_alloc.ts) that keeps the notes' frame states —
+// FREE, RESERVED (kernel-held: firmware, kernel image, mem_map, device tree, page tables), MAPPED
+// (mapped once into a lazy area) — as properties of the struct page itself, not records of their own.
 
-import { type u64, load64, store64, wrap, u8, u32, struct_at, sizeof, range } from '../runtime/intrinsics.js';
+import { u64, store64, range, NULL } from '../runtime/intrinsics.js';
 import { PAGE_SHIFT, PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
+import {
+  page, memmap_init, memmap_size, memmap_start_pfn, memmap_end_pfn, pfn_to_page, phys_to_page, page_to_phys,
+  pfn_valid, PageBuddy, PG_reserved, PG_table, NO_MAPCOUNT,
+} from './page.js';
+import { alloc_pages, __free_pages, free_pages_range, nr_free_pages, buddy_self_check, GFP_KERNEL } from './page_alloc.js';
 import { bug, BUG_FRAME } from './bug.js';
 
 export const FRAME_FREE = 0n;
-export const FRAME_RESERVED = 1n;   // allocator metadata, page tables, firmware-handed regions
-export const FRAME_MAPPED = 2n;     // mapped into a lazily allocated area
+export const FRAME_RESERVED = 1n;   // kernel-held: boot-reserved (PG_reserved) or a page table (PG_table)
+export const FRAME_MAPPED = 2n;     // mapped into a lazily allocated area (_mapcount 0)
+export const FRAME_OTHER = 3n;      // held by another user of the buddy allocator (slab, pools, demos)
 
 const ALL_ONES = 0xffffffffffffffffn;
 
-/** One frame's record: 8 bytes (refcount, state, padding), an array after the bitmap. */
-export class frame_record {
-  refcount = u32;
-  state = u8;      // FRAME_FREE, FRAME_RESERVED or FRAME_MAPPED
-}
-
-let pool_start: u64 = 0n;
-let pool_frames: u64 = 0n;
-let bitmap: u64 = 0n;
-let bitmap_words: u64 = 0n;
-let records: u64 = 0n;
-let nr_free: u64 = 0n;
-let nr_reserved: u64 = 0n;
+let ram_start: u64 = 0n;
+let ram_end_pa: u64 = 0n;
+let memmap_end: u64 = 0n;
+let nr_boot_reserved: u64 = 0n;
+let nr_tables: u64 = 0n;
 let nr_mapped: u64 = 0n;
-let next_word: u64 = 0n;
+let dtb_frames: u64 = 0n;
 
-export function frame_pool_start(): u64 { return pool_start; }
-export function frame_pool_end(): u64 { return pool_start + (pool_frames << PAGE_SHIFT); }
-export function frame_total(): u64 { return pool_frames; }
-export function frame_nr_free(): u64 { return nr_free; }
-
-function record_of(pfn: u64): frame_record { return struct_at(frame_record, records + pfn * sizeof(frame_record)); }
-/** Keeps the per-state counts that frame_count answers from (frame_self_check recounts them). */
-function count_state(state: u64, delta_up: u64): void {
-  if (state == FRAME_RESERVED) nr_reserved = delta_up != 0n ? nr_reserved + 1n : nr_reserved - 1n;
-  else if (state == FRAME_MAPPED) nr_mapped = delta_up != 0n ? nr_mapped + 1n : nr_mapped - 1n;
-}
-function set_record(pfn: u64, state: u64, refcount: u64): void {
-  const rec = record_of(pfn);
-  rec.state = state;
-  rec.refcount = refcount;
-}
-function bit_set(pfn: u64): void {
-  const w = bitmap + (pfn >> 6n) * 8n;
-  store64(w, load64(w) | (1n << (pfn & 63n)));
-}
-function bit_clear(pfn: u64): void {
-  const w = bitmap + (pfn >> 6n) * 8n;
-  store64(w, load64(w) & wrap(~(1n << (pfn & 63n))));
-}
-function bit_test(pfn: u64): u64 { return (load64(bitmap + (pfn >> 6n) * 8n) >> (pfn & 63n)) & 1n; }
+export function frame_pool_start(): u64 { return memmap_end; }
+export function frame_pool_end(): u64 { return ram_end_pa; }
+export function frame_total(): u64 { return memmap_end_pfn() - memmap_start_pfn(); }
+export function frame_nr_free(): u64 { return nr_free_pages(); }
+export function frame_dtb_frames(): u64 { return dtb_frames; }
 
 export function zero_frame(pa: u64): void {
   let p = pa;
@@ -61,171 +39,117 @@ export function zero_frame(pa: u64): void {
   while (p < end) { store64(p, 0n); p = p + 8n; }
 }
 
-/** Builds the pool over [start, end); its own metadata takes the first frames. Returns how many. */
-export function frame_init(start: u64, end: u64): u64 {
-  pool_start = page_align(start);
-  end = end & PAGE_MASK;
-  pool_frames = end > pool_start ? (end - pool_start) >> PAGE_SHIFT : 0n;
-  bitmap_words = (pool_frames + 63n) >> 6n;
-  bitmap = pool_start;
-  records = bitmap + bitmap_words * 8n;
-  const meta_frames = page_align(bitmap_words * 8n + pool_frames * sizeof(frame_record)) >> PAGE_SHIFT;
-  let p = bitmap;
-  const meta_end = records + pool_frames * sizeof(frame_record);
-  while (p < meta_end) { store64(p, 0n); p = p + 8n; }
-  // Bits past the last frame read as allocated, so the scan never hands them out.
-  if ((pool_frames & 63n) != 0n) {
-    const last = bitmap + (bitmap_words - 1n) * 8n;
-    store64(last, wrap(ALL_ONES << (pool_frames & 63n)));
-  }
-  nr_free = pool_frames;
-  nr_reserved = 0n;
+/**
+ * RAM is [ram_base, ram_end); the frames below first_free (firmware, kernel image) stay reserved;
+ * mem_map goes at first_free and stays reserved too, as does [rsv_start, rsv_end) (the device tree,
+ * memblock_reserve's job in Linux). Everything else is freed into the buddy allocator. Returns the
+ * frames mem_map takes.
+ */
+export function frame_init(ram_base: u64, ram_end: u64, first_free: u64, rsv_start: u64, rsv_end: u64): u64 {
+  ram_start = ram_base;
+  ram_end_pa = ram_end & PAGE_MASK;
+  const at = page_align(first_free);
+  const size = memmap_size(ram_base, ram_end_pa);
+  memmap_init(at, ram_base, ram_end_pa);
+  memmap_end = at + size;
+  nr_tables = 0n;
   nr_mapped = 0n;
-  next_word = 0n;
-  let pfn = 0n;
-  while (pfn < meta_frames && pfn < pool_frames) {
-    bit_set(pfn);
-    set_record(pfn, FRAME_RESERVED, 1n);
-    count_state(FRAME_RESERVED, 1n);
-    nr_free = nr_free - 1n;
-    pfn = pfn + 1n;
-  }
-  return meta_frames;
+  dtb_frames = 0n;
+  // memblock_free_all: free what lies around the reservation.
+  const first = memmap_end >> PAGE_SHIFT;
+  const end_pfn = ram_end_pa >> PAGE_SHIFT;
+  let rs = rsv_start >> PAGE_SHIFT;
+  let re = page_align(rsv_end) >> PAGE_SHIFT;
+  if (re <= rs || re <= first || rs >= end_pfn) { rs = end_pfn; re = end_pfn; }
+  if (rs < first) rs = first;
+  if (re > end_pfn) re = end_pfn;
+  dtb_frames = re - rs;
+  if (first < rs) free_pages_range(first, rs);
+  if (re < end_pfn) free_pages_range(re, end_pfn);
+  nr_boot_reserved = frame_total() - nr_free_pages();
+  return size >> PAGE_SHIFT;
 }
 
-/** Lowest clear bit of a word that is not all ones (the word's ~w & (w + 1) isolates it). */
-function lowest_zero(w: u64): u64 {
-  let bit = wrap(~w) & wrap(w + 1n);
-  let n = 0n;
-  if ((bit & 0xffffffffn) == 0n) { n = n + 32n; bit = bit >> 32n; }
-  if ((bit & 0xffffn) == 0n) { n = n + 16n; bit = bit >> 16n; }
-  if ((bit & 0xffn) == 0n) { n = n + 8n; bit = bit >> 8n; }
-  if ((bit & 0xfn) == 0n) { n = n + 4n; bit = bit >> 4n; }
-  if ((bit & 0x3n) == 0n) { n = n + 2n; bit = bit >> 2n; }
-  if ((bit & 0x1n) == 0n) n = n + 1n;
-  return n;
+/** The struct page of pa if pa is a RAM frame, else NULL. */
+function page_of(pa: u64): page {
+  if ((pa & (PAGE_SIZE - 1n)) != 0n || !pfn_valid(pa >> PAGE_SHIFT)) return NULL;
+  return phys_to_page(pa);
 }
 
-/** Allocates one frame in `state` with reference count 1; returns its physical address, or 0. */
-export function frame_alloc(state: u64): u64 {
-  if (nr_free == 0n) return 0n;
-  let scanned = 0n;
-  let i = next_word;
-  while (scanned < bitmap_words) {
-    if (i >= bitmap_words) i = 0n;
-    const w = load64(bitmap + i * 8n);
-    if (w != ALL_ONES) {
-      const pfn = i * 64n + lowest_zero(w);
-      bit_set(pfn);
-      set_record(pfn, state, 1n);
-      count_state(state, 1n);
-      nr_free = nr_free - 1n;
-      next_word = i;
-      return pool_start + (pfn << PAGE_SHIFT);
-    }
-    i = i + 1n;
-    scanned = scanned + 1n;
-  }
-  return 0n;
-}
-
-/** The frame number of pa inside the pool, or ALL_ONES if pa is not a pool frame. */
-function pfn_of(pa: u64): u64 {
-  if (pa < pool_start || pa >= frame_pool_end() || (pa & (PAGE_SIZE - 1n)) != 0n) return ALL_ONES;
-  return (pa - pool_start) >> PAGE_SHIFT;
-}
-
+/** The frame's state, read off its struct page; ALL_ONES for an address outside RAM. */
 export function frame_state(pa: u64): u64 {
-  const pfn = pfn_of(pa);
-  if (pfn == ALL_ONES) return ALL_ONES;
-  return record_of(pfn).state;
+  const p = page_of(pa);
+  if (p === NULL) return ALL_ONES;
+  if (PageBuddy(p) || p._refcount == 0n) return FRAME_FREE;
+  if ((p.flags & (PG_reserved | PG_table)) != 0n) return FRAME_RESERVED;
+  if (p._mapcount != NO_MAPCOUNT) return FRAME_MAPPED;
+  return FRAME_OTHER;
 }
 export function frame_refcount(pa: u64): u64 {
-  const pfn = pfn_of(pa);
-  if (pfn == ALL_ONES) return 0n;
-  return record_of(pfn).refcount;
+  const p = page_of(pa);
+  return p === NULL ? 0n : p._refcount;
+}
+
+/** One frame from the buddy allocator (order 0) in `state` with reference count 1; its address, or 0. */
+export function frame_alloc(state: u64): u64 {
+  const p = alloc_pages(GFP_KERNEL, 0n);
+  if (p === NULL) return 0n;
+  if (state == FRAME_RESERVED) { p.flags = p.flags | PG_table; nr_tables = nr_tables + 1n; }
+  if (state == FRAME_MAPPED) { p._mapcount = 0n; nr_mapped = nr_mapped + 1n; }
+  return page_to_phys(p);
 }
 
 /** Takes another reference to an allocated frame. */
 export function frame_get(pa: u64): void {
-  const pfn = pfn_of(pa);
-  if (pfn == ALL_ONES || bit_test(pfn) == 0n) { bug(BUG_FRAME, pa); return; }
-  record_of(pfn).refcount += 1n;
+  const p = page_of(pa);
+  if (p === NULL || PageBuddy(p) || p._refcount == 0n) { bug(BUG_FRAME, pa); return; }
+  p._refcount = p._refcount + 1n;
 }
 
-/** Drops a reference; at zero the frame returns to the pool. Returns the remaining count. */
+/** Drops a reference (put_page); at zero the frame goes back to the buddy allocator. Returns the remaining count. */
 export function frame_put(pa: u64): u64 {
-  const pfn = pfn_of(pa);
-  if (pfn == ALL_ONES || bit_test(pfn) == 0n) { bug(BUG_FRAME, pa); return 0n; }
-  const rec = record_of(pfn);
-  rec.refcount -= 1n;
-  if (rec.refcount == 0n) {
-    count_state(rec.state, 0n);
-    rec.state = FRAME_FREE;
-    bit_clear(pfn);
-    nr_free = nr_free + 1n;
-    return 0n;
+  const p = page_of(pa);
+  if (p === NULL || PageBuddy(p) || p._refcount == 0n || (p.flags & PG_reserved) != 0n) { bug(BUG_FRAME, pa); return 0n; }
+  if (p._refcount == 1n) {
+    if ((p.flags & PG_table) != 0n) nr_tables = nr_tables - 1n;
+    if (p._mapcount != NO_MAPCOUNT) nr_mapped = nr_mapped - 1n;
   }
-  return rec.refcount;
+  const left = p._refcount - 1n;
+  __free_pages(p, 0n);
+  return left;
 }
 
-/** Frames currently in `state`. */
+/** Frames currently in `state` (FRAME_OTHER: the rest of the allocated ones). */
 export function frame_count(state: u64): u64 {
-  if (state == FRAME_FREE) return nr_free;
-  if (state == FRAME_RESERVED) return nr_reserved;
+  if (state == FRAME_FREE) return nr_free_pages();
+  if (state == FRAME_RESERVED) return nr_boot_reserved + nr_tables;
   if (state == FRAME_MAPPED) return nr_mapped;
-  return 0n;
+  return frame_total() - nr_free_pages() - nr_boot_reserved - nr_tables - nr_mapped;
 }
 
-/** Checks every frame: bit set ⇔ state ≠ free ⇔ refcount > 0, and the per-state counts. Returns the number of inconsistencies. */
+/**
+ * The buddy allocator's own check (free lists, mem_map block by block) plus the frame states: the
+ * pages that read RESERVED and MAPPED are as many as were counted, every mapped page has exactly one
+ * reference. Returns the number of inconsistencies.
+ */
 export function frame_self_check(): u64 {
-  let errors = 0n;
-  let free = 0n;
+  let errors = buddy_self_check();
   let reserved = 0n;
   let mapped = 0n;
-  for (const pfn of range(0n, pool_frames)) {
-    const rec = record_of(pfn);
-    const state = rec.state;
-    const count = rec.refcount;
-    const used = bit_test(pfn);
-    if (state == FRAME_FREE) {
-      free = free + 1n;
-      if (used != 0n || count != 0n) errors = errors + 1n;
-    } else if (state == FRAME_RESERVED || state == FRAME_MAPPED) {
-      if (state == FRAME_RESERVED) reserved = reserved + 1n; else mapped = mapped + 1n;
-      if (used == 0n || count == 0n) errors = errors + 1n;
-    } else {
-      errors = errors + 1n;
+  for (const pfn of range(memmap_start_pfn(), memmap_end_pfn())) {
+    const p = pfn_to_page(pfn);
+    if (p._refcount == 0n) continue;
+    if ((p.flags & (PG_reserved | PG_table)) != 0n) reserved = reserved + 1n;
+    else if (p._mapcount != NO_MAPCOUNT) {
+      mapped = mapped + 1n;
+      if (p._mapcount != 0n || p._refcount != 1n) errors = errors + 1n;
     }
   }
-  if (free != nr_free || reserved != nr_reserved || mapped != nr_mapped) errors = errors + 1n;
-  // The padding bits past the last frame stay set.
-  if ((pool_frames & 63n) != 0n) {
-    const pad = wrap(ALL_ONES << (pool_frames & 63n));
-    if ((load64(bitmap + (bitmap_words - 1n) * 8n) & pad) != pad) errors = errors + 1n;
-  }
+  if (reserved != nr_boot_reserved + nr_tables || mapped != nr_mapped) errors = errors + 1n;
   return errors;
 }
 
-/** Marks [start, end) reserved if it lies in the pool (e.g. the device tree blob). Returns frames taken. */
-export function frame_reserve(start: u64, end: u64): u64 {
-  let pa = start & PAGE_MASK;
-  let n = 0n;
-  while (pa < end) {
-    const pfn = pfn_of(pa);
-    if (pfn != ALL_ONES && bit_test(pfn) == 0n) {
-      bit_set(pfn);
-      set_record(pfn, FRAME_RESERVED, 1n);
-      count_state(FRAME_RESERVED, 1n);
-      nr_free = nr_free - 1n;
-      n = n + 1n;
-    }
-    pa = pa + PAGE_SIZE;
-  }
-  return n;
-}
-
-/** The alloc_pgtable callback for __create_pgd_mapping: a zeroed, reserved frame (0 if none). */
+/** The alloc_pgtable callback for __create_pgd_mapping: a zeroed page-table frame (0 if none). */
 export function pgtable_alloc(shift: u64): u64 {
   const pa = frame_alloc(FRAME_RESERVED);
   if (pa != 0n) zero_frame(pa);

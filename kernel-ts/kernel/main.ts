@@ -1,7 +1,7 @@
 // kmain: the bundled kernel's whole life, in the order the transcript tells it (DESIGN §6).
 // Entered from _start in S-mode with a0 = hartid, a1 = DTB, paging off.
 
-import { type u64, load8, load64, store64, csrr, csrw, sfence_vma, sym, str } from '../runtime/intrinsics.js';
+import { type u64, load8, load64, store64, csrr, csrw, sfence_vma, sym, str, staticBuffer } from '../runtime/intrinsics.js';
 import {
   PAGE_SIZE, page_align, RAM_BASE, DEFAULT_RAM_SIZE, FIRMWARE_BASE, KERNEL_BASE, SZ_2M, SZ_1G,
   SYSCON_BASE, SYSCON_SIZE, CLINT_BASE, CLINT_SIZE, PLIC_BASE, PLIC_SIZE, UART0_BASE, UART0_SIZE,
@@ -13,9 +13,12 @@ import {
 } from './pgtable.js';
 import { NO_BLOCK_MAPPINGS } from './mmu.js';
 import {
-  frame_init, frame_reserve, frame_self_check, frame_total, frame_nr_free, frame_count,
-  frame_pool_start, frame_pool_end, zero_frame, frame_alloc, frame_put, FRAME_RESERVED, FRAME_MAPPED,
+  frame_init, frame_dtb_frames, frame_self_check, frame_total, frame_nr_free, frame_count,
+  frame_pool_start, zero_frame, frame_alloc, frame_put, FRAME_RESERVED, FRAME_MAPPED, FRAME_OTHER,
 } from './frame.js';
+import { memmap_base, memmap_start_pfn } from './page.js';
+import { free_area_snapshot } from './page_alloc.js';
+import { show_zones, show_free_areas, buddy_demo } from './mm_demo.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
@@ -29,6 +32,8 @@ import {
   SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN,
   SBI_ERR_NOT_SUPPORTED, SRST_SHUTDOWN, SRST_REASON_NONE, SRST_REASON_FAILURE,
 } from './sbi.js';
+
+const alias_probe = staticBuffer(64n, 8n);
 
 /** Pages touched by the lazy-fault demonstration. */
 const LAZY_DEMO_PAGES = 16n;
@@ -102,12 +107,16 @@ export function kmain(hartid: u64, dtb: u64): void {
     sym("_sdata"), sym("idmap_pg_dir"), sym("__bss_start"), sym("boot_stack"));
   printk(" _end %#lx\n", kend);
 
-  const meta = frame_init(kend, ram_end);
   const dtb_size = fdt_totalsize(dtb);
-  const dtb_frames = frame_reserve(dtb, dtb + dtb_size);
+  const meta = frame_init(ram_base, ram_end, kend, dtb, dtb + dtb_size);
   const fc = frame_self_check();
-  printk("frames: pool %#lx..%#lx, %lu frames of 4 KiB; %lu hold the bitmap and frame records, %lu the device tree; self-check %s\n",
-    frame_pool_start(), frame_pool_end(), frame_total(), meta, dtb_frames, fc == 0n ? "ok" : "FAILED");
+  show_zones();
+  printk("mem_map: %#lx..%#lx, %lu struct pages of 64 bytes (%lu frames) from pfn %#lx\n", memmap_base(), frame_pool_start(), frame_total(), meta, memmap_start_pfn());
+  printk("frames: %lu reserved below _end, %lu hold mem_map, %lu the device tree; %lu free in the buddy allocator; self-check %s\n",
+    (page_align(kend) - ram_base) >> 12n, meta, frame_dtb_frames(), frame_nr_free(), fc == 0n ? "ok" : "FAILED");
+  printk("buddy: free lists at boot (blocks*size per order 0..10):\n");
+  show_free_areas("  ");
+  free_area_snapshot();
   check(fc == 0n, "frame allocator self-check after init");
 
   // Page tables.
@@ -150,21 +159,21 @@ export function kmain(hartid: u64, dtb: u64): void {
   printk("la2pa: every mapping re-walked with paging on: %s\n", again == 0n ? "ok" : "MISMATCH");
   check(again == 0n, "mappings unchanged after satp");
 
-  // The high alias reaches the same RAM as the identity map.
-  const probe_frame = frame_alloc(FRAME_RESERVED);
-  const probe = probe_frame + 0x18n;
+  // The high alias reaches the same RAM as the identity map (a word of .bss: inside the alias's first GiB
+  // whatever the RAM size, where a frame from the buddy allocator may lie above it).
+  const probe = alias_probe + 0x18n;
   store64(probe, 0x600dca75n);
   const alias = HIGH_ALIAS_BASE + (probe - RAM_BASE);
   const seen = load64(alias);
   printk("high alias: wrote 0x600dca75 at %#lx, read %#lx at %#lx\n", probe, seen, alias);
-  check(probe_frame != 0n && seen == 0x600dca75n, "high alias reads the same RAM");
-  frame_put(probe_frame);
+  check(seen == 0x600dca75n, "high alias reads the same RAM");
 
   vm_init(pgd, KERNEL_ASID);
   vm_scenario();
   lazy_demo(LAZY_DEMO_PAGES);
   pmp_demo();
   sbi_demo();
+  buddy_demo();
 
   // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
   const bad_kind = bootarg_value(fdt_bootargs(), "bad-access=");
@@ -183,8 +192,9 @@ export function kmain(hartid: u64, dtb: u64): void {
   }
 
   const fc2 = frame_self_check();
-  printk("frames: %lu total, %lu free, %lu reserved, %lu mapped; self-check %s\n", frame_total(), frame_nr_free(),
-    frame_count(FRAME_RESERVED), frame_count(FRAME_MAPPED), fc2 == 0n ? "ok" : "FAILED");
+  printk("frames: %lu total, %lu free, %lu reserved, %lu mapped, %lu other; self-check %s\n", frame_total(), frame_nr_free(),
+    frame_count(FRAME_RESERVED), frame_count(FRAME_MAPPED), frame_count(FRAME_OTHER), fc2 == 0n ? "ok" : "FAILED");
+  check(frame_count(FRAME_OTHER) == 0n, "every buddy allocation outside page tables and lazy areas was freed");
   check(fc2 == 0n, "frame allocator self-check at the end");
   check(bug_count() == 0n, "no BUG_ON at the end");
 

@@ -19,13 +19,13 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface Claim { name: string; start: bigint; end: bigint; pa: bigint; perm: string; leaves: Map<string, number> }
 
-function boot(satp: 'sv39' | 'sv48', mem?: number, bootargs?: string): { text: string; machine: Virt; code: number | undefined } {
+function boot(satp: 'sv39' | 'sv48', mem?: number, bootargs?: string, budget = 400_000_000): { text: string; machine: Virt; code: number | undefined } {
   const imgs = buildBundled({ satp, outDir: out });
   let text = '';
   const dec = new TextDecoder();
   const machine = new Virt({ mem, bootargs, output: (b) => { text += dec.decode(b, { stream: true }); } });
   machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
-  const stop = machine.run(400_000_000);
+  const stop = machine.run(budget);
   return { text, machine, code: stop.kind === 'exit' ? stop.code : undefined };
 }
 
@@ -53,6 +53,16 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(t).toContain('SBI: spec v2.0, implementation 0x52564854 version 1; extensions: BASE TIME IPI RFENCE HSM SRST DBCN');
       expect(t).toContain('SBI: hart 0 status STARTED; an unknown extension answers SBI_ERR_NOT_SUPPORTED');
       expect(t).toContain('memory: RAM 0x80000000..0x88000000 (128 MiB) from the device tree');
+      // Physical memory: zones, mem_map, the reservations, the buddy free lists at boot.
+      expect(t).toContain('zone DMA32 : pfn 0x80000..0x88000 (0x80000000..0x88000000, 128 MiB), 31712 pages managed by the buddy allocator');
+      expect(t).toContain('zone Normal: empty (RAM ends below 4 GiB)');
+      expect(t).toContain('mem_map: 0x80210000..0x80410000, 32768 struct pages of 64 bytes (512 frames) from pfn 0x80000');
+      expect(t).toContain('frames: 528 reserved below _end, 512 hold mem_map, 16 the device tree; 31712 free in the buddy allocator; self-check ok');
+      const lines0 = t.split('\n');
+      const boot = lines0.indexOf('buddy: free lists at boot (blocks*size per order 0..10):');
+      expect(boot, t).toBeGreaterThan(0);
+      // 0x80410..0x80420 (64K), then up by orders to 4 MiB alignment, 29 blocks of 4 MiB, and down to the device tree at 0x87e00.
+      expect(lines0[boot + 1]).toBe('  DMA32: 0*4K 0*8K 0*16K 0*32K 2*64K 2*128K 2*256K 2*512K 2*1024K 2*2048K 29*4096K = 126848K');
       expect(t).toMatch(satp === 'sv39' ? /^page tables: Sv39 \(3 levels\)/m : /^page tables: Sv48 \(4 levels\)/m);
       expect(t).toMatch(new RegExp(`^satp <- 0x${satp === 'sv39' ? 8 : 9}0001000000[0-9a-f]{5} \\(${satp === 'sv39' ? 'Sv39' : 'Sv48'}, ASID 1, root PPN 0x[0-9a-f]+\\); sfence\\.vma; paging on$`, 'm'));
       expect(t).toContain('la2pa: every mapping re-walked with paging on: ok');
@@ -75,7 +85,15 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(t).toContain('PMP: S-mode load from firmware memory at 0x80000000 (mapped R by the page table): load access fault (scause 5, stval 0x80000000), stopped by PMP as expected');
       expect(t).toMatch(/^SBI TIME: set_timer\(now \+ 5000\) -> supervisor timer interrupt after \d+ ticks$/m);
       expect(t).toContain('SBI IPI: send_ipi(hart 0) -> supervisor software interrupt');
-      expect(t).toMatch(/^frames: \d+ total, \d+ free, \d+ reserved, 16 mapped; self-check ok$/m);
+      // The buddy allocator's scripted sequence: split, merge, exhaust, refill.
+      expect(t).toMatch(/^buddy: alloc_pages\(GFP_KERNEL, 0\): pfn 0x[0-9a-f]+; the smallest free block was split down to order 0:\n {2}DMA32: 1\*4K /m);
+      expect(t).toMatch(/^buddy: __free_pages\(pfn 0x[0-9a-f]+, 0\): merged with its buddies back up:\n {2}DMA32: 0\*4K /m);
+      expect(t).toContain('buddy: __free_pages of the order-3 and order-10 blocks: free lists as before: yes');
+      expect(t).toMatch(/^buddy: exhausting memory: 29\*order-10 [0-9a-z* -]+; 0 pages free, alloc_pages\(GFP_KERNEL, 0\) -> NULL\n {2}DMA32: (0\*\d+K ){11}= 0K$/m);
+      const refill = /^buddy: freed all (\d+) blocks: (\d+) pages free \((\d+) before\); free lists identical to before: yes$/m.exec(t);
+      expect(refill, t).not.toBeNull();
+      expect(refill![2]).toBe(refill![3]);
+      expect(t).toMatch(/^frames: 32768 total, \d+ free, \d+ reserved, 16 mapped, 0 other; self-check ok$/m);
       expect(t).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
       expect(t).not.toContain('FAILED');
       expect(t.trimEnd().split('\n').at(-1)).toBe('shutdown: SBI system_reset(shutdown, no reason) -> exit status 0');
@@ -123,6 +141,29 @@ for (const satp of ['sv39', 'sv48'] as const) {
 }
 
 describe('bundled kernel with other RAM sizes', () => {
+  it('--mem 64M boots with one zone', () => {
+    const run = boot('sv48', 64 * 1024 * 1024);
+    expect(run.code, run.text).toBe(0);
+    expect(run.text).toContain('zone DMA32 : pfn 0x80000..0x84000 (0x80000000..0x84000000, 64 MiB), 15584 pages managed by the buddy allocator');
+    expect(run.text).toContain('free lists identical to before: yes');
+  });
+  it('--mem 8G: DMA32 below 4 GiB and Normal above, both exhausted and refilled', () => {
+    const run = boot('sv39', 8 * 1024 * 1024 * 1024, undefined, 1_500_000_000);
+    expect(run.code, run.text).toBe(0);
+    const t = run.text;
+    expect(t).toContain('zone DMA32 : pfn 0x80000..0x100000 (0x80000000..0x100000000, 2 GiB), 490976 pages managed by the buddy allocator');
+    expect(t).toContain('zone Normal: pfn 0x100000..0x280000 (0x100000000..0x280000000, 6 GiB), 1572864 pages managed by the buddy allocator');
+    expect(t).toContain('mem_map: 0x80210000..0x88210000, 2097152 struct pages of 64 bytes (32768 frames) from pfn 0x80000');
+    expect(t).toContain('  Normal: 0*4K 0*8K 0*16K 0*32K 0*64K 0*128K 0*256K 0*512K 0*1024K 0*2048K 1536*4096K = 6291456K');
+    // GFP_KERNEL prefers Normal; GFP_DMA32 stays below 4 GiB.
+    const m = /^buddy: alloc_pages\(GFP_DMA32, 3\): pfn 0x([0-9a-f]+); alloc_pages\(GFP_KERNEL, 10\): pfn 0x([0-9a-f]+)$/m.exec(t)!;
+    expect(BigInt(`0x${m[1]}`)).toBeLessThan(0x100000n);
+    expect(BigInt(`0x${m[2]}`)).toBeGreaterThanOrEqual(0x100000n);
+    expect(t).toMatch(/^ {2}Normal: (0\*\d+K ){11}= 0K$/m);
+    expect(t).toContain('free lists identical to before: yes');
+    expect(t).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
+  });
+
   it('reads RAM from the device tree (--mem 2G: 1 GiB blocks in the RAM mapping too)', () => {
     const run = boot('sv39', 2 * 1024 * 1024 * 1024);
     expect(run.code, run.text).toBe(0);

@@ -20,34 +20,37 @@ const fdt = await import('../../../kernel-ts/kernel/fdt.js');
 
 const POOL = RAM_BASE + (1n << 20n), END = RAM_BASE + RAM_SIZE, PAGE = 4096n, M = 1n << 20n;
 
-describe('frame allocator', () => {
+describe('frames (struct page states over the buddy allocator)', () => {
   beforeEach(() => { bytes.fill(0, 1 << 20); bug_reset(); });
 
-  it('reserves its own metadata, allocates every frame once, frees back, stays consistent', () => {
-    const meta = frame.frame_init(POOL + 123n, END);          // start is rounded up to a page
-    expect(frame.frame_pool_start()).toBe(POOL + PAGE);
+  it('mem_map after the image, everything else free; frames allocated once each, freed back, consistent', () => {
+    const meta = frame.frame_init(RAM_BASE, END, POOL + 123n, 0n, 0n);   // mem_map starts at the next page
+    expect(frame.frame_pool_start()).toBe(POOL + PAGE + meta * PAGE);
     const total = frame.frame_total();
-    expect(total).toBe((END - POOL - PAGE) / PAGE);
-    expect(meta).toBe((((total + 63n) / 64n) * 8n + total * 8n + PAGE - 1n) / PAGE);
-    expect(frame.frame_nr_free()).toBe(total - meta);
+    expect(total).toBe(RAM_SIZE / PAGE);
+    expect(meta).toBe((total * 64n + PAGE - 1n) / PAGE);
+    expect(frame.frame_nr_free()).toBe(total - 257n - meta);
+    expect(frame.frame_count(frame.FRAME_RESERVED)).toBe(257n + meta);
+    expect(frame.frame_state(RAM_BASE)).toBe(frame.FRAME_RESERVED);
     expect(frame.frame_self_check()).toBe(0n);
     const got = new Set<bigint>();
     for (;;) {
       const pa = frame.frame_alloc(frame.FRAME_MAPPED);
       if (pa === 0n) break;
       expect(pa % PAGE).toBe(0n);
-      expect(pa >= frame.frame_pool_start() + meta * PAGE && pa < END).toBe(true);
+      expect(pa >= frame.frame_pool_start() && pa < END).toBe(true);
       expect(got.has(pa)).toBe(false);
       got.add(pa);
     }
-    expect(BigInt(got.size)).toBe(total - meta);
+    expect(BigInt(got.size)).toBe(total - 257n - meta);
     expect(frame.frame_nr_free()).toBe(0n);
-    expect(frame.frame_count(frame.FRAME_MAPPED)).toBe(total - meta);
+    expect(frame.frame_count(frame.FRAME_MAPPED)).toBe(total - 257n - meta);
     expect(frame.frame_self_check()).toBe(0n);
     const some = [...got].slice(100, 140);
     frame.frame_get(some[0]!);
     for (const pa of some) frame.frame_put(pa);
     expect(frame.frame_refcount(some[0]!)).toBe(1n);           // still held once
+    expect(frame.frame_state(some[0]!)).toBe(frame.FRAME_MAPPED);
     expect(frame.frame_state(some[1]!)).toBe(frame.FRAME_FREE);
     expect(frame.frame_nr_free()).toBe(39n);
     expect(frame.frame_self_check()).toBe(0n);
@@ -55,28 +58,33 @@ describe('frame allocator', () => {
     const again = frame.frame_alloc(frame.FRAME_RESERVED);
     expect(some.slice(1)).toContain(again);
     expect(frame.frame_state(again)).toBe(frame.FRAME_RESERVED);
+    expect(frame.frame_self_check()).toBe(0n);
     expect(bug_count()).toBe(0n);
   });
 
-  it('refuses foreign and free frames (BUG), and the self-check sees a corrupted record', () => {
-    frame.frame_init(POOL, END);
-    frame.frame_put(END);                                       // outside the pool
-    frame.frame_put(POOL + 100n * PAGE);                        // a free frame
-    expect(bug_count()).toBe(2n);
+  it('refuses foreign, free and boot-reserved frames (BUG), and the self-check sees a corrupted struct page', () => {
+    frame.frame_init(RAM_BASE, END, POOL, 0n, 0n);
+    frame.frame_put(END);                                       // outside RAM
+    frame.frame_put(END - 100n * PAGE);                         // a free frame
+    frame.frame_put(RAM_BASE);                                  // reserved at boot
+    expect(bug_count()).toBe(3n);
     const pa = frame.frame_alloc(frame.FRAME_MAPPED);
-    // Corrupt its record: refcount 0 while the bitmap says allocated.
-    const recordAddr = frame.frame_pool_start() + ((frame.frame_total() + 63n) / 64n) * 8n + ((pa - frame.frame_pool_start()) / PAGE) * 8n;
-    host.memory.write(recordAddr, 8, frame.FRAME_MAPPED << 32n);
+    // Corrupt its struct page: refcount 0 while mapped and off every free list.
+    const pageAddr = POOL + ((pa - RAM_BASE) / PAGE) * 64n;
+    host.memory.write(pageAddr + 56n, 4, 0n);                 // _refcount (offset 56)
     expect(frame.frame_self_check()).toBeGreaterThan(0n);
   });
 
-  it('reserves a range such as the device tree', () => {
-    frame.frame_init(POOL, END);
-    const free = frame.frame_nr_free();
-    expect(frame.frame_reserve(END - 2n * M, END - 2n * M + 5000n)).toBe(2n);
-    expect(frame.frame_nr_free()).toBe(free - 2n);
+  it('keeps a range such as the device tree reserved', () => {
+    frame.frame_init(RAM_BASE, END, POOL, END - 2n * M, END - 2n * M + 5000n);
+    expect(frame.frame_dtb_frames()).toBe(2n);
     expect(frame.frame_state(END - 2n * M + PAGE)).toBe(frame.FRAME_RESERVED);
+    expect(frame.frame_state(END - 2n * M + 2n * PAGE)).toBe(frame.FRAME_FREE);
     expect(frame.frame_self_check()).toBe(0n);
+    // Exhausted, the reserved frames are never handed out.
+    for (let pa = frame.frame_alloc(frame.FRAME_MAPPED); pa !== 0n; pa = frame.frame_alloc(frame.FRAME_MAPPED)) {
+      expect(pa === END - 2n * M || pa === END - 2n * M + PAGE).toBe(false);
+    }
   });
 });
 
@@ -86,7 +94,7 @@ describe('vm areas and lazy faults', () => {
       bytes.fill(0, 1 << 20);
       bug_reset();
       pgtable.pgtable_set_mode(mode);
-      frame.frame_init(POOL, END);
+      frame.frame_init(RAM_BASE, END, POOL, 0n, 0n);
       const pgd = frame.pgtable_alloc(0n);
       vma.vm_init(pgd, 1n);
       const B = 0x40000000n, K = 1024n;
@@ -111,7 +119,7 @@ describe('vm areas and lazy faults', () => {
       // Faults: inside an area → mapped 4 KiB, zeroed; outside → refused; a second fault on a present page → permission.
       const va = B + 15n * M + 3n * PAGE + 40n;
       bytes.fill(0xaa, 1 << 20);                                  // dirty the free frames: the handler must zero
-      frame.frame_init(POOL, END);
+      frame.frame_init(RAM_BASE, END, POOL, 0n, 0n);
       const pgd2 = frame.pgtable_alloc(0n);
       vma.vm_init(pgd2, 1n);
       expect(vma.vm_alloc(B + 15n * M, B + 17n * M, P)).toBe(vma.VM_OK);

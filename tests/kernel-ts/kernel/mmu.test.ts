@@ -12,7 +12,8 @@ import { BufferMemory } from '../../../kernel-ts/runtime/memory.js';
 
 const RAM_BASE = 0x80000000, RAM_SIZE = 64 << 20;
 const ram = new Ram(RAM_BASE, RAM_SIZE);
-installHost({ memory: new BufferMemory(BigInt(RAM_BASE), ram.low) });
+// Static data (zones) in the first MiB, which frame_init keeps reserved as a kernel image's.
+installHost({ memory: new BufferMemory(BigInt(RAM_BASE), ram.low), staticBase: BigInt(RAM_BASE) });
 const { __create_pgd_mapping, NO_BLOCK_MAPPINGS } = await import('../../../kernel-ts/kernel/mmu.js');
 const { pgtable_set_mode, SATP_MODE_SV39, SATP_MODE_SV48, PAGE_KERNEL, PAGE_KERNEL_EXEC } = await import('../../../kernel-ts/kernel/pgtable.js');
 const { frame_init, pgtable_alloc, frame_self_check, frame_nr_free } = await import('../../../kernel-ts/kernel/frame.js');
@@ -27,10 +28,10 @@ interface Range { virt: bigint; phys: bigint; size: bigint; prot: bigint; flags:
 
 /** Fresh tables: the pool is all of RAM; returns the pgd. */
 function fresh(mode: Mode): { pgd: bigint; mmu: Mmu } {
-  ram.low.fill(0);
+  ram.low.fill(0, 1 << 20);
   bug_reset();
   pgtable_set_mode(mode === 'sv48' ? SATP_MODE_SV48 : SATP_MODE_SV39);
-  frame_init(BigInt(RAM_BASE), BigInt(RAM_BASE + RAM_SIZE));
+  frame_init(BigInt(RAM_BASE), BigInt(RAM_BASE + RAM_SIZE), BigInt(RAM_BASE) + M, 0n, 0n);
   const pgd = pgtable_alloc(0n);
   const mmu = new Mmu(bus, { pmpEntries: 0 });
   mmu.setSatp(((mode === 'sv48' ? 9n : 8n) << 60n) | (pgd >> 12n));
