@@ -1,14 +1,22 @@
-// The buddy allocator shown at work in the transcript: the free lists at boot, a scripted sequence
+// The buddy and slab allocators shown at work in the transcript. Buddy: the free lists at boot, a scripted sequence
 // of allocations and frees (splitting, then coalescing back), and memory exhausted completely —
 // every zone down to its last page — and all of it freed, after which the free lists must be the
-// boot ones again (free_area_diff).
+// boot ones again (free_area_diff). Slab: a cache with a constructor across several slabs, the
+// slab lists as objects come and go, a poisoned cache catching a write after free, kmalloc on every
+// size class, and nothing left once all is freed and the caches shrunk.
 
-import { u64, NULL, staticBuffer, struct_at, sizeof, list_entry, range } from '../runtime/intrinsics.js';
+import { u64, NULL, staticBuffer, struct_at, sizeof, list_entry, range, load64, store64 } from '../runtime/intrinsics.js';
 import { list_head, INIT_LIST_HEAD, list_add_tail, list_del, list_empty } from '../lib/list.js';
-import { PAGE_SHIFT } from './layout.js';
+import { PAGE_SHIFT, PAGE_SIZE } from './layout.js';
 import { zone_at, MAX_ORDER, MAX_NR_ZONES, populated_zone, zone_end_pfn } from './mmzone.js';
 import { page, page_to_pfn } from './page.js';
 import { alloc_pages, __free_pages, nr_free_pages, free_area_diff, free_area_snapshot, buddy_self_check, GFP_KERNEL, GFP_DMA32 } from './page_alloc.js';
+import {
+  kmem_cache, kmem_cache_init, kmem_cache_create, kmem_cache_create_noctor, kmem_cache_alloc, kmem_cache_free, kmem_cache_count,
+  kmem_cache_shrink_all, slab_caches_list, slab_list_count, slab_self_check, kmalloc, kfree, kmalloc_cache, kmalloc_index, get_order,
+  SLAB_POISON, KMALLOC_SHIFT_LOW, KMALLOC_SHIFT_HIGH,
+} from './slab.js';
+import { vm_area_struct } from './vma.js';
 import { putsize } from './console.js';
 import { printk } from '../lib/printk.js';
 import { check } from './selfcheck.js';
@@ -101,4 +109,85 @@ export function buddy_demo(): void {
     freed, nr_free_pages(), boot_free, free_area_diff() == 0n ? "yes" : "NO");
   show_free_areas("  ");
   check(freed == blocks && nr_free_pages() == boot_free && free_area_diff() == 0n, "buddy reusable: everything allocated and freed gives the boot free lists");
+}
+
+/** slabinfo (as /proc/slabinfo): the caches that hold slabs, and the slabs per list. */
+export function slabinfo(): void {
+  printk("  # name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : slabs full partial free\n");
+  const head = slab_caches_list();
+  for (let s = list_entry(head.next, kmem_cache, 'list'); s.list !== head; s = list_entry(s.list.next, kmem_cache, 'list')) {
+    if (s.nr_slabs == 0n) continue;
+    printk("  %-17s %13lu %10lu %9lu %12lu %14lu", s.name, s.active_objs, s.nr_slabs * s.num, s.size, s.num, 1n << s.gfporder);
+    printk(" : %10lu %7lu %4lu\n", slab_list_count(s.slabs_full), slab_list_count(s.slabs_partial), slab_list_count(s.slabs_free));
+  }
+}
+
+const VMA_MAGIC = 0x766d615f63746f72n;      // "vma_ctor"
+/** The demo cache's constructor: a recognisable pattern in the first word. */
+function vma_ctor(obj: u64): void {
+  store64(obj, VMA_MAGIC);
+  store64(obj + 8n, 0n);
+}
+
+const DEMO_OBJS = 200n;
+const objs = staticBuffer(DEMO_OBJS * 8n, 8n);
+const kmallocs = staticBuffer(16n * 8n, 8n);
+
+export function slab_demo(): void {
+  const before = nr_free_pages();
+  kmem_cache_init();
+  printk("slab: kmem_cache_init: %lu kmalloc caches, kmalloc-8 .. kmalloc-8k (larger sizes go to the buddy allocator)\n", kmem_cache_count());
+  const c = kmem_cache_create("vm_area_struct", sizeof(vm_area_struct), 8n, 0n, vma_ctor);
+  printk("slab: kmem_cache_create(\"vm_area_struct\", %lu, 8, vma_ctor): %lu-byte stride, %lu objects per %lu-page slab\n",
+    sizeof(vm_area_struct), c.size, c.num, 1n << c.gfporder);
+  let ok = 1n;
+  for (const i of range(0n, DEMO_OBJS)) {
+    const o = kmem_cache_alloc(c, GFP_KERNEL);
+    if (o == 0n || load64(o) != VMA_MAGIC) ok = 0n;
+    store64(objs + i * 8n, o);
+  }
+  printk("slab: %lu objects allocated, every one constructed: %s; ctor ran %lu times (once per object of %lu slabs)\n",
+    DEMO_OBJS, ok != 0n ? "yes" : "NO", c.nr_ctor_calls, c.nr_slabs);
+  slabinfo();
+  for (let i = 0n; i < DEMO_OBJS; i = i + 2n) kmem_cache_free(c, load64(objs + i * 8n));
+  printk("slab: freed every other object:\n");
+  slabinfo();
+  for (let i = 1n; i < DEMO_OBJS; i = i + 2n) kmem_cache_free(c, load64(objs + i * 8n));
+  const calls = c.nr_ctor_calls;
+  for (const i of range(0n, DEMO_OBJS)) store64(objs + i * 8n, kmem_cache_alloc(c, GFP_KERNEL));
+  printk("slab: freed the rest and allocated %lu again: ctor calls %lu (no new ones), slabs %lu\n", DEMO_OBJS, c.nr_ctor_calls, c.nr_slabs);
+  check(ok != 0n && calls == c.nr_slabs * c.num && c.nr_ctor_calls == calls, "slab ctor runs once per object");
+  for (const i of range(0n, DEMO_OBJS)) kmem_cache_free(c, load64(objs + i * 8n));
+
+  // Debug mode: freed objects are poisoned, and a write after free is caught at the next allocation.
+  const pc = kmem_cache_create_noctor("poisoned-64", 64n, 8n, SLAB_POISON);
+  const x = kmem_cache_alloc(pc, GFP_KERNEL);
+  kmem_cache_free(pc, x);
+  printk("slab: SLAB_POISON cache \"poisoned-64\": a freed object reads %#lx .. %#lx; ", load64(x), load64(x + 56n));
+  store64(x + 16n, 0xdeadn);               // a use after free
+  const y = kmem_cache_alloc(pc, GFP_KERNEL);
+  printk("written after free and allocated again: %lu poison error%s detected\n", pc.poison_errors, pc.poison_errors == 1n ? "" : "s");
+  check(y == x && pc.poison_errors == 1n, "slab poisoning catches a write after free");
+  kmem_cache_free(pc, y);
+
+  // kmalloc on every size class, and one above them.
+  printk("slab: kmalloc:");
+  for (const shift of range(KMALLOC_SHIFT_LOW, KMALLOC_SHIFT_HIGH + 1n)) {
+    const size = (1n << shift) - 1n;
+    store64(kmallocs + shift * 8n, kmalloc(size, GFP_KERNEL));
+    printk(" %lu->%s", size, kmalloc_cache(kmalloc_index(size)).name);
+  }
+  const big = kmalloc(5n * PAGE_SIZE, GFP_KERNEL);
+  printk(" %lu->buddy order %lu\n", 5n * PAGE_SIZE, get_order(5n * PAGE_SIZE));
+  slabinfo();
+  for (const shift of range(KMALLOC_SHIFT_LOW, KMALLOC_SHIFT_HIGH + 1n)) kfree(load64(kmallocs + shift * 8n));
+  kfree(big);
+  const sc = slab_self_check();
+  const slabs = kmem_cache_shrink_all();
+  let leaked = 0n;
+  const head = slab_caches_list();
+  for (let s = list_entry(head.next, kmem_cache, 'list'); s.list !== head; s = list_entry(s.list.next, kmem_cache, 'list')) leaked = leaked + s.active_objs + s.nr_slabs;
+  printk("slab: everything kfree'd and kmem_cache_free'd; kmem_cache_shrink gave %lu slabs back; objects or slabs left: %lu; %lu pages free (%lu before); self-check %s\n",
+    slabs, leaked, nr_free_pages(), before, sc == 0n ? "ok" : "FAILED");
+  check(sc == 0n && leaked == 0n && nr_free_pages() == before, "no slab object leaked; every slab page back in the buddy allocator");
 }

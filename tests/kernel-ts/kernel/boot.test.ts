@@ -53,16 +53,30 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(t).toContain('SBI: spec v2.0, implementation 0x52564854 version 1; extensions: BASE TIME IPI RFENCE HSM SRST DBCN');
       expect(t).toContain('SBI: hart 0 status STARTED; an unknown extension answers SBI_ERR_NOT_SUPPORTED');
       expect(t).toContain('memory: RAM 0x80000000..0x88000000 (128 MiB) from the device tree');
-      // Physical memory: zones, mem_map, the reservations, the buddy free lists at boot.
-      expect(t).toContain('zone DMA32 : pfn 0x80000..0x88000 (0x80000000..0x88000000, 128 MiB), 31712 pages managed by the buddy allocator');
+      // Physical memory: zones, mem_map, the reservations, the buddy free lists at boot — all derived
+      // here from _end and the device tree's place, as the kernel must derive them.
+      const end = BigInt(/ _end 0x([0-9a-f]+)$/m.exec(t)![1]!.replace(/^/, '0x'));
+      const endPfn = end >> 12n, memmapEnd = endPfn + 512n, ramEnd = 0x88000n, dtbPfn = 0x87e00n;
+      const dtbFrames = BigInt(/, (\d+) the device tree;/.exec(t)![1]!);
+      expect(dtbFrames > 0n && dtbFrames < 64n).toBe(true);
+      const managed = ramEnd - memmapEnd - dtbFrames;
+      expect(t).toContain(`zone DMA32 : pfn 0x80000..0x88000 (0x80000000..0x88000000, 128 MiB), ${managed} pages managed by the buddy allocator`);
       expect(t).toContain('zone Normal: empty (RAM ends below 4 GiB)');
-      expect(t).toContain('mem_map: 0x80210000..0x80410000, 32768 struct pages of 64 bytes (512 frames) from pfn 0x80000');
-      expect(t).toContain('frames: 528 reserved below _end, 512 hold mem_map, 16 the device tree; 31712 free in the buddy allocator; self-check ok');
+      expect(t).toContain(`mem_map: 0x${end.toString(16)}..0x${(memmapEnd << 12n).toString(16)}, 32768 struct pages of 64 bytes (512 frames) from pfn 0x80000`);
+      expect(t).toContain(`frames: ${endPfn - 0x80000n} reserved below _end, 512 hold mem_map, ${dtbFrames} the device tree; ${managed} free in the buddy allocator; self-check ok`);
       const lines0 = t.split('\n');
       const boot = lines0.indexOf('buddy: free lists at boot (blocks*size per order 0..10):');
       expect(boot, t).toBeGreaterThan(0);
-      // 0x80410..0x80420 (64K), then up by orders to 4 MiB alignment, 29 blocks of 4 MiB, and down to the device tree at 0x87e00.
-      expect(lines0[boot + 1]).toBe('  DMA32: 0*4K 0*8K 0*16K 0*32K 2*64K 2*128K 2*256K 2*512K 2*1024K 2*2048K 29*4096K = 126848K');
+      const lists = Array(11).fill(0);
+      for (const [from, to] of [[memmapEnd, dtbPfn], [dtbPfn + dtbFrames, ramEnd]] as const) {
+        for (let pfn = from; pfn < to;) {
+          let o = 10n;
+          while (pfn % (1n << o) !== 0n || pfn + (1n << o) > to) o--;
+          lists[Number(o)]++;
+          pfn += 1n << o;
+        }
+      }
+      expect(lines0[boot + 1]).toBe(`  DMA32: ${lists.map((n, o) => `${n}*${4 << o}K`).join(' ')} = ${managed * 4n}K`);
       expect(t).toMatch(satp === 'sv39' ? /^page tables: Sv39 \(3 levels\)/m : /^page tables: Sv48 \(4 levels\)/m);
       expect(t).toMatch(new RegExp(`^satp <- 0x${satp === 'sv39' ? 8 : 9}0001000000[0-9a-f]{5} \\(${satp === 'sv39' ? 'Sv39' : 'Sv48'}, ASID 1, root PPN 0x[0-9a-f]+\\); sfence\\.vma; paging on$`, 'm'));
       expect(t).toContain('la2pa: every mapping re-walked with paging on: ok');
@@ -93,6 +107,22 @@ for (const satp of ['sv39', 'sv48'] as const) {
       const refill = /^buddy: freed all (\d+) blocks: (\d+) pages free \((\d+) before\); free lists identical to before: yes$/m.exec(t);
       expect(refill, t).not.toBeNull();
       expect(refill![2]).toBe(refill![3]);
+      // The slab allocator: a cache with a ctor, its slab lists, poisoning, kmalloc's classes, no leaks.
+      expect(t).toContain('slab: kmem_cache_init: 11 kmalloc caches, kmalloc-8 .. kmalloc-8k (larger sizes go to the buddy allocator)');
+      expect(t).toContain('slab: kmem_cache_create("vm_area_struct", 40, 8, vma_ctor): 48-byte stride, 85 objects per 1-page slab');
+      expect(t).toContain('slab: 200 objects allocated, every one constructed: yes; ctor ran 255 times (once per object of 3 slabs)');
+      const vmaRows = [...t.matchAll(/^ {2}vm_area_struct +(\d+) +(\d+) +48 +85 +1 : +(\d+) +(\d+) +(\d+)$/gm)].map((m) => m.slice(1).join(' '));
+      expect(vmaRows).toEqual(['200 255 2 1 0', '100 255 0 3 0', '0 255 0 0 3']);
+      expect(t).toContain('slab: freed the rest and allocated 200 again: ctor calls 255 (no new ones), slabs 3');
+      expect(t).toContain('slab: SLAB_POISON cache "poisoned-64": a freed object reads 0x6b6b6b6b6b6b6b6b .. 0xa56b6b6b6b6b6b6b; written after free and allocated again: 1 poison error detected');
+      expect(t).toContain('slab: kmalloc: 7->kmalloc-8 15->kmalloc-16 31->kmalloc-32 63->kmalloc-64 127->kmalloc-128 255->kmalloc-256 511->kmalloc-512 1023->kmalloc-1k 2047->kmalloc-2k 4095->kmalloc-4k 8191->kmalloc-8k 20480->buddy order 3');
+      for (const [name, size, per, pages] of [['kmalloc-8', 8, 512, 1], ['kmalloc-64', 64, 64, 1], ['kmalloc-1k', 1024, 8, 2], ['kmalloc-8k', 8192, 4, 8]] as const) {
+        expect(t).toMatch(new RegExp(`^ {2}${name} +1 +${per} +${size} +${per} +${pages} : +0 +1 +0$`, 'm'));
+      }
+      const slabEnd = /^slab: everything kfree'd and kmem_cache_free'd; kmem_cache_shrink gave (\d+) slabs back; objects or slabs left: 0; (\d+) pages free \((\d+) before\); self-check ok$/m.exec(t);
+      expect(slabEnd, t).not.toBeNull();
+      expect(slabEnd![1]).toBe('15');
+      expect(slabEnd![2]).toBe(slabEnd![3]);
       expect(t).toMatch(/^frames: 32768 total, \d+ free, \d+ reserved, 16 mapped, 0 other; self-check ok$/m);
       expect(t).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
       expect(t).not.toContain('FAILED');
@@ -144,16 +174,17 @@ describe('bundled kernel with other RAM sizes', () => {
   it('--mem 64M boots with one zone', () => {
     const run = boot('sv48', 64 * 1024 * 1024);
     expect(run.code, run.text).toBe(0);
-    expect(run.text).toContain('zone DMA32 : pfn 0x80000..0x84000 (0x80000000..0x84000000, 64 MiB), 15584 pages managed by the buddy allocator');
+    expect(run.text).toMatch(/^zone DMA32 : pfn 0x80000\.\.0x84000 \(0x80000000\.\.0x84000000, 64 MiB\), \d+ pages managed by the buddy allocator$/m);
+    expect(run.text).toContain('zone Normal: empty (RAM ends below 4 GiB)');
     expect(run.text).toContain('free lists identical to before: yes');
   });
   it('--mem 8G: DMA32 below 4 GiB and Normal above, both exhausted and refilled', () => {
     const run = boot('sv39', 8 * 1024 * 1024 * 1024, undefined, 1_500_000_000);
     expect(run.code, run.text).toBe(0);
     const t = run.text;
-    expect(t).toContain('zone DMA32 : pfn 0x80000..0x100000 (0x80000000..0x100000000, 2 GiB), 490976 pages managed by the buddy allocator');
+    expect(t).toMatch(/^zone DMA32 : pfn 0x80000\.\.0x100000 \(0x80000000\.\.0x100000000, 2 GiB\), 49\d{4} pages managed by the buddy allocator$/m);
     expect(t).toContain('zone Normal: pfn 0x100000..0x280000 (0x100000000..0x280000000, 6 GiB), 1572864 pages managed by the buddy allocator');
-    expect(t).toContain('mem_map: 0x80210000..0x88210000, 2097152 struct pages of 64 bytes (32768 frames) from pfn 0x80000');
+    expect(t).toMatch(/^mem_map: 0x802[0-9a-f]{5}\.\.0x882[0-9a-f]{5}, 2097152 struct pages of 64 bytes \(32768 frames\) from pfn 0x80000$/m);
     expect(t).toContain('  Normal: 0*4K 0*8K 0*16K 0*32K 0*64K 0*128K 0*256K 0*512K 0*1024K 0*2048K 1536*4096K = 6291456K');
     // GFP_KERNEL prefers Normal; GFP_DMA32 stays below 4 GiB.
     const m = /^buddy: alloc_pages\(GFP_DMA32, 3\): pfn 0x([0-9a-f]+); alloc_pages\(GFP_KERNEL, 10\): pfn 0x([0-9a-f]+)$/m.exec(t)!;
