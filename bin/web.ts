@@ -3,7 +3,7 @@
 // Sv39 and Sv48 kernels beside it (the page fetches them) — then, with --serve, serves that folder on 127.0.0.1.
 // A page fetched from file:// cannot fetch its ELFs, hence the small static server.
 
-import { copyFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
@@ -16,11 +16,25 @@ export interface WebArgs { serve?: string; out?: string }
 /** `--serve` with no port. */
 const DEFAULT_PORT = 8080;
 
+/** Left in a folder the page was built into: only such a folder has its files replaced. */
+const BUILT_MARK = '.rvhart-web';
+/** The files a build writes. */
+const BUILT_FILES = ['index.html', 'style.css', 'main.js', 'main.js.map', 'firmware.elf', ...KERNEL_SATP_MODES.map((s) => `kernel-${s}.elf`)];
+
+/** A folder that holds files of the user's with the names a build writes (never overwritten). */
+export class WebOutError extends Error {}
+
 /** Builds the page into outDir (default <repo>/build/web); returns outDir. Throws on a build error. */
 export async function buildWeb(outDir?: string): Promise<string> {
   const root = repoRoot();
   const out = outDir ?? join(root, 'build', 'web');
+  // build/ is rvhart's own; a folder the user names is checked.
+  if (outDir !== undefined && !existsSync(join(out, BUILT_MARK))) {
+    const theirs = BUILT_FILES.filter((f) => existsSync(join(out, f)));
+    if (theirs.length > 0) throw new WebOutError(`${out} holds ${theirs.join(', ')}, not written by rvhart web; name an empty or new folder`);
+  }
   mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, BUILT_MARK), 'built by rvhart web: its files are replaced at the next build\n');
   for (const satp of KERNEL_SATP_MODES) {
     const images = buildBundled({ satp });
     copyFileSync(images.firmware, join(out, 'firmware.elf'));
@@ -68,7 +82,7 @@ async function web(args: WebArgs): Promise<void> {
   try {
     out = await buildWeb(args.out);
   } catch (e) {
-    fail(EXIT.BAD_IMAGE, `web: ${(e as Error).message.split('\n')[0]}`);
+    fail(e instanceof WebOutError ? EXIT.USAGE : EXIT.BAD_IMAGE, `${e instanceof WebOutError ? '--out' : 'web'}: ${(e as Error).message.split('\n')[0]}`);
   }
   process.stdout.write(`${join(out, 'index.html')}\n`);
   if (port === undefined) return;
