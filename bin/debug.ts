@@ -16,6 +16,7 @@ import { debugSymbols } from '../linker/elf/boot-image.js';
 import { readElf } from '../linker/elf/read.js';
 import { bootOptions } from './boot.js';
 import { writeDrawingFile } from './drawing-file.js';
+import { outputFileProblem } from './output-file.js';
 import { EXIT, fail } from './exit.js';
 import { buildMachine, planMachine, type MachineArgs } from './machine.js';
 import { parseCount, parsePort } from './quantities.js';
@@ -98,6 +99,9 @@ async function debug(args: DebugArgs): Promise<void> {
   const session = new Session(target, symbols, {
     out: (t) => process.stdout.write(t),
     openTrace: (file) => {
+      // As boot's --trace=FILE: never over an input of this run or an ELF file.
+      const problem = outputFileProblem(`trace on ${file}`, file, inputs);
+      if (problem !== undefined) return problem;
       try {
         if (traceFd !== undefined) closeSync(traceFd);
         const fd = openSync(file, 'w');

@@ -54,36 +54,40 @@ function isElf(path: string): boolean {
   }
 }
 
+/** Why `path` may not be written as the output `label` (one line), or undefined when it may. */
+export function outputFileProblem(label: string, path: string, inputs: readonly string[], taken: readonly OutputFile[] = []): string | undefined {
+  const real = realPath(path);
+  const input = inputs.find((i) => realPath(i) === real);
+  if (input !== undefined) return `${label}: refusing to write over ${input}, an input of this run`;
+  const other = taken.find((o) => realPath(o.path) === real);
+  if (other !== undefined) return `${label}: ${other.label} already writes that file`;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) return `${label}: cannot write: is a directory`;
+    if (st.isFile() && isElf(path)) return `${label}: refusing to overwrite an ELF file (an image?); name another file`;
+    accessSync(path, constants.W_OK);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return `${label}: cannot write: ${errnoText(e)}`;
+  }
+  try {
+    const dir = dirname(resolve(path));
+    if (!statSync(dir).isDirectory()) return `${label}: cannot write: a path component is not a directory`;
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (e) {
+    return `${label}: cannot write: ${errnoText(e)}`;
+  }
+}
+
 /**
  * Checks that `path` may be written as the output `label` (exit 2 with one line if not) and returns
  * it unopened. `inputs` are the paths the run reads; `taken` the outputs already checked (this one
  * is added to it).
  */
 export function checkOutputFile(label: string, path: string, inputs: readonly string[], taken: OutputFile[] = []): OutputFile {
-  const real = realPath(path);
-  const input = inputs.find((i) => realPath(i) === real);
-  if (input !== undefined) fail(EXIT.USAGE, `${label}: refusing to write over ${input}, an input of this run`);
-  const other = taken.find((o) => realPath(o.path) === real);
-  if (other !== undefined) fail(EXIT.USAGE, `${label}: ${other.label} already writes that file`);
-  let exists = true;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) fail(EXIT.USAGE, `${label}: cannot write: is a directory`);
-    if (st.isFile() && isElf(path)) fail(EXIT.USAGE, `${label}: refusing to overwrite an ELF file (an image?); name another file`);
-    accessSync(path, constants.W_OK);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') fail(EXIT.USAGE, `${label}: cannot write: ${errnoText(e)}`);
-    exists = false;
-  }
-  if (!exists) {
-    try {
-      const dir = dirname(resolve(path));
-      if (!statSync(dir).isDirectory()) fail(EXIT.USAGE, `${label}: cannot write: a path component is not a directory`);
-      accessSync(dir, constants.W_OK | constants.X_OK);
-    } catch (e) {
-      fail(EXIT.USAGE, `${label}: cannot write: ${errnoText(e)}`);
-    }
-  }
+  const problem = outputFileProblem(label, path, inputs, taken);
+  if (problem !== undefined) fail(EXIT.USAGE, problem);
   const out: OutputFile = {
     label, path,
     open: () => {

@@ -95,6 +95,18 @@ describe('an output file is never written over an input or an ELF file', () => {
   });
 });
 
+describe('the debug shell\'s trace on FILE is guarded the same way', () => {
+  it('refuses an ELF file and the image being debugged, in one line each; the files stay as they were', () => {
+    const p = prog('dbg.elf');
+    const other = prog('other.elf');
+    const r = rvhart(['debug', '--bios', 'none', p], { input: `trace on ${other}\ntrace on ${p}\n` });
+    expect(r.stdout).toContain(`trace on ${other}: refusing to overwrite an ELF file (an image?); name another file`);
+    expect(r.stdout).toContain(`trace on ${p}: refusing to write over ${p}, an input of this run`);
+    unchanged(p);
+    unchanged(other);
+  });
+});
+
 describe('a boot that fails before it starts leaves output files alone', () => {
   it('an existing trace file keeps its contents; a new one is not created', () => {
     const old = join(tmp, 'old-trace.txt');
