@@ -2,10 +2,9 @@
 // of ours (it carries DRAWING_MARK near its start), never anything else — a user's file is never lost
 // to a default name or a slip of the keyboard. Returns one error line, or undefined when written.
 
-import { closeSync, openSync, readSync, realpathSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { DRAWING_MARK } from '../emulator/debug/draw/svg.js';
-import { errnoText } from './output-file.js';
+import { errnoText, outputFileProblem } from './output-file.js';
 
 function head(path: string): string | undefined {
   let fd: number | undefined;
@@ -21,14 +20,11 @@ function head(path: string): string | undefined {
   }
 }
 
-const same = (a: string, b: string): boolean => {
-  try { return realpathSync(a) === realpathSync(b); } catch { return resolve(a) === resolve(b); }
-};
-
 export function writeDrawingFile(file: string, content: string, inputs: readonly string[] = []): string | undefined {
   try {
-    const input = inputs.find((i) => same(i, file));
-    if (input !== undefined) return `${file}: refusing to write a drawing over ${input}, an input`;
+    // The rules every output file follows (not an input, not an ELF file, writable), then a drawing's own.
+    const problem = outputFileProblem(file, file, inputs);
+    if (problem !== undefined) return problem;
     const old = head(file);
     if (old !== undefined && !old.includes(DRAWING_MARK)) return `${file}: exists and is not a drawing of rvhart's; refusing to overwrite it (name another file)`;
     writeFileSync(file, content);
