@@ -18,7 +18,7 @@ import {
 } from './frame.js';
 import { memmap_base, memmap_start_pfn } from './page.js';
 import { free_area_snapshot } from './page_alloc.js';
-import { show_zones, show_free_areas, buddy_demo, slab_demo } from './mm_demo.js';
+import { show_zones, show_free_areas, buddy_demo, slab_demo, pool_demo } from './mm_demo.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
@@ -175,6 +175,7 @@ export function kmain(hartid: u64, dtb: u64): void {
   sbi_demo();
   buddy_demo();
   slab_demo();
+  pool_demo(pgd);
 
   // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
   const bad_kind = bootarg_value(fdt_bootargs(), "bad-access=");

@@ -3,7 +3,8 @@
 // every zone down to its last page — and all of it freed, after which the free lists must be the
 // boot ones again (free_area_diff). Slab: a cache with a constructor across several slabs, the
 // slab lists as objects come and go, a poisoned cache catching a write after free, kmalloc on every
-// size class, and nothing left once all is freed and the caches shrunk.
+// size class, and nothing left once all is freed and the caches shrunk. Pools: note 000's kernel and
+// user pools with malloc_page, and its missing rollback.
 
 import { u64, NULL, staticBuffer, struct_at, sizeof, list_entry, range, load64, store64 } from '../runtime/intrinsics.js';
 import { list_head, INIT_LIST_HEAD, list_add_tail, list_del, list_empty } from '../lib/list.js';
@@ -17,6 +18,12 @@ import {
   SLAB_POISON, KMALLOC_SHIFT_LOW, KMALLOC_SHIFT_HIGH,
 } from './slab.js';
 import { vm_area_struct } from './vma.js';
+import {
+  mem_pool_init, mem_pool_exit, malloc_page, mfree_page, malloc_page_last_mapped, pool_free_frames, vaddr_used_pages, pool_self_check,
+  kernel_pool, user_pool, kernel_vaddr, user_vaddr, PF_KERNEL, PF_USER,
+} from './pool.js';
+import { PAGE_KERNEL, PAGE_USER } from './pgtable.js';
+import { la2pa, LA2PA_FAULT } from './la2pa.js';
 import { putsize } from './console.js';
 import { printk } from '../lib/printk.js';
 import { check } from './selfcheck.js';
@@ -190,4 +197,50 @@ export function slab_demo(): void {
   printk("slab: everything kfree'd and kmem_cache_free'd; kmem_cache_shrink gave %lu slabs back; objects or slabs left: %lu; %lu pages free (%lu before); self-check %s\n",
     slabs, leaked, nr_free_pages(), before, sc == 0n ? "ok" : "FAILED");
   check(sc == 0n && leaked == 0n && nr_free_pages() == before, "no slab object leaked; every slab page back in the buddy allocator");
+}
+
+const KERNEL_VADDR_START = 0xffffffd000000000n;   // canonical in Sv39 and Sv48, far from the high alias
+const USER_VADDR_START = 0x30000000n;             // below the lazy region, above the devices
+const POOL_VPAGES = 64n;
+
+/** Note 000's pools: malloc_page from both, writes through the new mappings, a failure rolled back. */
+export function pool_demo(pgd: u64): void {
+  const before = nr_free_pages();
+  const ok = mem_pool_init(pgd, 6n, 4n, KERNEL_VADDR_START, USER_VADDR_START, POOL_VPAGES, PAGE_KERNEL, PAGE_USER);
+  printk("pools: kernel_pool %#lx (%lu frames), user_pool %#lx (%lu frames), each one block from the buddy allocator; kernel_vaddr %#lx, user_vaddr %#lx (%lu pages each)\n",
+    kernel_pool.phy_addr_start, kernel_pool.pool_size >> PAGE_SHIFT, user_pool.phy_addr_start, user_pool.pool_size >> PAGE_SHIFT, kernel_vaddr.vaddr_start, user_vaddr.vaddr_start, POOL_VPAGES);
+  check(ok, "pools initialised");
+  const k = malloc_page(PF_KERNEL, 3n);
+  let rw = 1n;
+  for (const i of range(0n, 3n)) store64(k + i * PAGE_SIZE + 8n, 0x6b65726e656cn + i);
+  for (const i of range(0n, 3n)) {
+    const [pa] = la2pa(pgd, k + i * PAGE_SIZE);
+    if (pa < kernel_pool.phy_addr_start || pa >= kernel_pool.phy_addr_start + kernel_pool.pool_size || load64(pa + 8n) != 0x6b65726e656cn + i) rw = 0n;
+  }
+  printk("pools: malloc_page(PF_KERNEL, 3) -> %#lx: 3 frames of kernel_pool mapped one by one; written through the mapping, read back at the frames: %s\n", k, rw != 0n ? "ok" : "MISMATCH");
+  check(k == KERNEL_VADDR_START && rw != 0n, "malloc_page(PF_KERNEL) maps kernel_pool frames");
+  const u = malloc_page(PF_USER, 2n);
+  const [upa, ulevel, uptep] = la2pa(pgd, u);
+  printk("pools: malloc_page(PF_USER, 2) -> %#lx: frame %#lx, PTE %#lx (U set, not global); user_pool %lu frames free\n", u, upa, load64(uptep), pool_free_frames(PF_USER));
+  check(u == USER_VADDR_START && ulevel == 0n && (load64(uptep) & 0x30n) == 0x10n && pool_free_frames(PF_USER) == 14n, "malloc_page(PF_USER) maps user_pool frames with U");
+  const vused = vaddr_used_pages(PF_USER);
+  const r = malloc_page(PF_USER, 20n);
+  const mapped = malloc_page_last_mapped();
+  let left = 0n;
+  for (const i of range(0n, 20n)) { const [pa] = la2pa(pgd, u + 2n * PAGE_SIZE + i * PAGE_SIZE); if (pa != LA2PA_FAULT) left = left + 1n; }
+  printk("pools: malloc_page(PF_USER, 20) with 14 frames free -> %#lx: failed at frame 15 after mapping %lu; rolled back: %lu mapped pages, user_pool %lu frames free, user_vaddr %lu pages used (as before)\n",
+    r, mapped, left, pool_free_frames(PF_USER), vaddr_used_pages(PF_USER));
+  check(r == 0n && mapped == 14n && left == 0n && pool_free_frames(PF_USER) == 14n && vaddr_used_pages(PF_USER) == vused, "malloc_page rolls back everything on failure");
+  mfree_page(PF_KERNEL, k, 3n);
+  mfree_page(PF_USER, u, 2n);
+  const pc = pool_self_check();
+  const kfree_frames = pool_free_frames(PF_KERNEL);
+  const ufree_frames = pool_free_frames(PF_USER);
+  const vused_all = vaddr_used_pages(PF_KERNEL) + vaddr_used_pages(PF_USER);
+  const freed = mem_pool_exit();
+  printk("pools: mfree_page both: kernel_pool %lu and user_pool %lu frames free, %lu virtual pages in use; self-check %s\n",
+    kfree_frames, ufree_frames, vused_all, pc == 0n ? "ok" : "FAILED");
+  printk("pools: their blocks back to the buddy allocator: %s (%lu pages free, %lu before: %lu went to page tables for the new ranges)\n",
+    freed ? "yes" : "NO", nr_free_pages(), before, before - nr_free_pages());
+  check(freed && pc == 0n && kfree_frames == 64n && ufree_frames == 16n && vused_all == 0n, "pools empty after mfree_page");
 }

@@ -13,7 +13,7 @@ export const PG_reserved = 0x1n;      // never given to the buddy allocator (fir
 export const PG_buddy = 0x2n;         // head of a free block on a free_area list; private = its order
 export const PG_slab = 0x4n;          // owned by a slab cache (slab_cache, freelist, _mapcount = active objects)
 export const PG_table = 0x8n;         // a page-table page
-export const PG_pool = 0x10n;         // held by a kernel/user pool (palloc)
+export const PG_pool = 0x10n;         // head of a block a kernel/user pool holds (pool.ts)
 
 /** 64 bytes, as Linux's on 64-bit. Linux overlays the slab fields on lru/mapping with unions; kernel-ts
  *  has none, so they are fields of their own and _mapcount doubles as the slab's active count (SLAB's

@@ -30,6 +30,7 @@ export const PAGE_KERNEL_READ = 0x63n;     // V R     G A
 export const PAGE_KERNEL_EXEC = 0x6bn;     // V R   X G A
 export const PAGE_KERNEL_IO = 0xe7n;       // devices: read/write, never executable
 /** Lazily allocated pages: private to the kernel's ASID (not global). */
+export const PAGE_USER = 0xd7n;            // V R W U   A D  (user_pool pages: U, not global)
 export const PAGE_LAZY = 0xc7n;            // V R W     A D
 /** A read-only lazy area (its store faults are permission faults). */
 export const PAGE_LAZY_READ = 0x43n;       // V R       A

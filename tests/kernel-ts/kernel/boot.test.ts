@@ -123,6 +123,13 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(slabEnd, t).not.toBeNull();
       expect(slabEnd![1]).toBe('15');
       expect(slabEnd![2]).toBe(slabEnd![3]);
+      // Note 000's pools: malloc_page from both, and the failure rolled back.
+      expect(t).toMatch(/^pools: kernel_pool 0x8[0-9a-f]+ \(64 frames\), user_pool 0x8[0-9a-f]+ \(16 frames\), each one block from the buddy allocator; kernel_vaddr 0xffffffd000000000, user_vaddr 0x30000000 \(64 pages each\)$/m);
+      expect(t).toContain('pools: malloc_page(PF_KERNEL, 3) -> 0xffffffd000000000: 3 frames of kernel_pool mapped one by one; written through the mapping, read back at the frames: ok');
+      expect(t).toMatch(/^pools: malloc_page\(PF_USER, 2\) -> 0x30000000: frame 0x8[0-9a-f]+, PTE 0x[0-9a-f]+d7 \(U set, not global\); user_pool 14 frames free$/m);
+      expect(t).toContain('pools: malloc_page(PF_USER, 20) with 14 frames free -> 0x0: failed at frame 15 after mapping 14; rolled back: 0 mapped pages, user_pool 14 frames free, user_vaddr 2 pages used (as before)');
+      expect(t).toContain('pools: mfree_page both: kernel_pool 64 and user_pool 16 frames free, 0 virtual pages in use; self-check ok');
+      expect(t).toMatch(/^pools: their blocks back to the buddy allocator: yes \(\d+ pages free, \d+ before: [1-4] went to page tables for the new ranges\)$/m);
       expect(t).toMatch(/^frames: 32768 total, \d+ free, \d+ reserved, 16 mapped, 0 other; self-check ok$/m);
       expect(t).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
       expect(t).not.toContain('FAILED');
