@@ -19,6 +19,7 @@ import {
 import { memmap_base, memmap_start_pfn } from './page.js';
 import { free_area_snapshot } from './page_alloc.js';
 import { show_zones, show_free_areas, buddy_demo, slab_demo, pool_demo } from './mm_demo.js';
+import { mm_bench } from './mm_bench.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
@@ -192,6 +193,10 @@ export function kmain(hartid: u64, dtb: u64): void {
     printk("fault storm: %lu page faults handled in %lu ticks, area freed\n", n, csrr("time") - t0);
     check(n == storm, "fault storm faults once per page");
   }
+
+  // `mm-bench=N`: instructions per buddy and slab call, for the benchmark.
+  const mm_rounds = bootarg_value(fdt_bootargs(), "mm-bench=");
+  if (mm_rounds != 0n) mm_bench(mm_rounds);
 
   const fc2 = frame_self_check();
   printk("frames: %lu total, %lu free, %lu reserved, %lu mapped, %lu other; self-check %s\n", frame_total(), frame_nr_free(),

@@ -210,6 +210,19 @@ describe('bundled kernel with other RAM sizes', () => {
   });
 });
 
+describe('mm-bench=N (the allocators\' benchmark, tests/bench/kernel-mm.ts)', () => {
+  it('prints instructions per call for every buddy order and kmalloc class, and still passes every check', () => {
+    const run = boot('sv39', undefined, 'mm-bench=2');
+    expect(run.code, run.text).toBe(0);
+    const buddy = [...run.text.matchAll(/^mm-bench: buddy order (\d+): alloc_pages (\d+), __free_pages (\d+) instructions per call$/gm)];
+    expect(buddy.map((b) => Number(b[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const slab = [...run.text.matchAll(/^mm-bench: kmalloc-(\d+): kmalloc (\d+), kfree (\d+) instructions per call$/gm)];
+    expect(slab.map((s) => Number(s[1]))).toEqual([8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]);
+    for (const m of [...buddy, ...slab]) for (const n of [Number(m[2]), Number(m[3])]) expect(n > 20 && n < 5000, m[0]).toBe(true);
+    expect(run.text).toMatch(/^frames: .* 0 other; self-check ok$/m);
+  });
+});
+
 describe('the page-fault handler\'s fatal path (kernel command line bad-access=N)', () => {
   it('a load in no vm area: scause, stval, sepc reported, failure exit', () => {
     const run = boot('sv39', undefined, 'bad-access=1');
