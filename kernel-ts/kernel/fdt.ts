@@ -1,5 +1,6 @@
 // Just enough of a flattened-device-tree reader (devicetree spec v0.4, chapter 5) to find RAM: the
-// `reg` of the first /memory node, in the root's #address-cells/#size-cells. Big-endian throughout.
+// `reg` of the first /memory node, in the root's #address-cells/#size-cells; /chosen/bootargs; and
+// whether the cpus' riscv,isa strings name Svnapot. Big-endian throughout.
 
 import { type u64, load8, str } from '../runtime/intrinsics.js';
 
@@ -12,9 +13,12 @@ const FDT_NOP = 4n;
 let mem_base: u64 = 0n;
 let mem_size: u64 = 0n;
 let bootargs: u64 = 0n;
+let svnapot: u64 = 0n;
 
 export function fdt_mem_base(): u64 { return mem_base; }
 export function fdt_mem_size(): u64 { return mem_size; }
+/** Whether a cpu's riscv,isa names the svnapot extension (set by fdt_find_memory's walk). */
+export function fdt_has_svnapot(): u64 { return svnapot; }
 /** The address of /chosen/bootargs (a NUL-terminated string inside the blob), or 0: set by fdt_find_memory's walk. */
 export function fdt_bootargs(): u64 { return bootargs; }
 
@@ -53,6 +57,16 @@ function streq(a: u64, b: u64): u64 {
   }
 }
 
+/** Whether the NUL-terminated word at w occurs in the len bytes at p. */
+function has_word(p: u64, len: u64, w: u64): u64 {
+  for (let i = 0n; i < len; i++) {
+    let j = 0n;
+    while (load8(w + j) != 0n && i + j < len && load8(p + i + j) == load8(w + j)) j = j + 1n;
+    if (load8(w + j) == 0n) return 1n;
+  }
+  return 0n;
+}
+
 function read_cells(p: u64, cells: u64): u64 {
   let v = 0n;
   let i = 0n;
@@ -75,6 +89,7 @@ export function fdt_find_memory(fdt: u64): u64 {
   let in_chosen = 0n;
   let found = 0n;
   bootargs = 0n;
+  svnapot = 0n;
   let p = structs;
   while (true) {
     const token = be32(p);
@@ -101,6 +116,7 @@ export function fdt_find_memory(fdt: u64): u64 {
         found = 1n;
       }
       if (in_chosen != 0n && streq(name, str("bootargs")) != 0n) bootargs = value;
+      if (streq(name, str("riscv,isa")) != 0n && has_word(value, len, str("_svnapot")) != 0n) svnapot = 1n;
       p = align4(value + len);
     } else if (token != FDT_NOP) {
       return found;                    // FDT_END, or garbage

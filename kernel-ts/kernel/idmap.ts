@@ -6,7 +6,7 @@
 
 import { u64, cstr, load64, staticBuffer, struct_at, sizeof } from '../runtime/intrinsics.js';
 import { PAGE_MASK, page_align } from './layout.js';
-import { pgtable_l4 } from './pgtable.js';
+import { pgtable_l4, pte_napot } from './pgtable.js';
 import { __create_pgd_mapping } from './mmu.js';
 import { pgtable_alloc } from './frame.js';
 import { la2pa, level_size, LA2PA_FAULT } from './la2pa.js';
@@ -49,6 +49,7 @@ function verify_region(i: u64, report: u64): u64 {
   const end = page_align(virt + r.size);
   let bad = 0n;
   let n0 = 0n;
+  let napot = 0n;                  // level-0 pages in Svnapot runs (16 per run)
   let n1 = 0n;
   let n2 = 0n;
   let n3 = 0n;
@@ -56,7 +57,12 @@ function verify_region(i: u64, report: u64): u64 {
     const [pa, level, ptep] = la2pa(pgdir, va);
     if (pa == LA2PA_FAULT) { bad = bad + 1n; va = va + 0x1000n; continue; }
     if (pa != (phys & PAGE_MASK) + (va - (virt & PAGE_MASK)) || (load64(ptep) & 0xffn) != prot) bad = bad + 1n;
-    if (level == 0n) n0 = n0 + 1n;
+    // A Svnapot run must be whole: 16 PTEs, all the same (checked where the run starts).
+    if (level == 0n && pte_napot(load64(ptep)) && (va & 0xffffn) == 0n) {
+      for (let k = 1n; k < 16n; k++) if (load64(ptep + k * 8n) != load64(ptep)) bad = bad + 1n;
+    }
+    if (level == 0n && pte_napot(load64(ptep))) napot = napot + 1n;
+    else if (level == 0n) n0 = n0 + 1n;
     else if (level == 1n) n1 = n1 + 1n;
     else if (level == 2n) n2 = n2 + 1n;
     else n3 = n3 + 1n;
@@ -66,6 +72,7 @@ function verify_region(i: u64, report: u64): u64 {
   if (report != 0n) {
     let sep = "";
     if (n0 != 0n) { printk("%lu %s of 4 KiB (%s)", n0, n0 == 1n ? "page" : "pages", level_name(0n)); sep = " + "; }
+    if (napot != 0n) { printk("%s%lu %s of 64 KiB (16 Svnapot PTEs each)", sep, napot >> 4n, napot == 16n ? "run" : "runs"); sep = " + "; }
     if (n1 != 0n) { printk("%s%lu %s of 2 MiB (%s)", sep, n1, n1 == 1n ? "block" : "blocks", level_name(1n)); sep = " + "; }
     if (n2 != 0n) { printk("%s%lu %s of 1 GiB (%s)", sep, n2, n2 == 1n ? "block" : "blocks", level_name(2n)); sep = " + "; }
     if (n3 != 0n) printk("%s%lu blocks of 512 GiB (PGD)", sep, n3);

@@ -6,7 +6,7 @@
 
 import { type u64, load64, wrap, sra } from '../runtime/intrinsics.js';
 import { PAGE_SHIFT } from './layout.js';
-import { pgtable_levels, _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_LEAF, pte_pfn } from './pgtable.js';
+import { pgtable_levels, _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_LEAF, pte_pfn, pte_napot, CONT_PTE_MASK, CONT_PTE_SIZE } from './pgtable.js';
 
 export const LA2PA_FAULT = 0xffffffffffffffffn;
 
@@ -39,6 +39,12 @@ export function la2pa(pgdir: u64, va: u64): [u64, u64, u64] {
   const size = level_size(i);
   const base = pte_pfn(pte) << PAGE_SHIFT;
   if ((base & (size - 1n)) != 0n) return [LA2PA_FAULT, 0n, ptep];
+  // Svnapot: a level-0 leaf with N and PPN[3:0] = 1000 covers 64 KiB; VPN[0][3:0] replaces PPN[3:0].
+  // Any other N encoding is reserved (a fault).
+  if (pte_napot(pte)) {
+    if (i != 0n || (pte_pfn(pte) & 0xfn) != 0x8n) return [LA2PA_FAULT, 0n, ptep];
+    return [(base & CONT_PTE_MASK) | (va & (CONT_PTE_SIZE - 1n)), i, ptep];
+  }
   // 9. pa = the leaf's PPN above level i, the VA's offset below.
   return [base | (va & (size - 1n)), i, ptep];
 }

@@ -11,7 +11,7 @@ import {
   pgtable_set_mode, satp_mode, pgtable_levels, SATP_MODE_SV48,
   PAGE_KERNEL, PAGE_KERNEL_READ, PAGE_KERNEL_EXEC, PAGE_KERNEL_IO,
 } from './pgtable.js';
-import { NO_BLOCK_MAPPINGS } from './mmu.js';
+import { NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } from './mmu.js';
 import {
   frame_init, frame_dtb_frames, frame_self_check, frame_total, frame_nr_free, frame_count,
   frame_pool_start, zero_frame, frame_alloc, frame_put, FRAME_RESERVED, FRAME_MAPPED, FRAME_OTHER,
@@ -20,7 +20,7 @@ import { memmap_base, memmap_start_pfn } from './page.js';
 import { free_area_snapshot } from './page_alloc.js';
 import { show_zones, show_free_areas, buddy_demo, slab_demo, pool_demo } from './mm_demo.js';
 import { mm_bench } from './mm_bench.js';
-import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs } from './fdt.js';
+import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs, fdt_has_svnapot } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
 import { vm_scenario, lazy_demo, pmp_demo, sbi_demo, fault_storm, bad_access } from './demo.js';
@@ -126,19 +126,21 @@ export function kmain(hartid: u64, dtb: u64): void {
   zero_frame(pgd);
   idmap_init(pgd);
   const tables_before = frame_count(FRAME_RESERVED);
-  printk("page tables: %s (%lu levels), root idmap_pg_dir at %#lx, built by __create_pgd_mapping:\n",
-    satp_mode() == SATP_MODE_SV48 ? "Sv48" : "Sv39", pgtable_levels(), pgd);
+  // Contiguous (Svnapot) PTEs only on a hart that has Svnapot: elsewhere N is a reserved bit (a fault).
+  const cont = fdt_has_svnapot() != 0n ? 0n : NO_CONT_MAPPINGS;
+  printk("page tables: %s (%lu levels), root idmap_pg_dir at %#lx, built by __create_pgd_mapping (%s):\n",
+    satp_mode() == SATP_MODE_SV48 ? "Sv48" : "Sv39", pgtable_levels(), pgd, cont == 0n ? "Svnapot: 64 KiB runs contiguous" : "no Svnapot: NO_CONT_MAPPINGS");
   let bad = 0n;
-  bad = bad + map_region("firmware (PMP-protected)", FIRMWARE_BASE, FIRMWARE_BASE, KERNEL_BASE - FIRMWARE_BASE, PAGE_KERNEL_READ, 0n);
-  bad = bad + map_region("kernel text", sym("_stext"), sym("_stext"), page_align(sym("_etext")) - sym("_stext"), PAGE_KERNEL_EXEC, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region("kernel rodata", sym("_srodata"), sym("_srodata"), page_align(sym("_erodata")) - sym("_srodata"), PAGE_KERNEL_READ, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region("kernel data, page tables, bss, stack", sym("_sdata"), sym("_sdata"), kend - sym("_sdata"), PAGE_KERNEL, NO_BLOCK_MAPPINGS);
-  bad = bad + map_region("RAM", kend, kend, ram_end - kend, PAGE_KERNEL, 0n);
-  bad = bad + map_region("syscon", SYSCON_BASE, SYSCON_BASE, SYSCON_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region("CLINT", CLINT_BASE, CLINT_BASE, CLINT_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region("PLIC", PLIC_BASE, PLIC_BASE, PLIC_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region("UART0", UART0_BASE, UART0_BASE, UART0_SIZE, PAGE_KERNEL_IO, 0n);
-  bad = bad + map_region("high alias of RAM", HIGH_ALIAS_BASE, RAM_BASE, SZ_1G, PAGE_KERNEL, 0n);
+  bad = bad + map_region("firmware (PMP-protected)", FIRMWARE_BASE, FIRMWARE_BASE, KERNEL_BASE - FIRMWARE_BASE, PAGE_KERNEL_READ, cont);
+  bad = bad + map_region("kernel text", sym("_stext"), sym("_stext"), page_align(sym("_etext")) - sym("_stext"), PAGE_KERNEL_EXEC, NO_BLOCK_MAPPINGS | cont);
+  bad = bad + map_region("kernel rodata", sym("_srodata"), sym("_srodata"), page_align(sym("_erodata")) - sym("_srodata"), PAGE_KERNEL_READ, NO_BLOCK_MAPPINGS | cont);
+  bad = bad + map_region("kernel data, page tables, bss, stack", sym("_sdata"), sym("_sdata"), kend - sym("_sdata"), PAGE_KERNEL, NO_BLOCK_MAPPINGS | cont);
+  bad = bad + map_region("RAM", kend, kend, ram_end - kend, PAGE_KERNEL, cont);
+  bad = bad + map_region("syscon", SYSCON_BASE, SYSCON_BASE, SYSCON_SIZE, PAGE_KERNEL_IO, cont);
+  bad = bad + map_region("CLINT", CLINT_BASE, CLINT_BASE, CLINT_SIZE, PAGE_KERNEL_IO, cont);
+  bad = bad + map_region("PLIC", PLIC_BASE, PLIC_BASE, PLIC_SIZE, PAGE_KERNEL_IO, cont);
+  bad = bad + map_region("UART0", UART0_BASE, UART0_BASE, UART0_SIZE, PAGE_KERNEL_IO, cont);
+  bad = bad + map_region("high alias of RAM", HIGH_ALIAS_BASE, RAM_BASE, SZ_1G, PAGE_KERNEL, cont);
   const tables = frame_count(FRAME_RESERVED) - tables_before;
   printk("page tables: %lu table pages (idmap_pg_dir + %lu from the frame allocator); BUG_ON count %lu", tables + 1n, tables, bug_count());
   if (bug_count() != 0n) printk(", first reason %lu at %#lx", bug_first_reason(), bug_first_addr());

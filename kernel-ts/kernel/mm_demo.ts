@@ -9,7 +9,7 @@
 import { u64, NULL, staticBuffer, struct_at, sizeof, list_entry, range, load64, store64 } from '../runtime/intrinsics.js';
 import { list_head, INIT_LIST_HEAD, list_add_tail, list_del, list_empty } from '../lib/list.js';
 import { PAGE_SHIFT, PAGE_SIZE } from './layout.js';
-import { zone_at, MAX_ORDER, MAX_NR_ZONES, populated_zone, zone_end_pfn } from './mmzone.js';
+import { zone, zone_at, MAX_ORDER, MAX_NR_ZONES, populated_zone, zone_end_pfn } from './mmzone.js';
 import { page, page_to_pfn } from './page.js';
 import { alloc_pages, __free_pages, nr_free_pages, free_area_diff, free_area_snapshot, buddy_self_check, GFP_KERNEL, GFP_DMA32 } from './page_alloc.js';
 import {
@@ -53,6 +53,9 @@ export function show_zones(): void {
 const held_head = staticBuffer(sizeof(list_head), 8n);
 const held = struct_at(list_head, held_head);
 
+/** The gfp that reaches zone z first. */
+function zid_gfp(z: zone): u64 { return z === zone_at(0n) ? GFP_DMA32 : GFP_KERNEL; }
+
 /** Allocates order-`order` blocks from gfp until it fails; each goes on `held` (its lru is ours while
  *  we hold it; private keeps its order). Returns how many. */
 function grab_all(gfp: u64, order: u64): u64 {
@@ -83,9 +86,22 @@ export function buddy_demo(): void {
   // The state to come back to: the boot free lists less what the page tables and lazy areas hold.
   free_area_snapshot();
   const boot_free = nr_free_pages();
-  printk("buddy: alloc_pages(GFP_KERNEL, 0): ");
+  // Set the small free blocks aside (orders 0..4, left over from boot and the page tables), so the
+  // next order-0 request has to split a larger block; GFP_KERNEL takes from Normal first if it exists.
+  const zf = populated_zone(zone_at(1n)) ? zone_at(1n) : zone_at(0n);
+  let aside = 0n;
+  for (let o = 0n; o < 5n; o++) {
+    while (zf.free_area.at(o).nr_free != 0n) {
+      const q = alloc_pages(zid_gfp(zf), o);
+      list_add_tail(q.lru, held);
+      aside = aside + 1n;
+    }
+  }
+  let from = 0n;
+  while (from < MAX_ORDER - 1n && zf.free_area.at(from).nr_free == 0n) from = from + 1n;
   const a = alloc_pages(GFP_KERNEL, 0n);
-  printk("pfn %#lx; the smallest free block was split down to order 0:\n", page_to_pfn(a));
+  printk("buddy: %lu small free blocks set aside; alloc_pages(GFP_KERNEL, 0): pfn %#lx, from the smallest free block (order %lu in %s), split down to order 0 (expand):\n",
+    aside, page_to_pfn(a), from, zf.name);
   show_free_areas("  ");
   const b = alloc_pages(GFP_DMA32, 3n);
   const c = alloc_pages(GFP_KERNEL, 10n);
@@ -96,6 +112,7 @@ export function buddy_demo(): void {
   show_free_areas("  ");
   __free_pages(b, 3n);
   __free_pages(c, 10n);
+  free_held();
   printk("buddy: __free_pages of the order-3 and order-10 blocks: free lists as before: %s\n", free_area_diff() == 0n ? "yes" : "NO");
   check(a !== NULL && b !== NULL && c !== NULL && free_area_diff() == 0n, "buddy split and merge restore the boot free lists");
 

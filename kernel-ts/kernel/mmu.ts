@@ -2,10 +2,13 @@
 // onto RISC-V Sv39/Sv48, keeping its structure so the two can be read side by side:
 //
 //   __create_pgd_mapping → (per PGD entry) alloc_init_pud → (per PUD entry: 1 GiB block, or)
-//   alloc_init_pmd → (per PMD entry: 2 MiB block, or) alloc_init_pte → (per PTE) 4 KiB page
+//   alloc_init_pmd → (per PMD entry: 2 MiB block, or) alloc_init_cont_pte → (per 64 KiB run:
+//   16 Svnapot PTEs, or) init_pte → (per PTE) 4 KiB page
 //
-// Differences from arm64: RISC-V has no table-level XN bits (NO_EXEC_MAPPINGS does nothing) and no
-// contiguous hint (Svnapot is not used), so alloc_init_cont_* collapse into alloc_init_*. The PUD
+// Differences from arm64: RISC-V has no table-level XN bits (NO_EXEC_MAPPINGS does nothing). arm64's
+// contiguous hint is Svnapot here: alloc_init_cont_pte maps each 64 KiB-aligned run of 16 pages with
+// NAPOT PTEs (pte_mknapot) unless NO_CONT_MAPPINGS; Svnapot has no 2 MiB-level NAPOT size in use, so
+// alloc_init_cont_pmd collapses into alloc_init_pmd. The PUD
 // level is folded into the PGD for Sv39 exactly as Linux/riscv does with pgtable_l4_enabled, so a
 // 1 GiB block lands in the PGD (Sv39) or the PUD (Sv48). BUG_ON records and returns (bug.ts).
 
@@ -15,7 +18,7 @@ import {
   PMD_SHIFT, PUD_SHIFT, PMD_MASK, PUD_MASK, pgtable_l4,
   pgd_offset_pgd, pud_offset, pmd_offset, pte_offset, pgd_addr_end, pud_addr_end, pmd_addr_end,
   __pgd_populate, __pud_populate, __pmd_populate, pud_set_huge, pmd_set_huge, set_pte,
-  pfn_pte, pte_none, pte_leaf, pte_table_bad, pgattr_change_is_safe,
+  pfn_pte, pte_none, pte_leaf, pte_table_bad, pgattr_change_is_safe, pte_mknapot, pte_cont_addr_end, CONT_PTE_MASK,
 } from './pgtable.js';
 import { bug, BUG_MISALIGNED_PHYS, BUG_PGTABLE_ALLOC, BUG_SECT_UNDER_TABLE, BUG_BAD_TABLE, BUG_UNSAFE_CHANGE } from './bug.js';
 
@@ -23,15 +26,17 @@ import { bug, BUG_MISALIGNED_PHYS, BUG_PGTABLE_ALLOC, BUG_SECT_UNDER_TABLE, BUG_
 export const NO_BLOCK_MAPPINGS = 0x1n;
 /** flags: accepted for arm64 compatibility; RISC-V tables have no execute-never bits. */
 export const NO_EXEC_MAPPINGS = 0x2n;
+/** flags: never use contiguous (Svnapot) PTEs — the hart may not implement Svnapot. */
+export const NO_CONT_MAPPINGS = 0x4n;
 
 /** Returns the physical address of a zeroed page for a table at level `shift`, or 0 if none is left. */
 export type pgtable_alloc_fn = (shift: u64) => u64;
 
-function init_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64): void {
+function init_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64, cont: boolean): void {
   let ptep = pte_offset(pmdp, addr);
   do {
     const old_pte = load64(ptep);
-    set_pte(ptep, pfn_pte(phys >> PAGE_SHIFT, prot));
+    set_pte(ptep, cont ? pte_mknapot(pfn_pte(phys >> PAGE_SHIFT, prot)) : pfn_pte(phys >> PAGE_SHIFT, prot));
     // After the PTE entry has been populated once, we only allow updates to the permission attributes.
     if (pgattr_change_is_safe(old_pte, load64(ptep)) == 0n) bug(BUG_UNSAFE_CHANGE, addr);
     phys = wrap(phys + PAGE_SIZE);
@@ -40,7 +45,7 @@ function init_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64): void {
   } while (addr != end);
 }
 
-function alloc_init_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64,
+function alloc_init_cont_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64,
   pgtable_alloc: pgtable_alloc_fn, flags: u64): void {
   let pmd = load64(pmdp);
   // Check for initial section mappings in the pmd.
@@ -52,7 +57,14 @@ function alloc_init_pte(pmdp: u64, addr: u64, end: u64, phys: u64, prot: u64,
     pmd = load64(pmdp);
   }
   if (pte_table_bad(pmd) != 0n) { bug(BUG_BAD_TABLE, addr); return; }
-  init_pte(pmdp, addr, end, phys, prot);
+  do {
+    const next = pte_cont_addr_end(addr, end);
+    // use a contiguous mapping if the range is suitably aligned
+    const cont = ((addr | next | phys) & ~CONT_PTE_MASK & 0xffffffffffffffffn) == 0n && (flags & NO_CONT_MAPPINGS) == 0n;
+    init_pte(pmdp, addr, next, phys, prot, cont);
+    phys = wrap(phys + next - addr);
+    addr = next;
+  } while (addr != end);
 }
 
 function alloc_init_pmd(pudp: u64, addr: u64, end: u64, phys: u64, prot: u64,
@@ -78,7 +90,7 @@ function alloc_init_pmd(pudp: u64, addr: u64, end: u64, phys: u64, prot: u64,
       // After the PMD entry has been populated once, we only allow updates to the permission attributes.
       if (pgattr_change_is_safe(old_pmd, load64(pmdp)) == 0n) bug(BUG_UNSAFE_CHANGE, addr);
     } else {
-      alloc_init_pte(pmdp, addr, next, phys, prot, pgtable_alloc, flags);
+      alloc_init_cont_pte(pmdp, addr, next, phys, prot, pgtable_alloc, flags);
       if (old_pmd != 0n && old_pmd != load64(pmdp)) bug(BUG_UNSAFE_CHANGE, addr);
     }
     phys = wrap(phys + next - addr);

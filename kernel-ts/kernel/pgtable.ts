@@ -97,6 +97,21 @@ export function pud_set_huge(pudp: u64, phys: u64, prot: u64): void { store64(pu
 export function pmd_set_huge(pmdp: u64, phys: u64, prot: u64): void { store64(pmdp, pfn_pte((phys & PMD_MASK) >> PAGE_SHIFT, prot)); }
 export function set_pte(ptep: u64, pte: u64): void { store64(ptep, pte); }
 
+/** Svnapot (the privileged spec's chapter on NAPOT translation contiguity): a level-0 leaf with N (bit 63)
+ *  and PPN[3:0] = 1000 is one of 16 PTEs mapping one 64 KiB-aligned run — RISC-V's arm64 PTE_CONT. */
+export const _PAGE_NAPOT = 0x8000000000000000n;
+export const CONT_PTES = 16n;
+export const CONT_PTE_SIZE = 0x10000n;
+export const CONT_PTE_MASK = 0xffffffffffff0000n;
+/** Linux riscv's pte_mknapot(pte, 4): PPN[3:0] becomes 1000, N is set. */
+export function pte_mknapot(pte: u64): u64 { return (pte & 0xffffffffffffc3ffn) | 0x2000n | _PAGE_NAPOT; }
+export function pte_napot(pte: u64): boolean { return (pte & _PAGE_NAPOT) != 0n; }
+/** The end of the 64 KiB run holding addr, or end if sooner (pte_cont_addr_end). */
+export function pte_cont_addr_end(addr: u64, end: u64): u64 {
+  const boundary = wrap((addr + CONT_PTE_SIZE) & CONT_PTE_MASK);
+  return wrap(boundary - 1n) < wrap(end - 1n) ? boundary : end;
+}
+
 // ---- the *_addr_end helpers: the next boundary of this level, or end if that comes first -------
 // `boundary - 1 < end - 1` (not `boundary < end`) so that end = 0 means the top of the address space.
 function addr_end(addr: u64, end: u64, size: u64): u64 {

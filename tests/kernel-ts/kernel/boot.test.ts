@@ -19,11 +19,11 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 interface Claim { name: string; start: bigint; end: bigint; pa: bigint; perm: string; leaves: Map<string, number> }
 
-function boot(satp: 'sv39' | 'sv48', mem?: number, bootargs?: string, budget = 400_000_000): { text: string; machine: Virt; code: number | undefined } {
+function boot(satp: 'sv39' | 'sv48', mem?: number, bootargs?: string, budget = 400_000_000, svnapot = false): { text: string; machine: Virt; code: number | undefined } {
   const imgs = buildBundled({ satp, outDir: out });
   let text = '';
   const dec = new TextDecoder();
-  const machine = new Virt({ mem, bootargs, output: (b) => { text += dec.decode(b, { stream: true }); } });
+  const machine = new Virt({ mem, bootargs, svnapot, output: (b) => { text += dec.decode(b, { stream: true }); } });
   machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
   const stop = machine.run(budget);
   return { text, machine, code: stop.kind === 'exit' ? stop.code : undefined };
@@ -35,6 +35,7 @@ function claims(text: string): Claim[] {
   return [...text.matchAll(re)].map((m) => {
     const leaves = new Map<string, number>();
     for (const l of m[6]!.matchAll(/(\d+) (?:pages?|blocks?) of (4 KiB|2 MiB|1 GiB) \((PTE|PMD|PUD|PGD)\)/g)) leaves.set(`${l[2]} ${l[3]}`, Number(l[1]));
+    for (const l of m[6]!.matchAll(/(\d+) runs? of 64 KiB \(16 Svnapot PTEs each\)/g)) leaves.set('64 KiB (Svnapot) PTE', Number(l[1]));
     return { name: m[1]!, start: BigInt(`0x${m[2]}`), end: BigInt(`0x${m[3]}`), pa: BigInt(`0x${m[4]}`), perm: m[5]!, leaves };
   });
 }
@@ -100,7 +101,13 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(t).toMatch(/^SBI TIME: set_timer\(now \+ 5000\) -> supervisor timer interrupt after \d+ ticks$/m);
       expect(t).toContain('SBI IPI: send_ipi(hart 0) -> supervisor software interrupt');
       // The buddy allocator's scripted sequence: split, merge, exhaust, refill.
-      expect(t).toMatch(/^buddy: alloc_pages\(GFP_KERNEL, 0\): pfn 0x[0-9a-f]+; the smallest free block was split down to order 0:\n {2}DMA32: 1\*4K /m);
+      const first = /^buddy: \d+ small free blocks set aside; alloc_pages\(GFP_KERNEL, 0\): pfn 0x([0-9a-f]+), from the smallest free block \(order (\d+) in DMA32\)(, split down to order 0 \(expand\)):\n {2}DMA32: (.*)$/m.exec(t);
+      expect(first, t).not.toBeNull();
+      // The lists below `from` were empty (it was the smallest non-empty one); expand leaves one half in each.
+      const afterCounts = first![4]!.match(/(\d+)\*/g)!.map((x) => parseInt(x, 10));
+      const from = Number(first![2]);
+      expect(from).toBeGreaterThanOrEqual(5);
+      expect(afterCounts.slice(0, from)).toEqual(Array(from).fill(1));
       expect(t).toMatch(/^buddy: __free_pages\(pfn 0x[0-9a-f]+, 0\): merged with its buddies back up:\n {2}DMA32: 0\*4K /m);
       expect(t).toContain('buddy: __free_pages of the order-3 and order-10 blocks: free lists as before: yes');
       expect(t).toMatch(/^buddy: exhausting memory: 29\*order-10 [0-9a-z* -]+; 0 pages free, alloc_pages\(GFP_KERNEL, 0\) -> NULL\n {2}DMA32: (0\*\d+K ){11}= 0K$/m);
@@ -176,6 +183,37 @@ for (const satp of ['sv39', 'sv48'] as const) {
     });
   });
 }
+
+describe('bundled kernel on a hart with Svnapot (--svnapot)', () => {
+  for (const satp of ['sv39', 'sv48'] as const) {
+    it(`${satp}: 64 KiB-aligned RAM that is not 2 MiB-aligned is mapped with contiguous PTEs, and translate agrees run by run`, () => {
+      const run = boot(satp, undefined, undefined, 400_000_000, true);
+      expect(run.code, run.text).toBe(0);
+      expect(run.text).toMatch(/^page tables: Sv(39|48) \(\d levels\), root idmap_pg_dir at 0x[0-9a-f]+, built by __create_pgd_mapping \(Svnapot: 64 KiB runs contiguous\):$/m);
+      const list = claims(run.text);
+      const ram = list.find((c) => c.name === 'RAM')!;
+      // From _end up to the first 64 KiB boundary in pages, then runs up to 2 MiB, then blocks.
+      const firstRun = (ram.start + 0xffffn) & ~0xffffn;
+      expect(ram.leaves.get('4 KiB PTE')).toBe(Number((firstRun - ram.start) / 4096n));
+      expect(ram.leaves.get('64 KiB (Svnapot) PTE')).toBe(Number((0x80400000n - firstRun) / 0x10000n));
+      expect(list.find((c) => c.name === 'CLINT')!.leaves).toEqual(new Map([['64 KiB (Svnapot) PTE', 1]]));
+      const { mmu } = run.machine;
+      for (const c of list) {
+        const seen = new Map<string, number>();
+        for (let va = c.start; va < c.end;) {
+          const rep = translate(mmu, va, LOAD, PRV_S);
+          expect(rep.result, `${c.name} 0x${va.toString(16)}`).toBeDefined();
+          expect(rep.result!.pa).toBe(c.pa + (va - c.start));
+          const key = `${rep.result!.pageSizeName} ${LEVEL_NAMES[satp][rep.result!.level]}`;
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+          va += BigInt(rep.result!.pageSize);
+        }
+        expect(seen, c.name).toEqual(c.leaves);
+      }
+      expect(run.text).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
+    });
+  }
+});
 
 describe('bundled kernel with other RAM sizes', () => {
   it('--mem 64M boots with one zone', () => {

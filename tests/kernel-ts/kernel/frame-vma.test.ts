@@ -146,6 +146,15 @@ describe('vm areas and lazy faults', () => {
 });
 
 describe('device tree reader', () => {
+  it('says whether riscv,isa names svnapot', () => {
+    for (const isa of ['rv64imac_zicsr_zifencei', 'rv64imac_zicsr_zifencei_svnapot']) {
+      const blob = buildVirtFdt({ memBase: 0x80000000, memSize: 128 << 20, isa, mmuType: 'riscv,sv39', timebaseFrequency: 10_000_000 });
+      bytes.set(blob, 0x10000);
+      expect(fdt.fdt_find_memory(RAM_BASE + 0x10000n)).toBe(1n);
+      expect(fdt.fdt_has_svnapot()).toBe(isa.endsWith('_svnapot') ? 1n : 0n);
+    }
+  });
+
   for (const memSize of [128 << 20, 2 ** 31 + 2 ** 30]) {
     it(`finds /memory in the board's own blob (${memSize >> 20} MiB)`, () => {
       const blob = buildVirtFdt({ memBase: 0x80000000, memSize, isa: 'rv64imac_zicsr_zifencei', mmuType: 'riscv,sv48', timebaseFrequency: 10_000_000, bootargs: 'fault-storm=12' });

@@ -14,7 +14,7 @@ const RAM_BASE = 0x80000000, RAM_SIZE = 64 << 20;
 const ram = new Ram(RAM_BASE, RAM_SIZE);
 // Static data (zones) in the first MiB, which frame_init keeps reserved as a kernel image's.
 installHost({ memory: new BufferMemory(BigInt(RAM_BASE), ram.low), staticBase: BigInt(RAM_BASE) });
-const { __create_pgd_mapping, NO_BLOCK_MAPPINGS } = await import('../../../kernel-ts/kernel/mmu.js');
+const { __create_pgd_mapping, NO_BLOCK_MAPPINGS, NO_CONT_MAPPINGS } = await import('../../../kernel-ts/kernel/mmu.js');
 const { pgtable_set_mode, SATP_MODE_SV39, SATP_MODE_SV48, PAGE_KERNEL, PAGE_KERNEL_EXEC } = await import('../../../kernel-ts/kernel/pgtable.js');
 const { frame_init, pgtable_alloc, frame_self_check, frame_nr_free } = await import('../../../kernel-ts/kernel/frame.js');
 const { bug_count, bug_reset, bug_first_reason, BUG_SECT_UNDER_TABLE, BUG_MISALIGNED_PHYS } = await import('../../../kernel-ts/kernel/bug.js');
@@ -33,7 +33,7 @@ function fresh(mode: Mode): { pgd: bigint; mmu: Mmu } {
   pgtable_set_mode(mode === 'sv48' ? SATP_MODE_SV48 : SATP_MODE_SV39);
   frame_init(BigInt(RAM_BASE), BigInt(RAM_BASE + RAM_SIZE), BigInt(RAM_BASE) + M, 0n, 0n);
   const pgd = pgtable_alloc(0n);
-  const mmu = new Mmu(bus, { pmpEntries: 0 });
+  const mmu = new Mmu(bus, { pmpEntries: 0, svnapot: true });
   mmu.setSatp(((mode === 'sv48' ? 9n : 8n) << 60n) | (pgd >> 12n));
   return { pgd, mmu };
 }
@@ -47,7 +47,16 @@ function expectedSize(r: Range, va: bigint): bigint {
       if (b >= start && b + size <= end && ((r.virt - r.phys) & (size - 1n)) === 0n) return size;
     }
   }
+  // alloc_init_cont_pte: a whole 64 KiB run, aligned in virt and phys, gets 16 Svnapot PTEs.
+  const CONT = 64n * K, b = va & ~(CONT - 1n);
+  if ((r.flags & NO_CONT_MAPPINGS) === 0n && b >= start && b + CONT <= end && ((r.virt - r.phys) & (CONT - 1n)) === 0n) return CONT;
   return PAGE;
+}
+
+/** The leaf size la2pa found: its level's, or 64 KiB for a Svnapot PTE (N, bit 63). */
+function laSize(pgd: bigint, va: bigint): bigint {
+  const [, level, ptep] = la2pa(pgd, va);
+  return level === 0n && (ram.lowView.getBigUint64(Number(ptep - BigInt(RAM_BASE)), true) >> 63n) === 1n ? 64n * K : 1n << (12n + 9n * level);
 }
 
 const MASK64 = (1n << 64n) - 1n;
@@ -68,7 +77,7 @@ function checkRange(mmu: Mmu, pgd: bigint, mode: Mode, r: Range, others: Range[]
     const rep = translate(mmu, cva, LOAD, PRV_S);
     const ok = rep.result !== undefined && (!rep.fault || rep.fault.step === 10) && rep.result.pa === want &&
       BigInt(rep.result.pageSize) === size && (rep.steps.at(-1)!.pte & 0xffn) === r.prot &&
-      la2pa(pgd, cva)[0] === want && 1n << (12n + 9n * la2pa(pgd, cva)[1]) === size;
+      la2pa(pgd, cva)[0] === want && laSize(pgd, cva) === size;
     if (!ok) {
       const where = `${mode} va 0x${va.toString(16)} of 0x${r.virt.toString(16)}+0x${r.size.toString(16)} flags ${r.flags}`;
       expect({ pa: rep.result?.pa, size: rep.result?.pageSize, fault: rep.fault?.rule, la2pa: la2pa(pgd, cva)[0] }, where)
@@ -143,6 +152,31 @@ describe('__create_pgd_mapping', () => {
         expect(BigInt(rep.result!.pageSize)).toBe(expectedSize(big, va));
       }
       expect(frame_self_check()).toBe(0n);
+    });
+
+    it(`${mode}: alloc_init_cont_pte: 64 KiB runs where virt and phys allow (16 equal Svnapot PTEs), none with NO_CONT_MAPPINGS`, () => {
+      const { pgd, mmu } = fresh(mode);
+      // 0x80013000..0x80235000: pages up to 0x80020000, runs to 0x80200000 (no 2 MiB block: NO_BLOCK), runs and pages after.
+      const r: Range = { virt: 0x80013000n, phys: 0x80013000n, size: 0x222000n, prot: PAGE_KERNEL, flags: NO_BLOCK_MAPPINGS };
+      __create_pgd_mapping(pgd, r.phys, r.virt, r.size, r.prot, pgtable_alloc, r.flags);
+      expect(bug_count()).toBe(0n);
+      checkRange(mmu, pgd, mode, r, [r]);
+      const run = translate(mmu, 0x80020000n + 5n * PAGE, LOAD, PRV_S);
+      expect(run.result!.pageSizeName).toBe('64 KiB (Svnapot)');
+      const ptes = Array.from({ length: 16 }, (_, i) => ram.lowView.getBigUint64(Number(la2pa(pgd, 0x80020000n)[2] - BigInt(RAM_BASE)) + i * 8, true));
+      expect(new Set(ptes).size).toBe(1);
+      expect((ptes[0]! >> 10n) & 0xfn).toBe(8n);                          // PPN[3:0] = 1000
+      // A hart without Svnapot takes N as reserved: the kernel must pass NO_CONT_MAPPINGS there.
+      const plain = new Mmu(bus, { pmpEntries: 0 });
+      plain.setSatp(mmu.getSatp());
+      expect(translate(plain, 0x80020000n, LOAD, PRV_S).fault).toBeDefined();
+      const { pgd: pgd2, mmu: mmu2 } = fresh(mode);
+      const r2: Range = { ...r, flags: NO_BLOCK_MAPPINGS | NO_CONT_MAPPINGS };
+      __create_pgd_mapping(pgd2, r2.phys, r2.virt, r2.size, r2.prot, pgtable_alloc, r2.flags);
+      checkRange(mmu2, pgd2, mode, r2, [r2]);
+      const plain2 = new Mmu(bus, { pmpEntries: 0 });
+      plain2.setSatp(mmu2.getSatp());
+      expect(translate(plain2, 0x80020000n, LOAD, PRV_S).result?.pageSize).toBe(4096);
     });
 
     it(`${mode}: NO_BLOCK_MAPPINGS maps every page with a PTE`, () => {
