@@ -209,13 +209,3 @@ describe('buddy allocator', () => {
     expect(pa.buddy_self_check()).toBeGreaterThan(0n);
   });
 });
-
-describe('zones', () => {
-  it('DMA32 below 4 GiB, Normal above, and GFP_DMA32 stays low', async () => {
-    // A 6 GiB-RAM map, mem_map only (sparse memory): the zones' spans; no pages freed above 4 GiB here.
-    expect(mmzone.DMA32_END_PFN << 12n).toBe(1n << 32n);
-    const z = mmzone.zone_at(mmzone.ZONE_NORMAL);
-    expect(z.spanned_pages).toBe(0n);
-    expect(mmzone.populated_zone(z)).toBe(false);
-  });
-});
