@@ -100,8 +100,8 @@ export function buddy_demo(): void {
   let from = 0n;
   while (from < MAX_ORDER - 1n && zf.free_area.at(from).nr_free == 0n) from = from + 1n;
   const a = alloc_pages(GFP_KERNEL, 0n);
-  printk("buddy: %lu small free blocks set aside; alloc_pages(GFP_KERNEL, 0): pfn %#lx, from the smallest free block (order %lu in %s), split down to order 0 (expand):\n",
-    aside, page_to_pfn(a), from, zf.name);
+  printk("buddy: %lu small free block%s set aside; alloc_pages(GFP_KERNEL, 0): pfn %#lx, from the smallest free block (order %lu in %s), split down to order 0 (expand):\n",
+    aside, aside == 1n ? "" : "s", page_to_pfn(a), from, zf.name);
   show_free_areas("  ");
   const b = alloc_pages(GFP_DMA32, 3n);
   const c = alloc_pages(GFP_KERNEL, 10n);
