@@ -21,13 +21,13 @@ export function readImageFile(path: string): Uint8Array {
 
 /**
  * An ELF image, or a raw RISC-V Linux Image placed at `rawBase` (the kernel's place: after the
- * firmware, or the RAM base without one). Anything else is one line naming the file.
+ * firmware, or the RAM base without one); `raw` says which. Anything else is one line naming the file.
  */
-export function loadImage(path: string, rawBase?: number): BootImage {
+export function loadKernel(path: string, rawBase?: number): { image: BootImage; raw: boolean } {
   const bytes = readImageFile(path);
   try {
-    if (rawBase !== undefined && isLinuxImage(bytes)) return linuxImage(path, bytes, rawBase);
-    return bootImage(readElf(bytes, path));
+    if (rawBase !== undefined && isLinuxImage(bytes)) return { image: linuxImage(path, bytes, rawBase), raw: true };
+    return { image: bootImage(readElf(bytes, path)), raw: false };
   } catch (e) {
     if (e instanceof ToolError || e instanceof RangeError) {
       throw new ImageError(rawBase !== undefined && /not an ELF/.test(e.message) ? `${e.message}, nor a RISC-V Linux Image` : e.message);
@@ -36,9 +36,9 @@ export function loadImage(path: string, rawBase?: number): BootImage {
   }
 }
 
-/** Whether the file is a raw Linux Image (false for anything unreadable: loading reports that). */
-export function isLinuxImageFile(path: string): boolean {
-  try { return isLinuxImage(readImageFile(path)); } catch { return false; }
+/** An ELF image (or, with rawBase, a raw Linux Image) as the board boots it. */
+export function loadImage(path: string, rawBase?: number): BootImage {
+  return loadKernel(path, rawBase).image;
 }
 
 /** '128M', '1G', '65536', '64K' → bytes; undefined when malformed. */

@@ -13,7 +13,7 @@ import type { SatpModeName } from '../emulator/mmu/modes.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 import { openDrives } from './drive.js';
 import { EXIT, fail } from './exit.js';
-import { ImageError, isLinuxImageFile, loadImage, parseSize, readImageFile } from './load.js';
+import { ImageError, loadKernel, parseSize, readImageFile } from './load.js';
 
 export interface MachineArgs {
   _: (string | number)[];
@@ -128,8 +128,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   })());
   const kernel = image ?? (await bundledImages()).kernel;
   // A raw Linux Image goes where QEMU puts one: after the firmware, or at the RAM base without it.
-  const raw = isLinuxImageFile(kernel);
-  const kernelImage = load(kernel, biosGiven === 'none' ? RAM_BASE : KERNEL_BASE);
+  const { image: kernelImage, raw } = load(kernel, biosGiven === 'none' ? RAM_BASE : KERNEL_BASE);
   // As QEMU, firmware by default (ours, as QEMU's is OpenSBI) — but an image that would load over
   // it (linked at 0x80000000, as `rvhart build` links) can only mean --bios none.
   const bios = biosGiven ?? (image !== undefined && !raw && overlapsFirmware(kernelImage) ? 'none' : BIOS_DEFAULT);
@@ -148,9 +147,9 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   };
 }
 
-function load(path: string, rawBase?: number): BootImage {
+function load(path: string, rawBase?: number): { image: BootImage; raw: boolean } {
   try {
-    return loadImage(path, rawBase);
+    return loadKernel(path, rawBase);
   } catch (e) {
     if (e instanceof ImageError) fail(EXIT.BAD_IMAGE, e.message);
     throw e;
@@ -186,7 +185,7 @@ function overlapsFirmware(img: BootImage): boolean {
 
 /** Builds and boots the board; `close` flushes and closes the drives (call it at exit). */
 export function buildMachine(plan: MachinePlan, output: (b: Uint8Array) => void): { machine: Virt; close: () => void } {
-  const firmwareImage = plan.firmware === undefined ? undefined : load(plan.firmware);
+  const firmwareImage = plan.firmware === undefined ? undefined : load(plan.firmware).image;
   const drives = openDrives(plan.drives, plan.snapshot, plan.inputs);
   let machine: Virt;
   try {

@@ -3,6 +3,7 @@
 // addresses are contiguous and the page size and attributes equal; block (superpage) mappings are marked.
 
 import { pageSizeName, type PagingMode } from '../mmu/modes.js';
+import { sizeText } from './format.js';
 import { PTE_A, PTE_D, PTE_G, PTE_R, PTE_U, PTE_W, PTE_X } from '../mmu/pte.js';
 import { leaves, readPageTable, TABLE_BUDGET, type MemView } from './page-table-tree.js';
 
@@ -68,11 +69,4 @@ export function formatMappings(m: MemView, describe: (a: bigint) => string | und
   if (mappings.length === 0) lines.push('(no valid mappings)');
   if (truncated) lines.push(`(stopped after ${TABLE_BUDGET} tables: the table reaches more than that)`);
   return lines;
-}
-
-function sizeText(n: bigint): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  while (n >= 1024n && n % 1024n === 0n && u < units.length - 1) { n /= 1024n; u++; }
-  return `${n} ${units[u]}`;
 }

@@ -149,8 +149,11 @@ export function misalignedSuperpage(ppn: number, level: number): boolean {
   return level > 0 && ppn % 2 ** (9 * level) !== 0;
 }
 
-/** The walk step and the rule text of a faulting class. */
-function classRule(c: PteClass, i: number): [number, string] {
+/** Step 7's rule text. */
+export const misalignedRule = (i: number): string => `misaligned superpage: PTE.PPN[${i - 1}:0] ≠ 0 in a level-${i} leaf`;
+
+/** The walk step and the rule text of a faulting class (also for the drawings' faulting PTEs). */
+export function classRule(c: PteClass, i: number): [number, string] {
   switch (c) {
     case PTE_INVALID: return [4, `PTE.V=0 at level ${i}`];
     case PTE_RESERVED_RW: return [4, `PTE has R=0 and W=1 (reserved) at level ${i}`];
@@ -220,7 +223,7 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
       // 6. Leaf: permission check (R/W/X, U with SUM, MXR).
       if (!leafPermits(lo, access, priv, sum, mxr)) return fail(PAGE_FAULT[access]!, 6, record ? leafRule(lo, access, priv, sum, mxr) : '');
       // 7. Misaligned superpage.
-      if (misalignedSuperpage(ppn, i)) return fail(PAGE_FAULT[access]!, 7, `misaligned superpage: PTE.PPN[${i - 1}:0] ≠ 0 in a level-${i} leaf`);
+      if (misalignedSuperpage(ppn, i)) return fail(PAGE_FAULT[access]!, 7, misalignedRule(i));
       // 8. A/D: A=0, or a store with D=0.
       let flags = lo & 0xff;
       const setBits = (lo & PTE_A ? 0 : PTE_A) | (access === STORE && !(lo & PTE_D) ? PTE_D : 0);

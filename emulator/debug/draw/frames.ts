@@ -7,7 +7,7 @@
 import type { Bus } from '../../board/bus.js';
 import type { Mmu } from '../../mmu/mmu.js';
 import { PTE_U } from '../../mmu/pte.js';
-import { hex } from '../format.js';
+import { hex, sizeText } from '../format.js';
 import { leaves, readPageTable, type PtTable } from '../page-table-tree.js';
 import { group, rect, svgDocument, text, title } from './svg.js';
 
@@ -95,8 +95,4 @@ export function drawFrames(m: FramesView, satp = m.mmu.getSatp()): string {
     y += ROW_H + 3;
   }
   return svgDocument(PAD * 2 + LABEL_W + ROW_W, y + PAD, body, caption);
-}
-
-function sizeText(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(bytes % (1 << 20) ? 1 : 0)} MiB` : `${bytes / 1024} KiB`;
 }

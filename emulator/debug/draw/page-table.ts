@@ -8,7 +8,7 @@
 import { ACCESS_NAMES, LOAD, type AccessType } from '../../mmu/access.js';
 import { pageSizeName } from '../../mmu/modes.js';
 import { CAUSE_NAMES } from '../../hart/trap.js';
-import { PTE_LEAF, PTE_POINTER } from '../../mmu/walk.js';
+import { classRule, misalignedRule, PTE_LEAF, PTE_POINTER } from '../../mmu/walk.js';
 import { hex, hex16, PRIV_WORDS } from '../format.js';
 import { attrText } from '../info-mem.js';
 import { readPageTable, type MemView, type PtEntry, type PtTable } from '../page-table-tree.js';
@@ -55,18 +55,6 @@ function rowsOf(t: PtTable): Row[] {
 }
 
 const rowHeight = (r: Row, level: number): number => (r.kind === 'empty' ? 18 : r.kind === 'leaf' ? 34 + 5 * level : 22);
-
-/** Why a PTE the walk stops at is refused, in the walk's words (short). */
-function faultText(e: PtEntry, level: number): string {
-  if (e.misaligned) return `misaligned superpage: PPN[${level - 1}:0] ≠ 0`;
-  const hi = Number(e.pte >> 32n);
-  if ((Number(e.pte) & 6) === 4) return 'reserved: R=0, W=1';
-  if ((hi >>> 22) & 0x7f) return 'reserved bits 60..54 set';
-  if (hi >>> 31) return level > 0 || (Number(e.pte >> 10n) & 15) === 8 ? 'N set: reserved here (Svnapot off, or not a level-0 leaf)' : 'N set with PPN[0][3:0] ≠ 1000 (reserved)';
-  if ((hi >>> 29) & 3) return 'PBMT set (no Svpbmt)';
-  if (level === 0) return 'pointer at level 0';
-  return 'non-leaf with D, A or U set';
-}
 
 export function drawPageTable(m: MemView, opts: DrawPageTableOptions = {}): string {
   const tree = readPageTable(m, opts.satp);
@@ -139,7 +127,7 @@ export function drawPageTable(m: MemView, opts: DrawPageTableOptions = {}): stri
       } else {
         const e = r.entry;
         parts.push(rect({ x: x + 4, y: ry + 2, width: TABLE_W - 8, height: h - 4, fill: 'white', stroke: RED, 'stroke-dasharray': '3 3', ...mark }));
-        parts.push(text(x + 10, ry + 15, `[${e.index}] PTE ${hex16(e.pte)}: page fault (${faultText(e, t.level)})`, { fill: RED }));
+        parts.push(text(x + 10, ry + 15, `[${e.index}] PTE ${hex16(e.pte)}: page fault (${e.misaligned ? misalignedRule(t.level) : classRule(e.cls, t.level)[1]})`, { fill: RED }));
       }
       ry += h;
     }
