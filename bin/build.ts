@@ -15,6 +15,7 @@ import { link, type LinkResult } from '../linker/link/link.js';
 import { ToolError, type ObjectFile } from '../linker/object.js';
 import { EXIT, fail } from './exit.js';
 import { readInput, readInputText } from './input.js';
+import { isElfBytes, regeneratedFileProblem } from './output-file.js';
 import { virtScript } from './virt-script.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 
@@ -45,7 +46,7 @@ export function buildImage(input: BuildInput): LinkResult {
 interface BuildArgs { files?: string[]; T?: string; o?: string; rvc: boolean; emitAsm: boolean; satp: string }
 
 /** Compile the kernel-ts entries; each module's assembly is cited (and with --emit-asm written) as outDir/<module>.s. */
-async function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean): Promise<AsmSource[]> {
+async function compileKernelTs(entries: string[], outDir: string, emitAsm: boolean, inputs: readonly string[] = entries): Promise<AsmSource[]> {
   // Loaded here, not at start-up: the compiler brings the `typescript` package (about a second).
   const { compile } = await import('../kernel-ts/compiler/compile.js');
   const r = compile(entries);
@@ -56,6 +57,8 @@ async function compileKernelTs(entries: string[], outDir: string, emitAsm: boole
   return [...r.asm].map(([file, text]) => {
     const s = join(outDir, `${basename(file, '.ts')}.s`);
     if (emitAsm) {
+      const problem = regeneratedFileProblem(`--emit-asm ${s}`, s, inputs, (h) => new TextDecoder().decode(h).split('\n')[0]!.includes('compiled by kernel-ts'), 'assembly compiled by kernel-ts');
+      if (problem !== undefined) fail(EXIT.USAGE, problem);
       try {
         mkdirSync(outDir, { recursive: true });
         writeFileSync(s, text);
@@ -98,8 +101,12 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     const files = (args.files ?? []).map(String);
     if (files.length === 0) { await buildBundledCommand(args.satp, args.emitAsm); return; }
     const out = args.o ?? join('build', `${basename(files[0]!, extname(files[0]!))}.elf`);
+    // The ELF (and --emit-asm's assembly) may replace only earlier outputs, never a source or a user's file.
+    const inputs = [...files, ...(args.T !== undefined ? [args.T] : [])];
+    const outProblem = regeneratedFileProblem(`-o ${out}`, out, inputs, isElfBytes, 'an ELF file');
+    if (outProblem !== undefined) fail(EXIT.USAGE, outProblem);
     const kernelTs = files.filter((f) => extname(f) === '.ts');
-    const sources: AsmSource[] = kernelTs.length > 0 ? await compileKernelTs(kernelTs, dirname(out), args.emitAsm) : [];
+    const sources: AsmSource[] = kernelTs.length > 0 ? await compileKernelTs(kernelTs, dirname(out), args.emitAsm, inputs) : [];
     const objects: ObjectFile[] = [];
     try {
       for (const f of files) {

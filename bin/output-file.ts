@@ -1,5 +1,5 @@
-// Files rvhart writes for the user (--trace=FILE, --console-log FILE, --stats-file FILE): the one
-// place that decides whether a path may be written. Checked before anything runs, without creating or
+// Files rvhart writes for the user (--trace=FILE, --console-log FILE, --stats-file FILE; build's ELF
+// and assembly; drawings): the one place that decides whether a path may be written. Checked before anything runs, without creating or
 // truncating anything (a boot that fails to start leaves an old trace as it was); opened (and only
 // then truncated) once the run really starts. Refused: a path that is one of the run's inputs (same
 // real path, through symlinks), or that holds an ELF file (an image given by mistake), or that
@@ -41,17 +41,38 @@ export function errnoText(e: unknown): string {
   return (err.code !== undefined ? REASONS[err.code] : undefined) ?? err.message;
 }
 
-function isElf(path: string): boolean {
+/** The first `n` bytes of a file, or undefined when there is no such file (a directory reads as empty). */
+function fileHead(path: string, n = 512): Uint8Array | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const magic = Buffer.alloc(4);
-    return readSync(fd, magic, 0, 4, 0) === 4 && magic.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
-  } catch {
-    return false;
+    const b = Buffer.alloc(n);
+    return b.subarray(0, readSync(fd, b, 0, n, 0));
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : new Uint8Array(0);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Whether bytes start with the ELF magic. */
+export const isElfBytes = (b: Uint8Array): boolean => b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+const isElf = (path: string): boolean => isElfBytes(fileHead(path, 4) ?? new Uint8Array(0));
+
+/**
+ * For a file a command makes again each time (an ELF from `build -o`, the `.s` of `--emit-asm`, a
+ * drawing): never one of the run's inputs, and an existing file only when `ours` recognises its first
+ * bytes as an earlier output — a user's file of the same name is never lost to a slip. Why not, in
+ * one line, or undefined.
+ */
+export function regeneratedFileProblem(label: string, path: string, inputs: readonly string[], ours: (head: Uint8Array) => boolean, kind: string): string | undefined {
+  const real = realPath(path);
+  const input = inputs.find((i) => realPath(i) === real);
+  if (input !== undefined) return `${label}: refusing to write over ${input}, an input of this run`;
+  const head = fileHead(path);
+  if (head !== undefined && !ours(head)) return `${label}: exists and is not ${kind}; refusing to overwrite it (name another file)`;
+  return undefined;
 }
 
 /** Why `path` may not be written as the output `label` (one line), or undefined when it may. */

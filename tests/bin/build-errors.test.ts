@@ -3,9 +3,9 @@
 // and never a stack trace.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, rvhart } from '../helpers/cli.js';
 
@@ -86,5 +86,38 @@ describe('rvhart disasm: bad input', () => {
     expect(rvhart(['build', at('ok.s'), '-o', elf]).status).toBe(0);
     const r = spawnSync('sh', ['-c', `node "${join(ROOT, 'dist', 'bin', 'rvhart.js')}" disasm "${elf}" | head -c 1`], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('rvhart build never overwrites a source or a user\'s file (exit 2, one line)', () => {
+  it('-o naming an input, or an existing file that is not an ELF; an earlier ELF is replaced', () => {
+    const src = file('keep.s', `${START}  nop\n`);
+    expect(oneLine(['build', src, '-o', src], 2)).toBe(`-o ${src}: refusing to write over ${src}, an input of this run`);
+    expect(readFileSync(src, 'utf8')).toBe(`${START}  nop\n`);
+    const script = file('keep.ld', 'SECTIONS { .text 0x80000000 : { *(.text) } }\n');
+    expect(oneLine(['build', src, '-T', script, '-o', script], 2)).toBe(`-o ${script}: refusing to write over ${script}, an input of this run`);
+    const notes = file('notes.txt', 'my notes\n');
+    expect(oneLine(['build', src, '-o', notes], 2)).toBe(`-o ${notes}: exists and is not an ELF file; refusing to overwrite it (name another file)`);
+    expect(readFileSync(notes, 'utf8')).toBe('my notes\n');
+    const elf = at('again.elf');
+    for (let i = 0; i < 2; i++) expect(rvhart(['build', src, '-o', elf]).status).toBe(0);
+  });
+
+  it('--emit-asm replaces only assembly it compiled before, never a hand-written .s of the same name', () => {
+    const d = mkdtempSync(join(dir, 'emit-'));
+    writeFileSync(join(d, 'package.json'), '{ "type": "module" }');
+    const runtime = relative(d, join(ROOT, 'kernel-ts', 'runtime', 'intrinsics.js'));
+    const ts = join(d, 'prog.ts');
+    writeFileSync(ts, `import { naked } from '${runtime}';\nexport function _start(): void {\n  naked\`\n    nop\n  \`;\n}\n`);
+    let r = rvhart(['build', ts, '--emit-asm', '-o', join(d, 'prog.elf')]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(d, 'prog.s'), 'utf8').split('\n')[0]).toContain('compiled by kernel-ts');
+    expect(rvhart(['build', ts, '--emit-asm', '-o', join(d, 'prog.elf')]).status).toBe(0); // its own .s again
+    writeFileSync(join(d, 'prog.s'), '# mine, by hand\n');
+    r = rvhart(['build', ts, '--emit-asm', '-o', join(d, 'prog.elf')]);
+    expect(r.stderr).toBe(`rvhart: --emit-asm ${join(d, 'prog.s')}: exists and is not assembly compiled by kernel-ts; refusing to overwrite it (name another file)\n`);
+    expect(r.status).toBe(2);
+    expect(readFileSync(join(d, 'prog.s'), 'utf8')).toBe('# mine, by hand\n');
   });
 });
