@@ -7,7 +7,7 @@
 // load/store over 16 MiB in Bare, Sv39 4 KiB pages, Sv39 2 MiB pages, and the Bare/Sv39 ratio when
 // the working set fits the TLB); then every tests/bench/kernel-*.ts module that exports
 // `printBench(): void | Promise<void>` (kernel boot, page-fault storm, ...), and the kernel-ts
-// compiled-loop-vs-assembly figure; then start-up (the CLI booting a tiny image, beside QEMU); last, the
+// compiled-loop-vs-assembly figure; then real compiled C beside QEMU (real-code.ts); then start-up (the CLI booting a tiny image, beside QEMU); last, the
 // bundled kernel in headless Chromium against Node (web.ts).
 
 import * as fs from 'node:fs';
@@ -22,6 +22,7 @@ import { workloads as mmuWorkloads } from './mmu-sv39.js';
 import { printKernelTsLoopBench } from './kernel-ts-loop.js';
 import { printBench as printWebBench } from './web.js';
 import { printStartupBench } from './startup.js';
+import { printBench as printRealCodeBench } from './real-code.js';
 
 const WORKLOADS: Record<string, string> = {
   'ALU loop': `
@@ -152,5 +153,6 @@ if (bare && big) {
 console.log('-- kernel');
 await kernelBenches();
 printKernelTsLoopBench();
+printRealCodeBench();
 printStartupBench();
 await printWebBench();

@@ -1,0 +1,172 @@
+// `npm run bench`: workloads made of real compiled code (issue 11). The C programs in tests/bench/c/
+// (a hash, two sorts, matrix multiply, a bytecode interpreter, an LZ compressor, and call-heavy code
+// with one function per 4 KiB page) are compiled at bench time with Debian's riscv64-unknown-elf-gcc
+// -O2 into a temporary directory, linked at 0x80000000 for `-bios none`, and run on rvhart (in this
+// process, `new Virt`, so the figure is the interpreter's, not Node's start-up) and, when installed,
+// on `qemu-system-riscv64 -machine virt -bios none` on the same ELF. Both print the program's
+// checksum on the UART and power off through the sifive,test syscon; the checksums must agree.
+//
+// Two-point differences, so start-up and the program's set-up cancel: each program runs N1 and N2
+// iterations (a word after the magic "RVHITERS" in the ELF, patched here); every iteration executes
+// the same instructions, so rvhart's instruction counts give the per-iteration count, and
+// MIPS = (instructions(N2) − instructions(N1)) / (time(N2) − time(N1)), best time of ROUNDS for each N.
+// QEMU executes the same instructions (same ELF, same ISA); it runs more iterations than rvhart so its
+// difference is long enough to time by wall clock, process start to exit.
+//
+// Skipped with one line when gcc is absent; QEMU's column skipped with one line when QEMU is absent.
+// Runnable alone: node dist/tests/bench/real-code.js [name...] (after npm run build).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readElf } from '../../linker/elf/read.js';
+import { bootImage } from '../../linker/elf/boot-image.js';
+import { Virt, type MachineStop } from '../../emulator/board/virt.js';
+
+export const GCC = 'riscv64-unknown-elf-gcc';
+export const QEMU = 'qemu-system-riscv64';
+export const GCC_FLAGS = ['-O2', '-march=rv64imac', '-mabi=lp64', '-mcmodel=medany', '-nostdlib', '-ffreestanding',
+  '-fno-tree-loop-distribute-patterns', '-Wl,--no-warn-rwx-segments'];
+
+const ROUNDS = 3;
+/** Instructions in rvhart's N2 − N1 difference, and in QEMU's (QEMU is 10–40 times faster). */
+const RVHART_SPAN = 60e6;
+const QEMU_SPAN = 1e9;
+
+/** tests/bench/c/ in the source tree, from tests/bench (vitest) or dist/tests/bench (the bench). */
+export function sourceDir(): string {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('real-code: cannot find the repository root');
+    d = up;
+  }
+  return join(d, 'tests', 'bench', 'c');
+}
+
+/** Whether a host tool is on PATH. */
+export function have(tool: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).status === 0;
+}
+
+/** The benchmark programs' names: every tests/bench/c/*.c except the runtime. */
+export function programNames(): string[] {
+  return readdirSync(sourceDir()).filter((f) => f.endsWith('.c') && f !== 'rt.c').map((f) => f.slice(0, -2)).sort();
+}
+
+/** Compiles one program (with crt0.S and rt.c) into dir; its ELF bytes, or throws with gcc's message. */
+export function compile(name: string, dir: string): Uint8Array {
+  const src = sourceDir(), out = join(dir, `${name}.elf`);
+  const r = spawnSync(GCC, [...GCC_FLAGS, '-T', join(src, 'link.ld'), '-o', out,
+    join(src, 'crt0.S'), join(src, 'rt.c'), join(src, `${name}.c`), '-lgcc'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${GCC} ${name}.c: ${r.error?.message ?? r.stderr.trim()}`);
+  return readFileSync(out);
+}
+
+const MAGIC = Buffer.from('RVHITERS', 'latin1');
+
+/** A copy of the ELF whose iteration count (the word after "RVHITERS" in .data) is n. */
+export function withIterations(elf: Uint8Array, n: number): Uint8Array {
+  const b = Buffer.from(elf);
+  const at = b.indexOf(MAGIC);
+  if (at < 0 || b.indexOf(MAGIC, at + 1) >= 0) throw new Error('real-code: the ELF must hold "RVHITERS" exactly once');
+  b.writeBigUInt64LE(BigInt(n), at + 8);
+  return b;
+}
+
+export interface Run { insns: number; ms: number; out: string; stop: MachineStop }
+
+/** One run on rvhart in this process, from boot to the syscon's power-off. */
+export function runRvhart(elf: Uint8Array, name: string, budget = 50e9): Run {
+  const image = bootImage(readElf(elf, `${name}.elf`));
+  let out = '';
+  const dec = new TextDecoder();
+  const m = new Virt({ mem: 16 * 1024 * 1024, output: (bytes) => { out += dec.decode(bytes, { stream: true }); } });
+  m.boot(image);
+  const t0 = performance.now();
+  const stop = m.run(budget);
+  return { insns: m.hart.retired, ms: performance.now() - t0, out, stop };
+}
+
+/** One run on QEMU, process start to exit: wall milliseconds and its console. */
+export function runQemu(elfPath: string): { ms: number; out: string; status: number | null; error?: string } {
+  const t0 = performance.now();
+  const r = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-monitor', 'none', '-bios', 'none', '-kernel', elfPath],
+    { encoding: 'utf8', input: '', timeout: 120_000 });
+  return { ms: performance.now() - t0, out: r.stdout ?? '', status: r.status, error: r.error?.message };
+}
+
+const ok = (r: Run): boolean => r.stop.kind === 'exit' && r.stop.code === 0 && /checksum 0x[0-9a-f]{16}\n$/.test(r.out);
+const checksum = (out: string): string => /checksum (0x[0-9a-f]+)/.exec(out)?.[1] ?? '(none)';
+
+/** The figures for one program, or a reason it could not be measured. */
+function measure(name: string, elf: Uint8Array, dir: string, qemu: boolean): string {
+  // Instructions per iteration (the same for every iteration, checked below).
+  const one = runRvhart(withIterations(elf, 1), name), two = runRvhart(withIterations(elf, 2), name);
+  if (!ok(one) || !ok(two)) return `did not finish on rvhart: ${(ok(one) ? two : one).stop.reason}: ${(ok(one) ? two : one).out.trim()}`;
+  const perIter = two.insns - one.insns;
+  const k = Math.max(1, Math.round(RVHART_SPAN / perIter));
+  const n1 = Math.max(1, Math.round(k / 4)), n2 = n1 + k;
+  const e1 = withIterations(elf, n1), e2 = withIterations(elf, n2);
+  const t1: number[] = [], t2: number[] = [];
+  let r1 = one, r2 = two;
+  for (let i = 0; i < ROUNDS; i++) {
+    r1 = runRvhart(e1, name); t1.push(r1.ms);
+    r2 = runRvhart(e2, name); t2.push(r2.ms);
+    if (!ok(r1) || !ok(r2)) return `did not finish on rvhart: ${(ok(r1) ? r2 : r1).out.trim()}`;
+  }
+  const span = r2.insns - r1.insns;
+  if (span !== perIter * k) return `iterations differ in instruction count (${perIter} per iteration from 1→2, ${span / k} over ${n1}→${n2})`;
+  const rvMs = Math.min(...t2) - Math.min(...t1);
+  const rvMips = span / rvMs / 1e3;
+  let text = `${(perIter / 1e6).toFixed(3).padStart(7)}M insns/iter  rvhart ${rvMips.toFixed(1).padStart(6)} MIPS ` +
+    `(${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
+  if (!qemu) return `${text}  QEMU skipped: ${QEMU} is not installed`;
+  const kq = Math.max(1, Math.round(QEMU_SPAN / perIter));
+  const q1Path = join(dir, `${name}-q1.elf`), q2Path = join(dir, `${name}-q2.elf`);
+  writeFileSync(q1Path, e1);
+  writeFileSync(q2Path, withIterations(elf, n1 + kq));
+  const q1: number[] = [], q2: number[] = [];
+  runQemu(q1Path); // warms the file cache
+  for (let i = 0; i < ROUNDS; i++) {
+    const a = runQemu(q1Path), b = runQemu(q2Path);
+    if (a.status !== 0 || b.status !== 0) return `${text}  QEMU failed: ${a.error ?? b.error ?? `exit ${a.status}/${b.status}`}`;
+    if (i === 0 && checksum(a.out) !== checksum(r1.out)) return `${text}  CHECKSUMS DIFFER: rvhart ${checksum(r1.out)}, QEMU ${checksum(a.out)}`;
+    q1.push(a.ms); q2.push(b.ms);
+  }
+  const qMs = Math.min(...q2) - Math.min(...q1);
+  const qMips = (perIter * kq) / qMs / 1e3;
+  text += `  QEMU ${qMips.toFixed(0).padStart(5)} MIPS (${(perIter * kq / 1e6).toFixed(0)}M in ${(qMs / 1000).toFixed(2)} s)` +
+    `  rvhart/QEMU ${(rvMips / qMips).toFixed(3)}`;
+  return text;
+}
+
+export function printBench(only: string[] = []): void {
+  const names = programNames().filter((n) => only.length === 0 || only.includes(n));
+  console.log(`-- real code: C programs (tests/bench/c) by ${GCC} -O2 -march=rv64imac, bare metal at 0x80000000; ` +
+    `two-point MIPS, best of ${ROUNDS} per point`);
+  if (!have(GCC)) {
+    console.log(`real code: skipped: ${GCC} is not installed (Debian: gcc-riscv64-unknown-elf)`);
+    return;
+  }
+  const qemu = have(QEMU);
+  if (!qemu) console.log(`real code: QEMU's figures skipped: ${QEMU} is not installed (Debian: qemu-system-misc)`);
+  const dir = mkdtempSync(join(tmpdir(), 'rvhart-bench-real-'));
+  try {
+    for (const name of names) {
+      let line: string;
+      try {
+        line = measure(name, compile(name, dir), dir, qemu);
+      } catch (e) {
+        line = `failed: ${(e as Error).message.split('\n')[0]}`;
+      }
+      console.log(`${name.padEnd(8)} ${line}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) printBench(process.argv.slice(2));
