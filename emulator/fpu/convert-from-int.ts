@@ -12,7 +12,6 @@ import { writeF32UI, writeF32Value, writeF64UI } from './regs.js';
 
 const TWO24 = 2 ** 24;
 const TWO32 = 4294967296;
-const TWO53 = 2 ** 53;
 
 function exactly(fmt: Format, st: FpuState, v: bigint, rm: number): bigint {
   return v < 0n ? roundPack(st, fmt, 1, 0, -v, rm) : roundPack(st, fmt, 0, 0, v, rm);
@@ -42,14 +41,12 @@ export function fcvt_d_w(st: FpuState, rd: number, x: number): void { st.f64[rd]
 export function fcvt_d_wu(st: FpuState, rd: number, x: number): void { st.f64[rd] = x >>> 0; }
 
 export function fcvt_d_l(st: FpuState, rd: number, lo: number, hi: number, rm: number): void {
-  const v = (hi | 0) * TWO32 + (lo >>> 0);
-  if (Math.abs(v) <= TWO53) st.f64[rd] = v; // v is exact here (the sum's rounding starts above 2^53)
+  if (hi >= -0x200000 && hi < 0x200000) st.f64[rd] = hi * TWO32 + (lo >>> 0); // |v| < 2^53: exact
   else writeF64UI(st, rd, exactly(F64, st, signed64(lo, hi), rm));
 }
 
 export function fcvt_d_lu(st: FpuState, rd: number, lo: number, hi: number, rm: number): void {
-  const v = (hi >>> 0) * TWO32 + (lo >>> 0);
-  if (v <= TWO53) st.f64[rd] = v;
+  if (hi >>> 0 < 0x200000) st.f64[rd] = hi * TWO32 + (lo >>> 0);
   else writeF64UI(st, rd, exactly(F64, st, unsigned64(lo, hi), rm));
 }
 
@@ -57,13 +54,11 @@ export function fcvt_s_w(st: FpuState, rd: number, x: number, rm: number): void 
 export function fcvt_s_wu(st: FpuState, rd: number, x: number, rm: number): void { toF32(st, rd, x >>> 0, rm); }
 
 export function fcvt_s_l(st: FpuState, rd: number, lo: number, hi: number, rm: number): void {
-  const v = (hi | 0) * TWO32 + (lo >>> 0);
-  if (Math.abs(v) <= TWO53) toF32(st, rd, v, rm);
+  if (hi >= -0x200000 && hi < 0x200000) toF32(st, rd, hi * TWO32 + (lo >>> 0), rm);
   else writeF32UI(st, rd, exactly(F32, st, signed64(lo, hi), rm));
 }
 
 export function fcvt_s_lu(st: FpuState, rd: number, lo: number, hi: number, rm: number): void {
-  const v = (hi >>> 0) * TWO32 + (lo >>> 0);
-  if (v <= TWO53) toF32(st, rd, v, rm);
+  if (hi >>> 0 < 0x200000) toF32(st, rd, hi * TWO32 + (lo >>> 0), rm);
   else writeF32UI(st, rd, exactly(F32, st, unsigned64(lo, hi), rm));
 }
