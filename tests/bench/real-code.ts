@@ -13,8 +13,12 @@
 // QEMU executes the same instructions (same ELF, same ISA); it runs more iterations than rvhart so its
 // difference is long enough to time by wall clock, process start to exit.
 //
-// Skipped with one line when gcc is absent; QEMU's column skipped with one line when QEMU is absent.
-// Runnable alone: node dist/tests/bench/real-code.js [name...] (after npm run build).
+// Last, the bundled kernel's page-fault storm (the workload of kernel-boot.ts) beside QEMU booting the
+// same firmware and kernel ELFs: `fault-storm=0` and `fault-storm=STORM` on the command line are the
+// two points; QEMU is assumed to execute the instructions rvhart counted.
+//
+// The C programs are skipped with one line when gcc is absent; QEMU's figures with one line when QEMU
+// is absent. Runnable alone: node dist/tests/bench/real-code.js [name... | storm] (after npm run build).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +27,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readElf } from '../../linker/elf/read.js';
 import { bootImage } from '../../linker/elf/boot-image.js';
-import { Virt, type MachineStop } from '../../emulator/board/virt.js';
+import { Virt, type BootImage, type MachineStop } from '../../emulator/board/virt.js';
+import { buildBundled } from '../../bin/bundled.js';
+import { loadImage } from '../../bin/load.js';
 
 export const GCC = 'riscv64-unknown-elf-gcc';
 export const QEMU = 'qemu-system-riscv64';
@@ -92,8 +98,12 @@ export function runRvhart(elf: Uint8Array, name: string, budget = 50e9): Run {
 
 /** One run on QEMU, process start to exit: wall milliseconds and its console. */
 export function runQemu(elfPath: string): { ms: number; out: string; status: number | null; error?: string } {
+  return runQemuArgs(['-bios', 'none', '-kernel', elfPath]);
+}
+
+function runQemuArgs(args: string[]): { ms: number; out: string; status: number | null; error?: string } {
   const t0 = performance.now();
-  const r = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-monitor', 'none', '-bios', 'none', '-kernel', elfPath],
+  const r = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-monitor', 'none', ...args],
     { encoding: 'utf8', input: '', timeout: 120_000 });
   return { ms: performance.now() - t0, out: r.stdout ?? '', status: r.status, error: r.error?.message };
 }
@@ -143,27 +153,69 @@ function measure(name: string, elf: Uint8Array, dir: string, qemu: boolean): str
   return text;
 }
 
-export function printBench(only: string[] = []): void {
-  const names = programNames().filter((n) => only.length === 0 || only.includes(n));
-  console.log(`-- real code: C programs (tests/bench/c) by ${GCC} -O2 -march=rv64imac, bare metal at 0x80000000; ` +
-    `two-point MIPS, best of ${ROUNDS} per point`);
-  if (!have(GCC)) {
-    console.log(`real code: skipped: ${GCC} is not installed (Debian: gcc-riscv64-unknown-elf)`);
-    return;
+const STORM = 24576;
+
+/** The bundled kernel's page-fault storm (kernel-boot.ts's workload) beside QEMU booting the same
+ *  firmware and kernel ELFs: two points, `fault-storm=0` (the plain boot) and `fault-storm=STORM`. */
+function faultStorm(qemu: boolean, dir: string): string {
+  const imgs = buildBundled({ satp: 'sv39', outDir: dir, force: true });
+  const kernel = loadImage(imgs.kernel), firmware = loadImage(imgs.firmware);
+  const boot = (k: BootImage, fw: BootImage, args: string): Run => {
+    let out = '';
+    const dec = new TextDecoder();
+    const m = new Virt({ bootargs: args, output: (b) => { out += dec.decode(b, { stream: true }); } });
+    m.boot(k, fw);
+    const t0 = performance.now();
+    const stop = m.run(5_000_000_000);
+    return { insns: m.hart.retired, ms: performance.now() - t0, out, stop };
+  };
+  const args = (n: number) => `fault-storm=${n}`;
+  const t1: number[] = [], t2: number[] = [];
+  let r1: Run | undefined, r2: Run | undefined;
+  for (let i = 0; i < ROUNDS; i++) {
+    r1 = boot(kernel, firmware, args(0)); t1.push(r1.ms);
+    r2 = boot(kernel, firmware, args(STORM)); t2.push(r2.ms);
+    for (const r of [r1, r2]) if (r.stop.kind !== 'exit' || r.stop.code !== 0) return `did not shut down with status 0: ${r.stop.reason}`;
   }
-  const qemu = have(QEMU);
+  const span = r2!.insns - r1!.insns, rvMs = Math.min(...t2) - Math.min(...t1);
+  let text = `${(span / STORM).toFixed(0)} insns/fault  rvhart ${(span / rvMs / 1e3).toFixed(1).padStart(6)} MIPS, ` +
+    `${(STORM / rvMs).toFixed(0)}K faults/s (${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
+  if (!qemu) return `${text}  QEMU skipped: ${QEMU} is not installed`;
+  const q = (n: number) => runQemuArgs(['-bios', imgs.firmware, '-kernel', imgs.kernel, '-append', args(n)]);
+  const q1: number[] = [], q2: number[] = [];
+  q(0);
+  for (let i = 0; i < ROUNDS; i++) {
+    const a = q(0), b = q(STORM);
+    if (a.status !== 0 || b.status !== 0) return `${text}  QEMU failed: ${a.error ?? b.error ?? `exit ${a.status}/${b.status}`}`;
+    if (!b.out.includes(`fault storm: ${STORM} page faults handled`)) return `${text}  QEMU: no fault storm line`;
+    q1.push(a.ms); q2.push(b.ms);
+  }
+  const qMs = Math.min(...q2) - Math.min(...q1);
+  return `${text}  QEMU ${(span / qMs / 1e3).toFixed(0).padStart(5)} MIPS, ${(STORM / qMs).toFixed(0)}K faults/s` +
+    `  rvhart/QEMU ${(qMs / rvMs).toFixed(3)}`;
+}
+
+/** Prints one line per workload; `only` (names, or 'storm') picks some. */
+export function printBench(only: string[] = []): void {
+  const pick = (n: string) => only.length === 0 || only.includes(n);
+  console.log(`-- real code: C programs (tests/bench/c) by ${GCC} -O2 -march=rv64imac, bare metal at 0x80000000, ` +
+    `and the bundled kernel's fault storm; two-point MIPS, best of ${ROUNDS} per point, beside QEMU on the same ELF`);
+  const gcc = have(GCC), qemu = have(QEMU);
+  if (!gcc) console.log(`real code: C programs skipped: ${GCC} is not installed (Debian: gcc-riscv64-unknown-elf)`);
   if (!qemu) console.log(`real code: QEMU's figures skipped: ${QEMU} is not installed (Debian: qemu-system-misc)`);
   const dir = mkdtempSync(join(tmpdir(), 'rvhart-bench-real-'));
-  try {
-    for (const name of names) {
-      let line: string;
-      try {
-        line = measure(name, compile(name, dir), dir, qemu);
-      } catch (e) {
-        line = `failed: ${(e as Error).message.split('\n')[0]}`;
-      }
-      console.log(`${name.padEnd(8)} ${line}`);
+  const line = (name: string, what: () => string): void => {
+    let text: string;
+    try {
+      text = what();
+    } catch (e) {
+      text = `failed: ${(e as Error).message.split('\n')[0]}`;
     }
+    console.log(`${name.padEnd(8)} ${text}`);
+  };
+  try {
+    for (const name of gcc ? programNames().filter(pick) : []) line(name, () => measure(name, compile(name, dir), dir, qemu));
+    if (pick('storm')) line('storm', () => `bundled kernel (Sv39), fault-storm=${STORM} against the plain boot: ${faultStorm(qemu, dir)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
