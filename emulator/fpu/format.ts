@@ -12,6 +12,12 @@ export interface Format {
   /** All-ones exponent field: 0xff or 0x7ff. */
   readonly expMax: number;
   readonly fracMask: bigint;
+  /** fracBits as a bigint shift count, the exponent field's mask, 2^fracBits (the hidden bit). */
+  readonly fracShift: bigint;
+  readonly expMaxBig: bigint;
+  readonly hiddenBit: bigint;
+  /** 2^p: a rounded significand that reached it carried into the next binade. */
+  readonly carryBit: bigint;
   readonly signBit: bigint;
   /** RISC-V's canonical NaN: positive, quiet, fraction 100…0. */
   readonly defaultNaN: bigint;
@@ -25,6 +31,10 @@ function format(width: number, fracBits: number, expFieldBits: number): Format {
     bias,
     expMax: (1 << expFieldBits) - 1,
     fracMask: (1n << BigInt(fracBits)) - 1n,
+    fracShift: BigInt(fracBits),
+    expMaxBig: BigInt((1 << expFieldBits) - 1),
+    hiddenBit: 1n << BigInt(fracBits),
+    carryBit: 2n << BigInt(fracBits),
     signBit: 1n << BigInt(width - 1),
     defaultNaN: (BigInt((1 << expFieldBits) - 1) << BigInt(fracBits)) | (1n << BigInt(fracBits - 1)),
   };
@@ -38,7 +48,7 @@ export function signOf(fmt: Format, ui: bigint): number {
 }
 
 export function expOf(fmt: Format, ui: bigint): number {
-  return Number((ui >> BigInt(fmt.fracBits)) & BigInt(fmt.expMax));
+  return Number((ui >> fmt.fracShift) & fmt.expMaxBig);
 }
 
 export function fracOf(fmt: Format, ui: bigint): bigint {
@@ -63,7 +73,7 @@ export function isZeroUI(fmt: Format, ui: bigint): boolean {
 }
 
 export function packInf(fmt: Format, sign: number): bigint {
-  return (sign ? fmt.signBit : 0n) | (BigInt(fmt.expMax) << BigInt(fmt.fracBits));
+  return (sign ? fmt.signBit : 0n) | (fmt.expMaxBig << fmt.fracShift);
 }
 
 export function packZero(fmt: Format, sign: number): bigint {
@@ -74,7 +84,7 @@ export function packZero(fmt: Format, sign: number): bigint {
 export function sigOf(fmt: Format, ui: bigint): bigint {
   const e = expOf(fmt, ui);
   const frac = fracOf(fmt, ui);
-  return e === 0 ? frac : frac | (1n << BigInt(fmt.fracBits));
+  return e === 0 ? frac : frac | fmt.hiddenBit;
 }
 
 /** The exponent of sigOf's least significant bit (subnormals share emin's). */

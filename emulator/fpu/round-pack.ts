@@ -9,8 +9,15 @@ import { NX, OF, RDN, RMM, RNE, RTZ, RUP, UF } from './state.js';
 import type { Format } from './format.js';
 import { packInf, packZero } from './format.js';
 
+const TWO_1023 = 2 ** 1023;
+
 /** Number of bits of a positive bigint. */
 export function bitLength(x: bigint): number {
+  const approx = Number(x); // rounded: may have carried into the next power of two
+  if (approx < TWO_1023) {
+    const n = Math.floor(Math.log2(approx)) + 1; // exact for powers of two, within one otherwise
+    return x >> BigInt(n - 1) === 0n ? n - 1 : x >> BigInt(n) !== 0n ? n + 1 : n;
+  }
   const hex = x.toString(16);
   return hex.length * 4 - Math.clz32(parseInt(hex[0], 16)) + 28;
 }
@@ -58,7 +65,7 @@ export function roundPack(st: FpuState, fmt: Format, sign: number, exp: number, 
     const rem = sig - (q << s);
     inexact = rem !== 0n;
     if (roundsUp(q, rem, shift, sign, rm)) q += 1n;
-    if (q === 1n << BigInt(p)) {
+    if (q === fmt.carryBit) {
       q >>= 1n; // carried into a new binade
       lsbExp += 1;
     }
@@ -71,7 +78,7 @@ export function roundPack(st: FpuState, fmt: Format, sign: number, exp: number, 
     if (top === emin - 1) {
       const s = BigInt(n - p);
       const qu = n > p ? (sig >> s) + (roundsUp(sig >> s, sig - ((sig >> s) << s), n - p, sign, rm) ? 1n : 0n) : sig;
-      tiny = qu !== 1n << BigInt(p);
+      tiny = qu !== fmt.carryBit;
     }
     if (tiny) flags |= UF;
   }
@@ -82,6 +89,6 @@ export function roundPack(st: FpuState, fmt: Format, sign: number, exp: number, 
   }
   st.fflags |= flags;
   // Adding q puts its hidden bit (if any) into the exponent field: biased exponent − 1 + 1.
-  const field = BigInt(lsbExp + fmt.fracBits + fmt.bias - 1) << BigInt(fmt.fracBits);
+  const field = BigInt(lsbExp + fmt.fracBits + fmt.bias - 1) << fmt.fracShift;
   return (sign ? fmt.signBit : 0n) | (field + q);
 }

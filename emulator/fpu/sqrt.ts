@@ -7,9 +7,12 @@ import { isInfUI, isNaNUI, isZeroUI, sigExpOf, sigOf, signOf } from './format.js
 import { invalid, propagateNaN } from './nan.js';
 import { bitLength, roundPack } from './round-pack.js';
 
-/** ⌊√n⌋ for n > 0, by Newton's iteration from above. */
+/** ⌊√n⌋ for n > 0, by Newton's iteration from above (started just above the double's root). */
 export function isqrt(n: bigint): bigint {
-  let x = 1n << BigInt((bitLength(n) >> 1) + 1);
+  const approx = Number(n);
+  let x = approx < 2 ** 1000
+    ? BigInt(Math.floor(Math.sqrt(approx) * (1 + 2 ** -40))) + 2n
+    : 1n << BigInt((bitLength(n) >> 1) + 1);
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) return x;
