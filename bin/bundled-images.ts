@@ -60,6 +60,8 @@ function inputsHash(root: string, satp: KernelSatp): string {
   const files = [
     ...filesUnder(join(root, 'kernel-ts', 'kernel'), ['.ts']),
     ...filesUnder(join(root, 'kernel-ts', 'firmware'), ['.ts']),
+    ...filesUnder(join(root, 'kernel-ts', 'user'), ['.ts']),
+    ...filesUnder(join(root, 'kernel-ts', 'lib'), ['.ts']),
     join(root, 'kernel-ts', 'runtime', 'intrinsics.ts'),
     ...filesUnder(join(root, 'linker', 'scripts'), ['.ld']),
     ...['kernel-ts/compiler', 'linker/asm', 'linker/link', 'linker/elf'].flatMap((d) => filesUnder(join(toolRoot, d), ['.ts', '.js'])),

@@ -7,7 +7,7 @@ import { LAZY_BASE, SZ_1M, FIRMWARE_BASE, PAGE_SIZE, KERNEL_ASID } from './layou
 import { PAGE_LAZY, PAGE_LAZY_READ } from './pgtable.js';
 import {
   vm_alloc, vm_free, vm_fault_count, vm_freed_frames, vm_last_conflict, vm_mapped_pages, vm_backing,
-  find_vma, VM_OK, VM_EOVERLAP,
+  find_vm_area, VM_OK, VM_EOVERLAP,
 } from './vma.js';
 import { frame_nr_free, frame_count, FRAME_MAPPED } from './frame.js';
 import { probe_read64 } from './entry.js';
@@ -56,7 +56,7 @@ export function vm_scenario(): void {
       printk("ok");
       if (row.op == OP_FREE) printk(", %lu frames returned", vm_freed_frames());
       // An unaligned end: show what vm_alloc recorded (the area is whole pages).
-      if (row.op == OP_ALLOC && (end & (PAGE_SIZE - 1n)) != 0n) { printk(" (whole pages: up to "); putoff(find_vma(LAZY_BASE + start).vm_end - LAZY_BASE); printk(")"); }
+      if (row.op == OP_ALLOC && (end & (PAGE_SIZE - 1n)) != 0n) { printk(" (whole pages: up to "); putoff(find_vm_area(LAZY_BASE + start).vm_end - LAZY_BASE); printk(")"); }
     } else if (r == VM_EOVERLAP) {
       printk("fails, overlaps ");
       putoff(vm_last_conflict().vm_start - LAZY_BASE);

@@ -20,6 +20,7 @@ import { memmap_base, memmap_start_pfn } from './page.js';
 import { free_area_snapshot } from './page_alloc.js';
 import { show_zones, show_free_areas, buddy_demo, slab_demo, pool_demo } from './mm_demo.js';
 import { mm_bench } from './mm_bench.js';
+import { proc_run } from './proc_run.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size, fdt_totalsize, fdt_bootargs, fdt_has_svnapot } from './fdt.js';
 import { idmap_init, map_region, verify_all } from './idmap.js';
 import { vm_init } from './vma.js';
@@ -179,6 +180,9 @@ export function kmain(hartid: u64, dtb: u64): void {
   buddy_demo();
   slab_demo();
   pool_demo(pgd);
+
+  // Processes: U-mode programs from the image, each in its own address space, until the last exits.
+  proc_run(pgd);
 
   // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
   const bad_kind = bootarg_value(fdt_bootargs(), "bad-access=");

@@ -4,7 +4,7 @@
 // the vm area, if any) and ends the run through SBI with a failure code.
 
 import { type u64, csrr, csrw, csrc, sym, NULL } from '../runtime/intrinsics.js';
-import { handle_lazy_fault, find_vma, FAULT_HANDLED, FAULT_NO_AREA, FAULT_NO_MEMORY } from './vma.js';
+import { handle_lazy_fault, find_vm_area, FAULT_HANDLED, FAULT_NO_AREA, FAULT_NO_MEMORY } from './vma.js';
 import { printk } from '../lib/printk.js';
 import { sbi_set_timer, sbi_system_reset, SRST_SHUTDOWN, SRST_REASON_FAILURE } from './sbi.js';
 
@@ -51,7 +51,7 @@ export function trap_cause_name(scause: u64): string { return cause_name(scause)
 
 function fatal(scause: u64, stval: u64, sepc: u64, why: string): void {
   printk("kernel: unexpected trap: scause %#lx (%s) stval %#lx sepc %#lx", scause, cause_name(scause), stval, sepc);
-  const vma = find_vma(stval);
+  const vma = find_vm_area(stval);
   if (vma !== NULL) printk(" in vm area %#lx..%#lx", vma.vm_start, vma.vm_end);
   else if (scause == CAUSE_LOAD_PAGE_FAULT || scause == CAUSE_STORE_PAGE_FAULT) printk(" (in no vm area)");
   printk(": %s\n", why);

@@ -69,8 +69,8 @@ export function vm_area_count(): u64 {
   return n;
 }
 
-/** The area holding addr, or NULL (Linux's find_vma, narrowed to the area that contains addr). */
-export function find_vma(addr: u64): vm_area_struct {
+/** The area holding addr, or NULL (Linux's find_vma for the kernel's lazy areas, narrowed to the area that contains addr). */
+export function find_vm_area(addr: u64): vm_area_struct {
   for (let vma = list_entry(mmap_list.next, vm_area_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_area_struct, 'vm_list')) {
     if (addr < vma.vm_start) break;             // sorted: no later area holds it
     if (addr < vma.vm_end) return vma;
@@ -148,7 +148,7 @@ export function vm_free(start: u64, end: u64): u64 {
 
 /** The page-fault path for lazy areas: cause 13 (load) or 15 (store/AMO) at addr. */
 export function handle_lazy_fault(addr: u64, is_store: u64): u64 {
-  const vma = find_vma(addr);
+  const vma = find_vm_area(addr);
   if (vma === NULL) return FAULT_NO_AREA;
   const prot = vma.vm_page_prot;
   const needed = is_store != 0n ? _PAGE_WRITE : _PAGE_READ;

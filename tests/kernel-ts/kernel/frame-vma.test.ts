@@ -110,8 +110,8 @@ describe('vm areas and lazy faults', () => {
       expect(vma.vm_alloc(B + 9n * M, B + 12n * M, P)).toBe(vma.VM_OK);
       expect(vma.vm_alloc(B + 15n * M, B + 17n * M, P)).toBe(vma.VM_OK);
       // Edge cases: the 7K area covers two whole pages; freeing part of an area or nothing fails.
-      expect(vma.find_vma(B + 28n * M + 8n * K - 1n).vm_end).toBe(B + 28n * M + 8n * K);
-      expect(vma.find_vma(B + 28n * M + 8n * K)).toBe(NULL);
+      expect(vma.find_vm_area(B + 28n * M + 8n * K - 1n).vm_end).toBe(B + 28n * M + 8n * K);
+      expect(vma.find_vm_area(B + 28n * M + 8n * K)).toBe(NULL);
       expect(vma.vm_free(B + 9n * M, B + 10n * M)).toBe(vma.VM_EPARTIAL);
       expect(vma.vm_free(B + 100n * M, B + 101n * M)).toBe(vma.VM_ENOENT);
       expect(vma.vm_alloc(B + 5n * M, B + 5n * M, P)).toBe(vma.VM_EINVAL);
