@@ -9,7 +9,9 @@
 // Two-point differences, so start-up and the program's set-up cancel: each program runs N1 and N2
 // iterations (a word after the magic "RVHITERS" in the ELF, patched here); every iteration executes
 // the same instructions, so rvhart's instruction counts give the per-iteration count, and
-// MIPS = (instructions(N2) − instructions(N1)) / (time(N2) − time(N1)), best time of ROUNDS for each N.
+// MIPS = (instructions(N2) − instructions(N1)) / (time(N2) − time(N1)), best time of ROUNDS for each N,
+// by wall clock and per CPU-second (user+system: rvhart's from process.cpuUsage, QEMU's from sh's
+// `times`), as the machine may be shared.
 // QEMU executes the same instructions (same ELF, same ISA); it runs more iterations than rvhart so its
 // difference is long enough to time by wall clock, process start to exit.
 //
@@ -82,7 +84,8 @@ export function withIterations(elf: Uint8Array, n: number): Uint8Array {
   return b;
 }
 
-export interface Run { insns: number; ms: number; out: string; stop: MachineStop }
+/** Instructions retired, wall and CPU milliseconds of the run loop, the console, why it stopped. */
+export interface Run { insns: number; ms: number; cpuMs: number; out: string; stop: MachineStop }
 
 /** One run on rvhart in this process, from boot to the syscon's power-off. */
 export function runRvhart(elf: Uint8Array, name: string, budget = 50e9): Run {
@@ -91,22 +94,32 @@ export function runRvhart(elf: Uint8Array, name: string, budget = 50e9): Run {
   const dec = new TextDecoder();
   const m = new Virt({ mem: 16 * 1024 * 1024, output: (bytes) => { out += dec.decode(bytes, { stream: true }); } });
   m.boot(image);
-  const t0 = performance.now();
+  const t0 = performance.now(), c0 = process.cpuUsage();
   const stop = m.run(budget);
-  return { insns: m.hart.retired, ms: performance.now() - t0, out, stop };
+  const ms = performance.now() - t0, c = process.cpuUsage(c0);
+  return { insns: m.hart.retired, ms, cpuMs: (c.user + c.system) / 1000, out, stop };
 }
 
-/** One run on QEMU, process start to exit: wall milliseconds and its console. */
-export function runQemu(elfPath: string): { ms: number; out: string; status: number | null; error?: string } {
+interface QemuRun { ms: number; cpuMs: number; out: string; status: number | null; error?: string }
+
+/** One run on QEMU, process start to exit: wall and CPU milliseconds, and its console. */
+export function runQemu(elfPath: string): QemuRun {
   return runQemuArgs(['-bios', 'none', '-kernel', elfPath]);
 }
 
-function runQemuArgs(args: string[]): { ms: number; out: string; status: number | null; error?: string } {
+/** QEMU under sh, whose `times` gives the child's user and system time (the machine may be shared). */
+function runQemuArgs(args: string[]): QemuRun {
   const t0 = performance.now();
-  const r = spawnSync(QEMU, ['-machine', 'virt', '-nographic', '-monitor', 'none', ...args],
+  const r = spawnSync('sh', ['-c', '"$@"; s=$?; times >&2; exit $s', 'sh', QEMU, '-machine', 'virt', '-nographic', '-monitor', 'none', ...args],
     { encoding: 'utf8', input: '', timeout: 120_000 });
-  return { ms: performance.now() - t0, out: r.stdout ?? '', status: r.status, error: r.error?.message };
+  const ms = performance.now() - t0;
+  const t = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr ?? '');
+  const cpuMs = t ? (Number(t[1]) * 60 + Number(t[2]) + Number(t[3]) * 60 + Number(t[4])) * 1000 : NaN;
+  return { ms, cpuMs, out: r.stdout ?? '', status: r.status, error: r.error?.message };
 }
+
+/** The two-point time: best of the rounds at the second point minus best at the first. */
+const diff = (a: number[], b: number[]): number => Math.min(...b) - Math.min(...a);
 
 const ok = (r: Run): boolean => r.stop.kind === 'exit' && r.stop.code === 0 && /checksum 0x[0-9a-f]{16}\n$/.test(r.out);
 const checksum = (out: string): string => /checksum (0x[0-9a-f]+)/.exec(out)?.[1] ?? '(none)';
@@ -120,36 +133,36 @@ function measure(name: string, elf: Uint8Array, dir: string, qemu: boolean): str
   const k = Math.max(1, Math.round(RVHART_SPAN / perIter));
   const n1 = Math.max(1, Math.round(k / 4)), n2 = n1 + k;
   const e1 = withIterations(elf, n1), e2 = withIterations(elf, n2);
-  const t1: number[] = [], t2: number[] = [];
+  const t1: number[] = [], t2: number[] = [], c1: number[] = [], c2: number[] = [];
   let r1 = one, r2 = two;
   for (let i = 0; i < ROUNDS; i++) {
-    r1 = runRvhart(e1, name); t1.push(r1.ms);
-    r2 = runRvhart(e2, name); t2.push(r2.ms);
+    r1 = runRvhart(e1, name); t1.push(r1.ms); c1.push(r1.cpuMs);
+    r2 = runRvhart(e2, name); t2.push(r2.ms); c2.push(r2.cpuMs);
     if (!ok(r1) || !ok(r2)) return `did not finish on rvhart: ${(ok(r1) ? r2 : r1).out.trim()}`;
   }
   const span = r2.insns - r1.insns;
   if (span !== perIter * k) return `iterations differ in instruction count (${perIter} per iteration from 1→2, ${span / k} over ${n1}→${n2})`;
-  const rvMs = Math.min(...t2) - Math.min(...t1);
-  const rvMips = span / rvMs / 1e3;
+  const rvMs = diff(t1, t2), rvCpuMs = diff(c1, c2);
+  const rvMips = span / rvMs / 1e3, rvCpuMips = span / rvCpuMs / 1e3;
   let text = `${(perIter / 1e6).toFixed(3).padStart(7)}M insns/iter  rvhart ${rvMips.toFixed(1).padStart(6)} MIPS ` +
-    `(${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
+    `(${rvCpuMips.toFixed(1)} per CPU-s; ${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
   if (!qemu) return `${text}  QEMU skipped: ${QEMU} is not installed`;
   const kq = Math.max(1, Math.round(QEMU_SPAN / perIter));
   const q1Path = join(dir, `${name}-q1.elf`), q2Path = join(dir, `${name}-q2.elf`);
   writeFileSync(q1Path, e1);
   writeFileSync(q2Path, withIterations(elf, n1 + kq));
-  const q1: number[] = [], q2: number[] = [];
+  const q1: number[] = [], q2: number[] = [], qc1: number[] = [], qc2: number[] = [];
   runQemu(q1Path); // warms the file cache
   for (let i = 0; i < ROUNDS; i++) {
     const a = runQemu(q1Path), b = runQemu(q2Path);
     if (a.status !== 0 || b.status !== 0) return `${text}  QEMU failed: ${a.error ?? b.error ?? `exit ${a.status}/${b.status}`}`;
     if (i === 0 && checksum(a.out) !== checksum(r1.out)) return `${text}  CHECKSUMS DIFFER: rvhart ${checksum(r1.out)}, QEMU ${checksum(a.out)}`;
-    q1.push(a.ms); q2.push(b.ms);
+    q1.push(a.ms); q2.push(b.ms); qc1.push(a.cpuMs); qc2.push(b.cpuMs);
   }
-  const qMs = Math.min(...q2) - Math.min(...q1);
-  const qMips = (perIter * kq) / qMs / 1e3;
-  text += `  QEMU ${qMips.toFixed(0).padStart(5)} MIPS (${(perIter * kq / 1e6).toFixed(0)}M in ${(qMs / 1000).toFixed(2)} s)` +
-    `  rvhart/QEMU ${(rvMips / qMips).toFixed(3)}`;
+  const qMs = diff(q1, q2), qInsns = perIter * kq;
+  const qMips = qInsns / qMs / 1e3, qCpuMips = qInsns / diff(qc1, qc2) / 1e3;
+  text += `  QEMU ${qMips.toFixed(0).padStart(5)} MIPS (${qCpuMips.toFixed(0)} per CPU-s; ${(qInsns / 1e6).toFixed(0)}M in ${(qMs / 1000).toFixed(2)} s)` +
+    `  rvhart/QEMU ${(rvMips / qMips).toFixed(3)} (${(rvCpuMips / qCpuMips).toFixed(3)} per CPU-s)`;
   return text;
 }
 
@@ -165,34 +178,35 @@ function faultStorm(qemu: boolean, dir: string): string {
     const dec = new TextDecoder();
     const m = new Virt({ bootargs: args, output: (b) => { out += dec.decode(b, { stream: true }); } });
     m.boot(k, fw);
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     const stop = m.run(5_000_000_000);
-    return { insns: m.hart.retired, ms: performance.now() - t0, out, stop };
+    const ms = performance.now() - t0, c = process.cpuUsage(c0);
+    return { insns: m.hart.retired, ms, cpuMs: (c.user + c.system) / 1000, out, stop };
   };
   const args = (n: number) => `fault-storm=${n}`;
-  const t1: number[] = [], t2: number[] = [];
+  const t1: number[] = [], t2: number[] = [], c1: number[] = [], c2: number[] = [];
   let r1: Run | undefined, r2: Run | undefined;
   for (let i = 0; i < ROUNDS; i++) {
-    r1 = boot(kernel, firmware, args(0)); t1.push(r1.ms);
-    r2 = boot(kernel, firmware, args(STORM)); t2.push(r2.ms);
+    r1 = boot(kernel, firmware, args(0)); t1.push(r1.ms); c1.push(r1.cpuMs);
+    r2 = boot(kernel, firmware, args(STORM)); t2.push(r2.ms); c2.push(r2.cpuMs);
     for (const r of [r1, r2]) if (r.stop.kind !== 'exit' || r.stop.code !== 0) return `did not shut down with status 0: ${r.stop.reason}`;
   }
-  const span = r2!.insns - r1!.insns, rvMs = Math.min(...t2) - Math.min(...t1);
-  let text = `${(span / STORM).toFixed(0)} insns/fault  rvhart ${(span / rvMs / 1e3).toFixed(1).padStart(6)} MIPS, ` +
-    `${(STORM / rvMs).toFixed(0)}K faults/s (${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
+  const span = r2!.insns - r1!.insns, rvMs = diff(t1, t2), rvCpuMs = diff(c1, c2);
+  let text = `${(span / STORM).toFixed(0)} insns/fault  rvhart ${(span / rvMs / 1e3).toFixed(1).padStart(6)} MIPS ` +
+    `(${(span / rvCpuMs / 1e3).toFixed(1)} per CPU-s), ${(STORM / rvMs).toFixed(1)}K faults/s (${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
   if (!qemu) return `${text}  QEMU skipped: ${QEMU} is not installed`;
   const q = (n: number) => runQemuArgs(['-bios', imgs.firmware, '-kernel', imgs.kernel, '-append', args(n)]);
-  const q1: number[] = [], q2: number[] = [];
+  const q1: number[] = [], q2: number[] = [], qc1: number[] = [], qc2: number[] = [];
   q(0);
   for (let i = 0; i < ROUNDS; i++) {
     const a = q(0), b = q(STORM);
     if (a.status !== 0 || b.status !== 0) return `${text}  QEMU failed: ${a.error ?? b.error ?? `exit ${a.status}/${b.status}`}`;
     if (!b.out.includes(`fault storm: ${STORM} page faults handled`)) return `${text}  QEMU: no fault storm line`;
-    q1.push(a.ms); q2.push(b.ms);
+    q1.push(a.ms); q2.push(b.ms); qc1.push(a.cpuMs); qc2.push(b.cpuMs);
   }
-  const qMs = Math.min(...q2) - Math.min(...q1);
-  return `${text}  QEMU ${(span / qMs / 1e3).toFixed(0).padStart(5)} MIPS, ${(STORM / qMs).toFixed(0)}K faults/s` +
-    `  rvhart/QEMU ${(qMs / rvMs).toFixed(3)}`;
+  const qMs = diff(q1, q2), qCpuMs = diff(qc1, qc2);
+  return `${text}  QEMU ${(span / qMs / 1e3).toFixed(0).padStart(5)} MIPS (${(span / qCpuMs / 1e3).toFixed(0)} per CPU-s), ` +
+    `${(STORM / qMs).toFixed(1)}K faults/s  rvhart/QEMU ${(qMs / rvMs).toFixed(3)} (${(qCpuMs / rvCpuMs).toFixed(3)} per CPU-s)`;
 }
 
 /** Prints one line per workload; `only` (names, or 'storm') picks some. */
