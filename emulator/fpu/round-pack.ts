@@ -41,6 +41,13 @@ function roundsUp(q: bigint, rem: bigint, shift: number, sign: number, rm: numbe
   }
 }
 
+/** sig with its low `shift` bits (shift > 0) rounded off in the mode. */
+function roundOff(sig: bigint, shift: number, sign: number, rm: number): bigint {
+  const s = BigInt(shift);
+  const q = sig >> s;
+  return roundsUp(q, sig - (q << s), shift, sign, rm) ? q + 1n : q;
+}
+
 /** Largest finite value of the format with this sign. */
 function packMaxFinite(fmt: Format, sign: number): bigint {
   return packInf(fmt, sign) - 1n;
@@ -76,9 +83,7 @@ export function roundPack(st: FpuState, fmt: Format, sign: number, exp: number, 
     // which can only happen from just below it.
     let tiny = true;
     if (top === emin - 1) {
-      const s = BigInt(n - p);
-      const qu = n > p ? (sig >> s) + (roundsUp(sig >> s, sig - ((sig >> s) << s), n - p, sign, rm) ? 1n : 0n) : sig;
-      tiny = qu !== fmt.carryBit;
+      tiny = (n > p ? roundOff(sig, n - p, sign, rm) : sig) !== fmt.carryBit;
     }
     if (tiny) flags |= UF;
   }
