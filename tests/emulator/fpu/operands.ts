@@ -116,3 +116,35 @@ export function integer(r: Rng, width: number, isSigned: boolean): bigint {
 }
 
 export { B32, B64 };
+
+function toBits(f: Fmt, x: number): bigint {
+  const v = new DataView(new ArrayBuffer(8));
+  if (f.width === 32) { v.setFloat32(0, x); return BigInt(v.getUint32(0)); }
+  v.setFloat64(0, x);
+  return v.getBigUint64(0);
+}
+
+function toNumber(f: Fmt, bits: bigint): number {
+  const v = new DataView(new ArrayBuffer(8));
+  if (f.width === 32) { v.setUint32(0, Number(bits)); return v.getFloat32(0); }
+  v.setBigUint64(0, bits);
+  return v.getFloat64(0);
+}
+
+/**
+ * Operands whose product (op 'mul') or quotient ('div') lands within a few ulps of the smallest
+ * normal 2^emin, where tininess after rounding and the carry into 2^emin are decided.
+ */
+export function nearMinNormal(r: Rng, f: Fmt, op: 'mul' | 'div'): [bigint, bigint] {
+  const minNormal = 2 ** (1 - f.emax);
+  const fb = BigInt(f.p - 1);
+  const bias = BigInt(f.emax);
+  const x = (bias << fb) | fraction(r, f); // in [1, 2)
+  const xv = toNumber(f, x);
+  // the other operand: 2^emin / x (mul) or x · 2^emin (div), nudged a few ulps either way
+  const target = op === 'mul' ? minNormal / xv : xv * minNormal;
+  const base = toBits(f, f.width === 32 ? Math.fround(target) : target);
+  const y = base + BigInt(r.below(7)) - 3n;
+  const sign = BigInt(r.below(2)) << BigInt(f.width - 1);
+  return op === 'mul' ? [x | sign, y] : [y | sign, x];
+}
