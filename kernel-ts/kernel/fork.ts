@@ -21,8 +21,8 @@ let nr_forks: u64 = 0n;
 let nr_shared: u64 = 0n;
 
 export function fork_init(): void {
-  if (task_cachep === NULL) task_cachep = kmem_cache_create_noctor("task_struct", sizeof(task_struct), 8n, 0n);
-  if (mm_cachep === NULL) mm_cachep = kmem_cache_create_noctor("mm_struct", sizeof(mm_struct), 8n, 0n);
+  task_cachep = kmem_cache_create_noctor("task_struct", sizeof(task_struct), 8n, 0n);
+  mm_cachep = kmem_cache_create_noctor("mm_struct", sizeof(mm_struct), 8n, 0n);
   vma_init();
 }
 export function task_cache(): kmem_cache { return task_cachep; }
@@ -81,7 +81,7 @@ export function free_task(t: task_struct): void {
 
 /** dup_mmap: each VMA copied in order, each present page shared copy-on-write. Returns the shared
  *  pages, or all ones without memory. */
-function dup_mmap(mm: mm_struct, oldmm: mm_struct): u64 {
+export function dup_mmap(mm: mm_struct, oldmm: mm_struct): u64 {
   let shared = 0n;
   let prev: vm_area_struct = NULL;
   for (let v = oldmm.mmap; v !== NULL; v = v.vm_next) {

@@ -5,14 +5,14 @@
 // zap_page_range for munmap and exit, change_protection for mprotect, and the process page
 // table itself (pgd_alloc with the kernel's half shared, free_pgtables).
 
-import { type u64, load64, store64, sfence_vma, naked, NULL } from '../runtime/intrinsics.js';
+import { type u64, load64, store64, sfence_vma, NULL } from '../runtime/intrinsics.js';
 import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT } from './layout.js';
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_TABLE,
   pgtable_l4, pgd_offset_pgd, pud_offset, pmd_offset, pte_offset, pte_phys, pfn_pte,
   __pgd_populate, __pud_populate, __pmd_populate, pgd_addr_end, pud_addr_end, pmd_addr_end, pgd_index, pud_index, pgdir_shift, PUD_SHIFT,
 } from './pgtable.js';
-import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, USER_START, TASK_SIZE } from './mm_types.js';
+import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, USER_START, TASK_SIZE, STACK_TOP, STACK_LIMIT, STACK_GUARD_GAP } from './mm_types.js';
 import { find_vma, expand_stack } from './mmap.js';
 import { page, phys_to_page, page_to_phys } from './page.js';
 import { alloc_pages, __free_pages, GFP_KERNEL } from './page_alloc.js';
@@ -42,12 +42,10 @@ export function fault_vma(): vm_area_struct { return last_vma; }
 
 export function mm_asid(mm: mm_struct): u64 { return mm.context_id & 0xffffn; }
 
-/** Every TLB entry of one ASID (sfence.vma zero, asid): after fork write-protects the parent. */
+/** Every TLB entry of one ASID: after fork write-protects the parent. (A constant 0 compiles to x0,
+ *  so this is `sfence.vma zero, asid` — all addresses — not the page at 0.) */
 export function flush_tlb_mm_asid(asid: u64): void {
-  naked`
-    sfence.vma zero, a0
-    ret
-  `;
+  sfence_vma(0n, asid);
 }
 
 /** A user PTE for vm_flags: V U A D and R/W/X (W alone is reserved: W implies R). A and D are set so
@@ -168,7 +166,9 @@ export function handle_mm_fault(mm: mm_struct, addr: u64, flags: u64): u64 {
   last_vma = vma;
   if (vma === NULL || addr < USER_START || addr >= TASK_SIZE) { last_vma = NULL; return VM_FAULT_NO_VMA; }
   if (addr < vma.vm_start) {
-    if ((vma.vm_flags & VM_GROWSDOWN) == 0n) { last_vma = NULL; return VM_FAULT_NO_VMA; }
+    // Below a VMA: only the stack grows down, and only a fault near it is the stack's (Linux's
+    // stack_guard_gap); one far below is simply outside every VMA.
+    if ((vma.vm_flags & VM_GROWSDOWN) == 0n || addr < STACK_TOP - STACK_LIMIT - STACK_GUARD_GAP) { last_vma = NULL; return VM_FAULT_NO_VMA; }
     if (expand_stack(mm, vma, addr) != 0n) return VM_FAULT_STACK_LIMIT;
     grew_stack = 1n;
   }

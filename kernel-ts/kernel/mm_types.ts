@@ -53,3 +53,5 @@ export const TASK_UNMAPPED_BASE = 0x3000000000n;
 export const STACK_TOP = 0x3ffffff000n;
 /** RLIMIT_STACK: how far the stack VMA may grow down. */
 export const STACK_LIMIT = 0x20000n;
+/** A fault this far below the stack's limit still counts as the stack overflowing (Linux's stack_guard_gap, 256 pages). */
+export const STACK_GUARD_GAP = 0x100000n;

@@ -18,7 +18,7 @@ let cache_hits: u64 = 0n;
 let cache_misses: u64 = 0n;
 
 export function vma_init(): void {
-  if (vm_area_cachep === NULL) vm_area_cachep = kmem_cache_create_noctor("vm_area_struct", sizeof(vm_area_struct), 8n, 0n);
+  vm_area_cachep = kmem_cache_create_noctor("vm_area_struct", sizeof(vm_area_struct), 8n, 0n);
 }
 export function vma_cache(): kmem_cache { return vm_area_cachep; }
 export function vma_merge_count(): u64 { return nr_merges; }
