@@ -34,7 +34,7 @@ function configSource(satp: KernelSatp): AsmSource {
 }
 
 /** The user programs embedded in the kernel image (kernel-ts/user: every .ts but the runtime). */
-export const USER_PROGRAMS = ['init', 'hog', 'fault', 'execer', 'hello'] as const;
+export const USER_PROGRAMS = ['init', 'hog', 'fault', 'execer', 'hello', 'bench'] as const;
 
 function compileAndLinkElf(root: string, entries: string[], script: string, extra: AsmSource[], asmDir: string | undefined): Uint8Array {
   const result = compile(entries);

@@ -6,6 +6,7 @@
 import { type u64, list_entry, NULL } from '../runtime/intrinsics.js';
 import { list_del } from '../lib/list.js';
 import { printk } from '../lib/printk.js';
+import { proc_verbose } from './proc_report.js';
 import { task_struct, task_list, init_task, get_current, schedule, wake_up_process, TASK_INTERRUPTIBLE, EXIT_ZOMBIE } from './sched.js';
 import { mmput, free_task } from './fork.js';
 import { switch_to_kernel_mm } from './asid.js';
@@ -32,8 +33,8 @@ export function do_exit(code: u64): void {
     t.mm = NULL;
     const tables = mmput(mm);
     tables_freed += tables;
-    printk("exit: pid %lu (%s) status %lu: unmapped %lu pages, freed %lu VMAs and %lu page tables;", t.pid, t.comm, code, pages, vmas, tables);
-    printk(" its faults: %lu demand-zero, %lu COW copy, %lu COW reuse, %lu stack growth\n", t.min_flt, t.cow_copy, t.cow_reuse, t.stack_grow);
+    if (proc_verbose()) printk("exit: pid %lu (%s) status %lu: unmapped %lu pages, freed %lu VMAs and %lu page tables;", t.pid, t.comm, code, pages, vmas, tables);
+    if (proc_verbose()) printk(" its faults: %lu demand-zero, %lu COW copy, %lu COW reuse, %lu stack growth\n", t.min_flt, t.cow_copy, t.cow_reuse, t.stack_grow);
   }
   // forget_original_parent: children go to init, or to idle when init is the one exiting.
   const reaper = t === child_reaper ? init_task : child_reaper;

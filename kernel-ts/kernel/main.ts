@@ -182,7 +182,7 @@ export function kmain(hartid: u64, dtb: u64): void {
   pool_demo(pgd);
 
   // Processes: U-mode programs from the image, each in its own address space, until the last exits.
-  proc_run(pgd);
+  proc_run(pgd, bootarg_value(fdt_bootargs(), "proc-bench="));
 
   // `bad-access=1|2` on the command line: show the fatal path of the fault handler (ends the run).
   const bad_kind = bootarg_value(fdt_bootargs(), "bad-access=");

@@ -114,12 +114,12 @@ export function next_present_pte(mm: mm_struct, addr: u64, end: u64): [u64, u64]
   return [end, 0n];
 }
 
-/** A zeroed frame for a user page (refcount 1), or 0. */
-function alloc_user_page(): u64 {
+/** A frame for a user page (refcount 1), zeroed unless the caller overwrites all of it; or 0. */
+function alloc_user_page(zero: boolean): u64 {
   const p = alloc_pages(GFP_KERNEL, 0n);
   if (p === NULL) return 0n;
   const pa = page_to_phys(p);
-  zero_frame(pa);
+  if (zero) zero_frame(pa);
   return pa;
 }
 
@@ -132,7 +132,7 @@ function copy_user_page(to: u64, from: u64): void {
 
 /** A page never touched: a zeroed frame mapped with the VMA's permissions. */
 function do_anonymous_page(mm: mm_struct, vma: vm_area_struct, addr: u64, ptep: u64): u64 {
-  const pa = alloc_user_page();
+  const pa = alloc_user_page(true);
   if (pa == 0n) return VM_FAULT_OOM;
   store64(ptep, pfn_pte(pa >> PAGE_SHIFT, vm_get_page_prot(vma.vm_flags)));
   mm.rss++;
@@ -150,7 +150,7 @@ function do_wp_page(mm: mm_struct, vma: vm_area_struct, addr: u64, ptep: u64, pt
     sfence_vma(addr, mm_asid(mm));
     return VM_FAULT_COW_REUSE;
   }
-  const pa = alloc_user_page();                                // wp_page_copy
+  const pa = alloc_user_page(false);                           // wp_page_copy: every byte copied
   if (pa == 0n) return VM_FAULT_OOM;
   copy_user_page(pa, pte_phys(pte));
   store64(ptep, pfn_pte(pa >> PAGE_SHIFT, vm_get_page_prot(vma.vm_flags)));
@@ -256,7 +256,7 @@ export function install_user_page(mm: mm_struct, addr: u64, pa: u64, vm_flags: u
 }
 
 /** A fresh zeroed user frame (execve fills it). */
-export function alloc_user_frame(): u64 { return alloc_user_page(); }
+export function alloc_user_frame(): u64 { return alloc_user_page(true); }
 
 // ---- the page table itself ---------------------------------------------------------------------
 

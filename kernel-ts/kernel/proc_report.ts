@@ -10,6 +10,11 @@ import { mm_total_vm } from './mmap.js';
 import { task_struct } from './sched.js';
 import { print_vma_brief } from './fault.js';
 
+let verbose = true;
+/** Whether fork, execve and exit print their lines (proc-bench=N turns them off: printing is slow). */
+export function proc_verbose(): boolean { return verbose; }
+export function set_proc_verbose(on: boolean): void { verbose = on; }
+
 /** Pages of [start, end) mapped in mm. */
 export function resident_pages(mm: mm_struct, start: u64, end: u64): u64 {
   let n = 0n;

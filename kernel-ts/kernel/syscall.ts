@@ -16,7 +16,7 @@ import { printk } from '../lib/printk.js';
 import { exec_task, find_user_program } from './exec.js';
 import { do_exit, do_wait } from './exit.js';
 import { user_to_phys, BAD_ADDR } from './uaccess.js';
-import { show_meminfo } from './proc_report.js';
+import { show_meminfo, proc_verbose } from './proc_report.js';
 import { putc } from './console.js';
 
 const NAME_MAX = 32n;
@@ -50,7 +50,7 @@ function sys_execve(name: u64, arg: u64): u64 {
   if (prog === NULL) return neg(ENOENT);
   const t = get_current();
   if (exec_task(t, prog, arg) != 0n) return neg(ENOMEM);
-  printk("execve: pid %lu runs %s(%lu): %lu VMAs, %lu pages copied from the image\n", t.pid, prog.name, arg, t.mm.map_count, t.mm.rss);
+  if (proc_verbose()) printk("execve: pid %lu runs %s(%lu): %lu VMAs, %lu pages copied from the image\n", t.pid, prog.name, arg, t.mm.map_count, t.mm.rss);
   return arg;                            // becomes a0: main's argument in the new program
 }
 
@@ -69,7 +69,7 @@ export function do_syscall(regs: pt_regs): void {
   else if (nr == __NR_clone) {
     const pid = do_fork();
     ret = pid == 0n ? neg(ENOMEM) : pid;
-    if (pid != 0n) printk("fork: pid %lu (%s) -> pid %lu: %lu VMAs copied, %lu pages shared copy-on-write\n", t.pid, t.comm, pid, t.mm.map_count, fork_last_shared());
+    if (pid != 0n && proc_verbose()) printk("fork: pid %lu (%s) -> pid %lu: %lu VMAs copied, %lu pages shared copy-on-write\n", t.pid, t.comm, pid, t.mm.map_count, fork_last_shared());
   }
   else if (nr == __NR_execve) ret = sys_execve(regs.a0, regs.a1);
   else if (nr == __NR_exit) do_exit(regs.a0 & 0xffn);

@@ -14,11 +14,11 @@ import { Virt } from '../../../emulator/board/virt.js';
 const out = mkdtempSync(join(tmpdir(), 'rvhart-procs-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function boot(satp: 'sv39' | 'sv48'): { text: string; machine: Virt; code: number | undefined } {
+function boot(satp: 'sv39' | 'sv48', bootargs?: string): { text: string; machine: Virt; code: number | undefined } {
   const imgs = buildBundled({ satp, outDir: out });
   let text = '';
   const dec = new TextDecoder();
-  const machine = new Virt({ output: (b) => { text += dec.decode(b, { stream: true }); } });
+  const machine = new Virt({ bootargs, output: (b) => { text += dec.decode(b, { stream: true }); } });
   machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
   const stop = machine.run(400_000_000);
   return { text, machine, code: stop.kind === 'exit' ? stop.code : undefined };
@@ -54,7 +54,8 @@ for (const satp of ['sv39', 'sv48'] as const) {
 
     it('runs init and its children to the end and shuts down with exit status 0', () => {
       expect(run.code, t).toBe(0);
-      expect(t).toContain('processes: 5 user programs in the image: init');
+      expect(t).toContain('processes: 6 user programs in the image: init');
+      expect(t).toMatch(/^processes: init is pid 1; \d+ pages free before it started$/m);
       expect(t).toContain('init: pid 1, starting the children');
       expect(t).toContain('init: 7 children reaped, exiting');
       expect(t).toMatch(/^exit: pid 1 \(init\) status 0: /m);
@@ -161,3 +162,24 @@ for (const satp of ['sv39', 'sv48'] as const) {
     });
   });
 }
+
+describe('proc-bench=N (the processes\' benchmark, tests/bench/kernel-proc.ts)', () => {
+  it('runs bench as pid 1: instructions per fork+exit+wait, demand-zero, COW copy and COW reuse fault; nothing leaks', () => {
+    const { text, code } = boot('sv39', 'proc-bench=4');
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/^processes: bench is pid 1; /m);
+    for (const re of [/^proc-bench: fork\+exit\+wait (\d+) instructions per round trip \(4 rounds\)$/m, /^proc-bench: demand-zero fault (\d+) instructions per page \(4 pages\)$/m,
+      /^proc-bench: COW copy fault (\d+) instructions per page \(4 pages\)$/m, /^proc-bench: COW reuse fault (\d+) instructions per page \(4 pages\)$/m]) {
+      const m = re.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(Number(m![1])).toBeGreaterThan(100);
+    }
+    // Quiet: no per-process lines while timing; the totals and the leak check still printed.
+    expect(text).not.toMatch(/^(fork|exit|execve): pid/m);
+    expect(text).toMatch(/^processes: all exited after \d+ ticks: 5 forks, 1 execs, 6 exits, /m);
+    // 4 timed pages and the stack page the fork loop first wrote.
+    expect(text).toMatch(/^faults: 5 demand-zero, \d+ COW copy, \d+ COW reuse, 0 stack growth, 0 killed, 0 spurious$/m);
+    expect(text).toContain('buddy free lists identical to before the first process');
+    expect(text).toMatch(/^self-checks: \d+ passed, 0 failed$/m);
+  });
+});
