@@ -3,7 +3,7 @@
 // one line, for CI scripts. Both go to stderr, or to `--stats-file FILE`.
 
 import type { Virt } from '../emulator/board/virt.js';
-import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/hart/trap.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/isa/trap.js';
 
 export type StatsFormat = 'text' | 'json';
 

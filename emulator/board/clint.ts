@@ -7,7 +7,7 @@
 // As QEMU 7.2 does, mtimecmp is 0 at reset, so MTIP is pending until firmware programs it.
 
 import type { AccessSize, Device, InterruptSink } from './device.js';
-import { IRQ } from '../hart/trap.js';
+import { IRQ } from '../isa/trap.js';
 
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;

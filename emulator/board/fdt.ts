@@ -8,7 +8,7 @@ import { PLIC_BASE, PLIC_NUM_SOURCES, PLIC_SIZE } from './plic.js';
 import { SYSCON_BASE, SYSCON_SIZE, FINISHER_PASS, FINISHER_RESET } from './syscon.js';
 import { UART0_BASE, UART0_IRQ, UART0_SIZE, UART_CLOCK_FREQUENCY } from './uart16550.js';
 import { virtioIrq, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO_STRIDE } from './virtio/mmio.js';
-import { IRQ } from '../hart/trap.js';
+import { IRQ } from '../isa/trap.js';
 
 // ---- the flattened tree format (Devicetree Specification v0.4, chapter 5) ----------------------------
 

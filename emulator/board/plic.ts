@@ -15,7 +15,7 @@
 //     completion is pending again at once.
 
 import type { AccessSize, Device, InterruptSink } from './device.js';
-import { IRQ } from '../hart/trap.js';
+import { IRQ } from '../isa/trap.js';
 
 export const PLIC_BASE = 0x0c00_0000;
 export const PLIC_SIZE = 0x60_0000;

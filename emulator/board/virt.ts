@@ -22,7 +22,7 @@ import { VirtioMmio, virtioIrq, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO
 import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
-import { Hart } from '../hart/hart.js';
+import { Hart, type HartOptions } from '../hart/hart.js';
 
 export const RAM_BASE = 0x8000_0000;
 export const DEFAULT_MEM = 128 * 1024 * 1024;
@@ -52,6 +52,8 @@ export interface VirtOptions {
   /** Svnapot in the MMU (and `svnapot` in the device tree's ISA string). */
   readonly svnapot?: boolean;
   readonly timeSource?: 'insns' | 'wall';
+  /** The hart's instruction set and CSRs, when not the project's (tests that extend them). */
+  readonly hart?: Pick<HartOptions, 'interpreter' | 'csrs'>;
   /** UART and HTIF console output. */
   readonly output?: (bytes: Uint8Array) => void;
   readonly bootargs?: string;
@@ -127,7 +129,7 @@ export class Virt {
       ? { read: () => BigInt(this.hart.retired) + this.idleTicks }
       : { read: () => BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000))) };
     // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
-    this.hart = new Hart({ bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
+    this.hart = new Hart({ ...options.hart, bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
     this.clint = new Clint(this.hart.irqSink, time);
     this.plic = new Plic(this.hart.irqSink, options.plicGateway);
     this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));

@@ -1,7 +1,7 @@
 // `catch trap [CAUSE]`: which traps stop the run. Causes by the names the trace and `--stats` print
 // (load-page-fault, illegal-instruction, supervisor-timer …), by number (13), or `interrupt N`.
 
-import { CAUSE_NAMES, INTERRUPT_NAMES } from '../hart/trap.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../isa/trap.js';
 
 export interface TrapSpec { readonly cause: number; readonly interrupt: boolean }
 

@@ -117,7 +117,7 @@ export class Session {
     else if (/^\s*catch\s+trap\s+/.test(line)) pool = trapNames();
     else if (/^\s*catch\s+\S*$/.test(line)) pool = ['trap'];
     else if (/^\s*trace\s+\S*$/.test(line)) pool = ['on', 'off'];
-    else if (word.startsWith('$')) pool = [...ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs().map(csrName)].map((n) => '$' + n);
+    else if (word.startsWith('$')) pool = [...ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs(this.target.hart).map((c) => csrName(this.target.hart, c))].map((n) => '$' + n);
     else pool = this.symbols.names();
     return pool.filter((n) => n.startsWith(word)).map((n) => head + n);
   }
@@ -139,13 +139,13 @@ export class Session {
     const t = this.target;
     return {
       reg: (name) => {
-        const r = regByName(name === 'fp' ? 's0' : name);
+        const r = regByName(t.hart, name === 'fp' ? 's0' : name);
         if (!r) return undefined;
         const v = readReg(t.hart, r);
         return { v, kind: r.kind === 'pc' ? 'code' : name === 'sp' || name === 'fp' ? 'data' : 'int' };
       },
       setReg: (name, v) => {
-        const r = regByName(name);
+        const r = regByName(t.hart, name);
         if (!r) throw new EvalError(`Invalid register \`$${name}'.`);
         const err = writeReg(t.hart, r, v);
         if (err) throw new EvalError(err);
@@ -510,7 +510,7 @@ export class Session {
       }
       for (const n0 of rest) {
         const n = n0.replace(/^\$/, '').toLowerCase();
-        const r = regByName(n === 'fp' ? 's0' : n);
+        const r = regByName(m.hart, n === 'fp' ? 's0' : n);
         if (!r) throw new CommandError(`Invalid register \`${n}'`);
         if (r.kind === 'csr') this.say(...(formatCsrs(m, n) as string[]));
         else this.say(...formatRegisters(m, d, [r.kind === 'x' ? ABI_NAMES[r.n]! : r.kind]));

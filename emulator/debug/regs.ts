@@ -2,38 +2,29 @@
 // CSR (read and written through the hart's own CSR rules, so WARL masks apply), and `priv`.
 
 import type { Hart } from '../hart/hart.js';
-import { csrCheck, csrRead, csrWrite } from '../hart/csr.js';
-import { CSR_NAMES, CSR_NUMBERS, registerNumber } from '../isa/csrs.js';
+import { csrRead, csrWrite } from '../hart/csr.js';
+import { CSR_NAMES, registerNumber } from '../isa/csrs.js';
 
 export type RegRef = { kind: 'x'; n: number } | { kind: 'pc' } | { kind: 'csr'; csr: number; name: string } | { kind: 'priv' };
 
-let implementedCache: number[] | undefined;
-
-/** Every CSR number the hart implements, ascending: csrCheck from M-mode refuses exactly the others. */
-export function implementedCsrs(): number[] {
-  if (implementedCache) return implementedCache;
-  // The probe is an M-mode hart with every counter enabled: only "not implemented" can refuse a read.
-  const probe = { priv: 3, mcounteren: -1, scounteren: -1, mstatus: 0, menvcfg: 0n } as Pick<Hart, 'priv' | 'mcounteren' | 'scounteren' | 'mstatus' | 'menvcfg'>;
-  const out: number[] = [];
-  for (const csr of [...CSR_NAMES.keys()].sort((a, b) => a - b)) {
-    try { csrCheck(probe as Hart, csr, false, 0); out.push(csr); } catch { /* not implemented */ }
-  }
-  return (implementedCache = out);
+/** Every CSR number the hart implements (has a record for), ascending. */
+export function implementedCsrs(h: Hart): readonly number[] {
+  return h.csrs.numbers;
 }
 
-export function csrName(csr: number): string {
-  return CSR_NAMES.get(csr) ?? `csr${csr.toString(16)}`;
+export function csrName(h: Hart, csr: number): string {
+  return h.csrs.get(csr)?.name ?? CSR_NAMES.get(csr) ?? `csr${csr.toString(16)}`;
 }
 
 /** Resolves "a0", "x10", "fp", "pc", "satp", "priv" (a leading $ is allowed). */
-export function regByName(name: string): RegRef | undefined {
+export function regByName(h: Hart, name: string): RegRef | undefined {
   const n = name.replace(/^\$/, '').toLowerCase();
   if (n === 'pc') return { kind: 'pc' };
   if (n === 'priv') return { kind: 'priv' };
   const x = registerNumber(n);
   if (x !== undefined) return { kind: 'x', n: x };
-  const csr = CSR_NUMBERS[n];
-  if (csr !== undefined && implementedCsrs().includes(csr)) return { kind: 'csr', csr, name: n };
+  const r = h.csrs.byName(n);
+  if (r !== undefined) return { kind: 'csr', csr: r.number, name: r.name };
   return undefined;
 }
 

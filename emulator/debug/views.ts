@@ -5,7 +5,7 @@ import type { Virt } from '../board/virt.js';
 import { ACCESS_NAMES, FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE, type AccessType } from '../mmu/access.js';
 import { pageSizeName } from '../mmu/modes.js';
 import { entryPages } from '../mmu/tlb.js';
-import { CAUSE_NAMES, INTERRUPT_NAMES } from '../hart/trap.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../isa/trap.js';
 import { ABI_NAMES } from '../isa/csrs.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
 import { attrText } from './info-mem.js';
@@ -175,11 +175,11 @@ export function decodeCsr(name: string, v: bigint): string {
 /** `info csr [NAME]`: the named CSR decoded, or every implemented CSR except the unused counters. */
 export function formatCsrs(m: Virt, name?: string): string[] | string {
   const h = m.hart;
-  const list = name ? [name] : implementedCsrs().map(csrName).filter((n) =>
+  const list = name ? [name] : implementedCsrs(h).map((c) => csrName(h, c)).filter((n) =>
     !/^(m?hpmcounter|mhpmevent)\d+$/.test(n) && !/^pmp(cfg|addr)\d+$/.test(n) && !/^tdata|^tselect/.test(n));
   const lines: string[] = [];
   for (const n of list) {
-    const csr = implementedCsrs().find((c) => csrName(c) === n);
+    const csr = implementedCsrs(h).find((c) => csrName(h, c) === n);
     if (csr === undefined) return `Invalid register \`${n}' (not an implemented CSR; try \`info csr' for the list)`;
     const v = readReg(h, { kind: 'csr', csr, name: n });
     const dec = decodeCsr(n, v);

@@ -1,59 +1,72 @@
-// The CSRs of this hart, each with its read and write rule (privileged spec chapters 2, 3, 4;
-// Zicntr; Sstc). `csrCheck` is the access rule common to all: privilege in csr[9:8], read-only when
-// csr[11:10] = 3, counters gated by mcounteren/scounteren, TVM for satp, STCE for stimecmp. Any
-// failure — including an unimplemented CSR — is illegal-instruction with tval = the instruction bits
-// (OpenSBI probes CSRs this way).
+// The CSRs of this hart, one record each (privileged spec chapters 2, 3, 4; Zicntr; Sstc): its
+// name (the number is binutils', from isa/csrs.ts), an optional access gate, how it reads and how a
+// write lands (WARL rules and side effects). "Implemented" means "has a record": the access check,
+// the debugger's register list and the GDB target description all come from these records.
+//
+// The access rule common to all (`csrCheck`): privilege in csr[9:8], read-only when csr[11:10] = 3,
+// then the record's gate (counter enables, TVM for satp, STCE for stimecmp). Any failure — an
+// unimplemented CSR included — is illegal-instruction with tval = the instruction bits (OpenSBI
+// probes CSRs this way).
 
-import { CSR_NUMBERS as C } from '../isa/csrs.js';
-import { CAUSE, Trap } from './trap.js';
+import { CSR_NUMBERS } from '../isa/csrs.js';
+import { CAUSE, Trap } from '../isa/trap.js';
 import type { Hart } from './hart.js';
+import { SINK } from './slot.js';
+import { EV_IRQ } from './events.js';
 import {
   MEDELEG_MASK, MENVCFG_MASK, MENVCFG_STCE, MIE_MASK, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_HI, MSTATUS_MPP,
   MSTATUS_TVM, MSTATUS_WRITABLE, PRV_M, PRV_S, PRV_U, SSTATUS_HI, SSTATUS_MASK_LO, SSTATUS_WRITABLE, S_INTERRUPTS,
 } from './mstatus.js';
 
-/** misa: MXL = 2 (64-bit), extensions A, C, I, M, S, U. Read-only here (a legal WARL choice). */
-export const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+export interface CsrRecord {
+  readonly name: string;
+  readonly number: number;
+  /** An access rule beyond privilege and read-only; false → illegal instruction. */
+  readonly gate?: (h: Hart) => boolean;
+  readonly read: (h: Hart) => bigint;
+  /** Applies a write (already 64-bit unsigned); absent: writes are ignored (a legal WARL choice). */
+  readonly write?: (h: Hart, v: bigint) => void;
+}
+
+/** The records of one hart, by number. */
+export class CsrMap {
+  private readonly byNumber: (CsrRecord | undefined)[] = new Array<CsrRecord | undefined>(4096).fill(undefined);
+  /** Every implemented CSR number, ascending. */
+  readonly numbers: readonly number[];
+
+  constructor(records: readonly CsrRecord[]) {
+    for (const r of records) {
+      if (!(r.number >= 0 && r.number < 4096)) throw new Error(`csr: ${r.name} has number ${r.number}`);
+      if (this.byNumber[r.number]) throw new Error(`csr: ${r.name} and ${this.byNumber[r.number]!.name} share 0x${r.number.toString(16)}`);
+      this.byNumber[r.number] = r;
+    }
+    this.numbers = records.map((r) => r.number).sort((a, b) => a - b);
+  }
+
+  get(csr: number): CsrRecord | undefined {
+    return this.byNumber[csr];
+  }
+
+  byName(name: string): CsrRecord | undefined {
+    const n = CSR_NUMBERS[name];
+    const r = n === undefined ? undefined : this.byNumber[n];
+    return r ?? this.numbers.map((k) => this.byNumber[k]!).find((x) => x.name === name);
+  }
+}
+
+/** A record named as binutils names it. */
+function csr(name: string, rules: Omit<CsrRecord, 'name' | 'number'>): CsrRecord {
+  const number = CSR_NUMBERS[name];
+  if (number === undefined) throw new Error(`csr: ${name} is not a CSR binutils knows`);
+  return { name, number, ...rules };
+}
 
 const M64 = (1n << 64n) - 1n;
 const CY = 1, IR = 4;
+const lo32 = (v: bigint): number => Number(v & 0xffffffffn) | 0;
 
-function illegal(bits: number): Trap {
-  return new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0));
-}
-
-function implemented(csr: number): boolean {
-  if (csr >= C.cycle && csr <= C.hpmcounter31) return true;
-  if (csr >= C.mcycle && csr <= C.mhpmcounter31) return csr !== 0xb01; // no mtime CSR
-  if (csr >= C.mhpmevent3 && csr <= C.mhpmevent31) return true;
-  if (csr >= C.pmpcfg0 && csr <= C.pmpaddr63) return (csr > C.pmpcfg15) || (csr & 1) === 0; // RV64: odd pmpcfg absent
-  switch (csr) {
-    case C.sstatus: case C.sie: case C.stvec: case C.scounteren: case C.senvcfg: case C.sscratch: case C.sepc:
-    case C.scause: case C.stval: case C.sip: case C.stimecmp: case C.satp:
-    case C.mvendorid: case C.marchid: case C.mimpid: case C.mhartid: case C.mconfigptr:
-    case C.mstatus: case C.misa: case C.medeleg: case C.mideleg: case C.mie: case C.mtvec: case C.mcounteren:
-    case C.menvcfg: case C.mcountinhibit: case C.mscratch: case C.mepc: case C.mcause: case C.mtval: case C.mip:
-    case C.tselect: case C.tdata1: case C.tdata2: case C.tdata3:
-      return true;
-  }
-  return false;
-}
-
-/** The access rule. Throws illegal-instruction. */
-export function csrCheck(h: Hart, csr: number, write: boolean, bits: number): void {
-  if (!implemented(csr)) throw illegal(bits);
-  if (h.priv < ((csr >>> 8) & 3)) throw illegal(bits);
-  if (write && (csr >>> 10) === 3) throw illegal(bits);
-  if (csr >= C.cycle && csr <= C.hpmcounter31) {
-    const bit = 1 << (csr & 31);
-    if (h.priv < PRV_M && (h.mcounteren & bit) === 0) throw illegal(bits);
-    if (h.priv === PRV_U && (h.scounteren & bit) === 0) throw illegal(bits);
-  }
-  if (csr === C.satp && h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0) throw illegal(bits);
-  if (csr === C.stimecmp && h.priv === PRV_S && ((h.menvcfg & MENVCFG_STCE) === 0n || (h.mcounteren & 2) === 0)) {
-    throw illegal(bits);
-  }
-}
+/** misa: MXL = 2 (64-bit), extensions A, C, I, M, S, U. Read-only here (a legal WARL choice). */
+export const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
 
 export function cycleValue(h: Hart): bigint {
   return h.mcountinhibit & CY ? h.cycleFrozen : BigInt.asUintN(64, BigInt(h.retired) + h.cycleOffset);
@@ -63,137 +76,190 @@ export function instretValue(h: Hart): bigint {
   return h.mcountinhibit & IR ? h.instretFrozen : BigInt.asUintN(64, BigInt(h.retired) + h.instretOffset);
 }
 
-/** Reads a CSR that passed csrCheck. */
-export function csrRead(h: Hart, csr: number): bigint {
-  switch (csr) {
-    case C.cycle: case C.mcycle: return cycleValue(h);
-    case C.instret: case C.minstret: return instretValue(h);
-    case C.time: return h.clock.mtime();
-    case C.sstatus: return (BigInt(SSTATUS_HI) << 32n) | BigInt(h.mstatus & SSTATUS_MASK_LO);
-    case C.sie: return BigInt(h.mie & h.mideleg);
-    case C.stvec: return h.stvec;
-    case C.scounteren: return BigInt(h.scounteren >>> 0);
-    case C.senvcfg: return h.senvcfg;
-    case C.sscratch: return h.sscratch;
-    case C.sepc: return h.sepc;
-    case C.scause: return h.scause;
-    case C.stval: return h.stval;
-    case C.sip: return BigInt(h.mipValue() & h.mideleg);
-    case C.stimecmp: return h.stimecmp;
-    case C.satp: return h.mmu.getSatp();
-    case C.mvendorid: case C.marchid: case C.mimpid: case C.mconfigptr: return 0n;
-    case C.mhartid: return BigInt(h.hartid);
-    case C.mstatus: return (BigInt(MSTATUS_HI) << 32n) | BigInt(h.mstatus >>> 0);
-    case C.misa: return MISA;
-    case C.medeleg: return BigInt(h.medeleg);
-    case C.mideleg: return BigInt(h.mideleg);
-    case C.mie: return BigInt(h.mie);
-    case C.mtvec: return h.mtvec;
-    case C.mcounteren: return BigInt(h.mcounteren >>> 0);
-    case C.menvcfg: return h.menvcfg;
-    case C.mcountinhibit: return BigInt(h.mcountinhibit >>> 0);
-    case C.mscratch: return h.mscratch;
-    case C.mepc: return h.mepc;
-    case C.mcause: return h.mcause;
-    case C.mtval: return h.mtval;
-    case C.mip: return BigInt(h.mipValue());
-  }
-  if (csr >= C.pmpcfg0 && csr <= C.pmpcfg15) return h.mmu.readPmpcfg(csr - C.pmpcfg0);
-  if (csr >= C.pmpaddr0 && csr <= C.pmpaddr63) return h.mmu.readPmpaddr(csr - C.pmpaddr0);
-  // hpmcounter3–31, mhpmcounter3–31, mhpmevent3–31, tselect, tdata1–3: present, no events, no triggers.
-  return 0n;
-}
-
-/** Writes a CSR that passed csrCheck (WARL rules applied here). */
-export function csrWrite(h: Hart, csr: number, value: bigint): void {
-  const v = BigInt.asUintN(64, value);
-  const lo = Number(v & 0xffffffffn) | 0;
-  switch (csr) {
-    case C.mcycle:
-      if (h.mcountinhibit & CY) h.cycleFrozen = v; else h.cycleOffset = v - BigInt(h.retired + 1);
-      return;
-    case C.minstret:
-      // The written value is what the next instruction sees: this one's retirement is not counted.
-      if (h.mcountinhibit & IR) h.instretFrozen = v; else h.instretOffset = v - BigInt(h.retired + 1);
-      return;
-    case C.sstatus:
-      h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (lo & SSTATUS_WRITABLE);
-      h.privChanged();
-      return;
-    case C.sie: {
-      const mask = h.mideleg & S_INTERRUPTS;
-      h.mie = (h.mie & ~mask) | (lo & mask);
-      h.events |= 1;
-      return;
-    }
-    case C.stvec: h.stvec = tvec(h.stvec, v); return;
-    case C.scounteren: h.scounteren = lo; return;
-    case C.senvcfg: h.senvcfg = v & 1n; return; // FIOM
-    case C.sscratch: h.sscratch = v; return;
-    case C.sepc: h.sepc = v & ~1n; return;
-    case C.scause: h.scause = v; return;
-    case C.stval: h.stval = v; return;
-    case C.sip: {
-      const mask = h.mideleg & MIP_SSIP;
-      h.mipSw = (h.mipSw & ~mask) | (lo & mask);
-      h.events |= 1;
-      return;
-    }
-    case C.stimecmp:
-      h.stimecmp = v;
-      h.updateStimecmp(h.clock.mtime());
-      return;
-    case C.satp:
-      h.mmu.setSatp(v);
-      h.translationChanged();
-      return;
-    case C.mstatus: {
-      let w = lo;
-      if (((w & MSTATUS_MPP) >>> 11) === 2) w = (w & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP); // MPP=2 reserved: keep
-      h.mstatus = (h.mstatus & ~MSTATUS_WRITABLE) | (w & MSTATUS_WRITABLE);
-      h.privChanged();
-      return;
-    }
-    case C.misa: return;
-    case C.medeleg: h.medeleg = lo & MEDELEG_MASK; return;
-    case C.mideleg: h.mideleg = lo & S_INTERRUPTS; h.events |= 1; return;
-    case C.mie: h.mie = lo & MIE_MASK; h.events |= 1; return;
-    case C.mtvec: h.mtvec = tvec(h.mtvec, v); return;
-    case C.mcounteren: h.mcounteren = lo; return;
-    case C.menvcfg: {
-      h.menvcfg = v & MENVCFG_MASK;
-      if (h.menvcfg & MENVCFG_STCE) h.mipSw &= ~MIP_STIP;
-      h.updateStimecmp(h.clock.mtime());
-      h.privChanged();
-      return;
-    }
-    case C.mcountinhibit: {
-      const next = lo & ~2;
-      if (!(h.mcountinhibit & CY) && next & CY) h.cycleFrozen = cycleValue(h);
-      if (h.mcountinhibit & CY && !(next & CY)) h.cycleOffset = h.cycleFrozen - BigInt(h.retired + 1);
-      if (!(h.mcountinhibit & IR) && next & IR) h.instretFrozen = instretValue(h);
-      if (h.mcountinhibit & IR && !(next & IR)) h.instretOffset = h.instretFrozen - BigInt(h.retired + 1);
-      h.mcountinhibit = next;
-      return;
-    }
-    case C.mscratch: h.mscratch = v; return;
-    case C.mepc: h.mepc = v & ~1n; return;
-    case C.mcause: h.mcause = v; return;
-    case C.mtval: h.mtval = v; return;
-    case C.mip: {
-      const mask = MIP_SSIP | MIP_SEIP | h.stipWritable();
-      h.mipSw = (h.mipSw & ~mask) | (lo & mask);
-      h.events |= 1;
-      return;
-    }
-  }
-  if (csr >= C.pmpcfg0 && csr <= C.pmpcfg15) { h.mmu.writePmpcfg(csr - C.pmpcfg0, v); h.translationChanged(); return; }
-  if (csr >= C.pmpaddr0 && csr <= C.pmpaddr63) { h.mmu.writePmpaddr(csr - C.pmpaddr0, v); h.translationChanged(); return; }
-  // mhpmcounter3–31, mhpmevent3–31, tselect, tdata1–3: writes ignored (no events, no triggers).
-}
-
 /** xtvec: MODE 0 (direct) or 1 (vectored); a write with a reserved mode (2, 3) is ignored, as QEMU does. */
 function tvec(old: bigint, v: bigint): bigint {
   return (v & 3n) < 2n ? v & M64 : old;
 }
 
+/** The unprivileged counters: readable below M only where mcounteren (and in U, scounteren) allow. */
+function counterGate(n: number): (h: Hart) => boolean {
+  const bit = 1 << n;
+  return (h) => !((h.priv < PRV_M && (h.mcounteren & bit) === 0) || (h.priv === PRV_U && (h.scounteren & bit) === 0));
+}
+
+const ZERO = (): bigint => 0n;
+
+/** A machine register of 64 bits with no rule beyond its own field. */
+type Field = 'mscratch' | 'sscratch' | 'mcause' | 'scause' | 'mtval' | 'stval';
+const plain = (name: Field): CsrRecord =>
+  csr(name, { read: (h) => h[name], write: (h, v) => { h[name] = v; } });
+
+function records(): CsrRecord[] {
+  const out: CsrRecord[] = [
+    // ---- unprivileged counters (Zicntr; hpmcounter3–31 present, counting nothing) ----
+    csr('cycle', { gate: counterGate(0), read: cycleValue }),
+    csr('time', { gate: counterGate(1), read: (h) => h.clock.mtime() }),
+    csr('instret', { gate: counterGate(2), read: instretValue }),
+
+    // ---- supervisor ----
+    csr('sstatus', {
+      read: (h) => (BigInt(SSTATUS_HI) << 32n) | BigInt(h.mstatus & SSTATUS_MASK_LO),
+      write: (h, v) => { h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (lo32(v) & SSTATUS_WRITABLE); h.privChanged(); },
+    }),
+    csr('sie', {
+      read: (h) => BigInt(h.mie & h.mideleg),
+      write: (h, v) => { const m = h.mideleg & S_INTERRUPTS; h.mie = (h.mie & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
+    }),
+    csr('stvec', { read: (h) => h.stvec, write: (h, v) => { h.stvec = tvec(h.stvec, v); } }),
+    csr('scounteren', { read: (h) => BigInt(h.scounteren >>> 0), write: (h, v) => { h.scounteren = lo32(v); } }),
+    csr('senvcfg', { read: (h) => h.senvcfg, write: (h, v) => { h.senvcfg = v & 1n; } }), // FIOM
+    plain('sscratch'),
+    csr('sepc', { read: (h) => h.sepc, write: (h, v) => { h.sepc = v & ~1n; } }),
+    plain('scause'),
+    plain('stval'),
+    csr('sip', {
+      read: (h) => BigInt(h.mipValue() & h.mideleg),
+      write: (h, v) => { const m = h.mideleg & MIP_SSIP; h.mipSw = (h.mipSw & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
+    }),
+    csr('stimecmp', {
+      // Sstc: S-mode needs menvcfg.STCE and mcounteren.TM.
+      gate: (h) => !(h.priv === PRV_S && ((h.menvcfg & MENVCFG_STCE) === 0n || (h.mcounteren & 2) === 0)),
+      read: (h) => h.stimecmp,
+      write: (h, v) => { h.stimecmp = v; h.updateStimecmp(h.clock.mtime()); },
+    }),
+    csr('satp', {
+      gate: (h) => !(h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0),
+      read: (h) => h.mmu.getSatp(),
+      write: (h, v) => { h.mmu.setSatp(v); h.translationChanged(); },
+    }),
+
+    // ---- machine information (read-only) ----
+    csr('mvendorid', { read: ZERO }), csr('marchid', { read: ZERO }), csr('mimpid', { read: ZERO }),
+    csr('mhartid', { read: (h) => BigInt(h.hartid) }),
+    csr('mconfigptr', { read: ZERO }),
+
+    // ---- machine trap setup and handling ----
+    csr('mstatus', {
+      read: (h) => (BigInt(MSTATUS_HI) << 32n) | BigInt(h.mstatus >>> 0),
+      write: (h, v) => {
+        let w = lo32(v);
+        if (((w & MSTATUS_MPP) >>> 11) === 2) w = (w & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP); // MPP=2 reserved: keep
+        h.mstatus = (h.mstatus & ~MSTATUS_WRITABLE) | (w & MSTATUS_WRITABLE);
+        h.privChanged();
+      },
+    }),
+    csr('misa', { read: () => MISA, write: () => { /* WARL: fixed */ } }),
+    csr('medeleg', { read: (h) => BigInt(h.medeleg), write: (h, v) => { h.medeleg = lo32(v) & MEDELEG_MASK; } }),
+    csr('mideleg', { read: (h) => BigInt(h.mideleg), write: (h, v) => { h.mideleg = lo32(v) & S_INTERRUPTS; h.events |= EV_IRQ; } }),
+    csr('mie', { read: (h) => BigInt(h.mie), write: (h, v) => { h.mie = lo32(v) & MIE_MASK; h.events |= EV_IRQ; } }),
+    csr('mtvec', { read: (h) => h.mtvec, write: (h, v) => { h.mtvec = tvec(h.mtvec, v); } }),
+    csr('mcounteren', { read: (h) => BigInt(h.mcounteren >>> 0), write: (h, v) => { h.mcounteren = lo32(v); } }),
+    csr('menvcfg', {
+      read: (h) => h.menvcfg,
+      write: (h, v) => {
+        h.menvcfg = v & MENVCFG_MASK;
+        if (h.menvcfg & MENVCFG_STCE) h.mipSw &= ~MIP_STIP;
+        h.updateStimecmp(h.clock.mtime());
+        h.privChanged();
+      },
+    }),
+    csr('mcountinhibit', {
+      read: (h) => BigInt(h.mcountinhibit >>> 0),
+      write: (h, v) => {
+        const next = lo32(v) & ~2;
+        if (!(h.mcountinhibit & CY) && next & CY) h.cycleFrozen = cycleValue(h);
+        if (h.mcountinhibit & CY && !(next & CY)) h.cycleOffset = h.cycleFrozen - BigInt(h.retired + 1);
+        if (!(h.mcountinhibit & IR) && next & IR) h.instretFrozen = instretValue(h);
+        if (h.mcountinhibit & IR && !(next & IR)) h.instretOffset = h.instretFrozen - BigInt(h.retired + 1);
+        h.mcountinhibit = next;
+      },
+    }),
+    plain('mscratch'),
+    csr('mepc', { read: (h) => h.mepc, write: (h, v) => { h.mepc = v & ~1n; } }),
+    plain('mcause'),
+    plain('mtval'),
+    csr('mip', {
+      read: (h) => BigInt(h.mipValue()),
+      write: (h, v) => {
+        const m = MIP_SSIP | MIP_SEIP | h.stipWritable();
+        h.mipSw = (h.mipSw & ~m) | (lo32(v) & m);
+        h.events |= EV_IRQ;
+      },
+    }),
+
+    // ---- machine counters: the written value is what the next instruction sees ----
+    csr('mcycle', {
+      read: cycleValue,
+      write: (h, v) => { if (h.mcountinhibit & CY) h.cycleFrozen = v; else h.cycleOffset = v - BigInt(h.retired + 1); },
+    }),
+    csr('minstret', {
+      read: instretValue,
+      write: (h, v) => { if (h.mcountinhibit & IR) h.instretFrozen = v; else h.instretOffset = v - BigInt(h.retired + 1); },
+    }),
+
+    // ---- debug triggers: present, none implemented ----
+    csr('tselect', { read: ZERO, write: () => {} }), csr('tdata1', { read: ZERO, write: () => {} }),
+    csr('tdata2', { read: ZERO, write: () => {} }), csr('tdata3', { read: ZERO, write: () => {} }),
+  ];
+  for (let n = 3; n <= 31; n++) {
+    out.push(csr(`hpmcounter${n}`, { gate: counterGate(n), read: ZERO }));
+    out.push(csr(`mhpmcounter${n}`, { read: ZERO, write: () => {} }));
+    out.push(csr(`mhpmevent${n}`, { read: ZERO, write: () => {} }));
+  }
+  // PMP (RV64: only the even pmpcfg registers exist).
+  for (let n = 0; n < 16; n += 2) {
+    out.push(csr(`pmpcfg${n}`, {
+      read: (h) => h.mmu.readPmpcfg(n),
+      write: (h, v) => { h.mmu.writePmpcfg(n, v); h.translationChanged(); },
+    }));
+  }
+  for (let n = 0; n < 64; n++) {
+    out.push(csr(`pmpaddr${n}`, {
+      read: (h) => h.mmu.readPmpaddr(n),
+      write: (h, v) => { h.mmu.writePmpaddr(n, v); h.translationChanged(); },
+    }));
+  }
+  return out;
+}
+
+/** This hart's CSRs. */
+export const CSRS: readonly CsrRecord[] = records();
+
+function illegal(bits: number): Trap {
+  return new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0));
+}
+
+/** The access rule; returns the record. Throws illegal-instruction. */
+export function csrCheck(h: Hart, csr: number, write: boolean, bits: number): CsrRecord {
+  const r = h.csrs.get(csr);
+  if (r === undefined || h.priv < ((csr >>> 8) & 3) || (write && (csr >>> 10) === 3)) throw illegal(bits);
+  if (r.gate !== undefined && !r.gate(h)) throw illegal(bits);
+  return r;
+}
+
+/** Reads an implemented CSR (the debugger's path: no access check). */
+export function csrRead(h: Hart, csr: number): bigint {
+  const r = h.csrs.get(csr);
+  if (r === undefined) throw new Error(`csr 0x${csr.toString(16)} is not implemented`);
+  return r.read(h);
+}
+
+/** Writes an implemented CSR through its WARL rule (the debugger's path: no access check). */
+export function csrWrite(h: Hart, csr: number, value: bigint): void {
+  h.csrs.get(csr)?.write?.(h, BigInt.asUintN(64, value));
+}
+
+/**
+ * A Zicsr instruction (kind 0 csrrw, 1 csrrs, 2 csrrc; `imm`: the source is zimm, not x[rs1]).
+ * csrrw with rd = x0 does not read; csrrs/csrrc with rs1 = x0 (or zimm = 0) do not write.
+ */
+export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: number, im: number, bits: number): void {
+  const csr = im & 0xfff, zimm = im >>> 12;
+  const writes = kind === 0 || (imm ? zimm !== 0 : rs1 !== 0);
+  const reads = !(kind === 0 && rd === SINK);
+  const r = csrCheck(h, csr, writes, bits);
+  const src = imm ? BigInt(zimm) : h.reg(rs1);
+  const old = reads ? r.read(h) : 0n;
+  if (writes && r.write !== undefined) r.write(h, BigInt.asUintN(64, kind === 0 ? src : kind === 1 ? old | src : old & ~src));
+  if (rd !== SINK) h.setReg(rd, old);
+}

@@ -3,27 +3,19 @@
 // allocates nothing. A store to a RAM page that has cached decodes clears it (xv6 writes code
 // without fence.i); fence.i clears everything.
 //
-// Slot layout, `info` (0 = not decoded yet):
-//   bits 7..0 the opcode (loop.ts's numbering) · 13..8 rd (32 = the x0 sink) · 18..14 rs1 · 23..19 rs2
-//   27 four-byte instruction
-// `imm` holds the architectural immediate (for CSR instructions: csr | zimm << 12), `bits` the raw bits.
+// The slot layout is slot.ts's. `imm` holds the architectural immediate (for CSR instructions:
+// csr | zimm << 12), `bits` the raw bits.
 
 import type { Bus } from '../board/bus.js';
 import type { Ram } from '../board/ram.js';
 import { FETCH } from '../mmu/access.js';
-import { decode } from '../isa/decode.js';
-import { TABLE } from '../isa/table.js';
-import { CAUSE, Trap } from './trap.js';
-import { I_MNEMONICS, OP_A, OP_ILLEGAL, OP_M, OP_SYS } from './loop.js';
-import { M_MNEMONICS } from './execute-m.js';
-import { A_MNEMONICS } from './execute-a.js';
-import { SYSTEM_MNEMONICS } from './execute-system.js';
+import type { Decoder } from '../isa/decode.js';
+import { CAUSE, Trap } from '../isa/trap.js';
 import type { HartMmu } from './ports.js';
+import { packSlot, SINK } from './slot.js';
 
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
-/** rd = x0 is written here. */
-export const SINK = 32;
 export const MARK_CODE = 1, MARK_WATCH = 2;
 
 export interface CodePage {
@@ -33,27 +25,6 @@ export interface CodePage {
   /** The memory the page lies in and the page's offset in it. */
   readonly mem: Ram;
   readonly offset: number;
-}
-
-/** For each TABLE index: its opcode; -1 for entries no executor runs (compressed forms expand to
- *  their base). Built on first use: loop.ts and this file import each other. */
-let opcodes: Int32Array | undefined;
-function opcodeTable(): Int32Array {
-  if (opcodes !== undefined) return opcodes;
-  const t = new Int32Array(TABLE.length).fill(-1);
-  const add = (base: number, names: readonly string[]): void => {
-    names.forEach((name, code) => {
-      const op = TABLE.findIndex((d) => d.mnemonic === name);
-      if (op < 0) throw new Error(`hart: executor names ${name}, which is not in the ISA table`);
-      if (t[op] !== -1) throw new Error(`hart: ${name} has two executors`);
-      t[op] = base + code;
-    });
-  };
-  add(0, I_MNEMONICS);
-  add(OP_M, M_MNEMONICS);
-  add(OP_A, A_MNEMONICS);
-  add(OP_SYS, SYSTEM_MNEMONICS);
-  return (opcodes = t);
 }
 
 function newPage(mem: Ram, offset: number): CodePage {
@@ -74,9 +45,8 @@ export class CodeCache {
   /** A page used before the first fetch (all slots empty). */
   readonly scratchPage: CodePage;
 
-  private readonly opcodes = opcodeTable();
-
-  constructor(private readonly bus: Bus) {
+  /** `illegal`: the opcode of an encoding the decoder does not know (the table's length). */
+  constructor(private readonly bus: Bus, private readonly decoder: Decoder, private readonly illegal: number) {
     this.marks = new Uint8Array(Math.ceil(bus.ram.size / 4096));
     this.scratchPage = newPage(bus.ram, 0);
   }
@@ -116,15 +86,13 @@ export class CodeCache {
         slot = SCRATCH;
       }
     }
-    const d = decode(bits);
+    const d = this.decoder.decode(bits);
     let info: number, imm = 0;
-    const op = d === undefined ? -1 : this.opcodes[d.op]!;
-    if (d === undefined || op < 0) {
-      info = OP_ILLEGAL | ((bits & 3) === 3 ? 1 << 27 : 0);
+    if (d === undefined) {
+      info = packSlot(this.illegal, 0, 0, 0, (bits & 3) === 3);
     } else {
-      const rd = d.rd === 0 ? SINK : d.rd;
-      info = op | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.size === 4 ? 1 << 27 : 0);
-      imm = d.base.mnemonic.startsWith('csr') ? d.csr | (d.imm << 12) : d.imm;
+      info = packSlot(d.op, d.rd === 0 ? SINK : d.rd, d.rs1, d.rs2, d.size === 4);
+      imm = d.base.format === 'I' && d.base.ext === 'Zicsr' ? d.csr | (d.imm << 12) : d.imm;
     }
     page.info[slot] = info;
     page.imm[slot] = imm;

@@ -9,22 +9,26 @@
 import type { Bus } from '../board/bus.js';
 import type { InterruptSink } from '../board/device.js';
 import { FETCH } from '../mmu/access.js';
-import { Trap } from './trap.js';
+import { TABLE } from '../isa/table.js';
+import { Trap } from '../isa/trap.js';
 import type { Clock, HartMmu } from './ports.js';
 import { CodeCache, type CodePage } from './decode-cache.js';
-import { runFast } from './loop.js';
+import { makeInterpreter, type Interpreter, type RunFast } from './interpreter.js';
+import { CSRS, CsrMap } from './csr.js';
 import { pendingInterrupt } from './interrupts.js';
+import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD, StopSignal } from './events.js';
 import { bigToNum, fitsNumber, toBig, toNum } from './int64.js';
 import {
   MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S,
 } from './mstatus.js';
 
-/** The register index decoded instructions use for rd = x0. */
-export const SINK = 32;
-
-/** Events that make the loop leave its fast path at the next instruction boundary. */
-export const EV_IRQ = 1, EV_STOP = 2, EV_WFI = 4, EV_YIELD = 8, EV_DEBUG = 16;
+let defaultInterpreter: Interpreter | undefined;
+let defaultCsrs: CsrMap | undefined;
+/** The interpreter of the project's table, compiled once per process. */
+export function projectInterpreter(): Interpreter {
+  return (defaultInterpreter ??= makeInterpreter(TABLE));
+}
 
 /** Why `run` returned early. */
 export type HartStop = { kind: 'wfi' } | { kind: 'stop'; reason: string } | { kind: 'yield' }
@@ -36,6 +40,10 @@ export interface HartOptions {
   mmu: HartMmu;
   clock: Clock;
   hartid?: number;
+  /** The instruction set it runs (a test's table with extra entries); the project's by default. */
+  interpreter?: Interpreter;
+  /** Its CSRs (a test's with extra records); csr.ts's by default. */
+  csrs?: CsrMap;
 }
 
 /** A store the trace sees: virtual address, size, value. */
@@ -60,6 +68,9 @@ export class Hart {
   readonly clock: Clock;
   readonly hartid: number;
   readonly code: CodeCache;
+  readonly interpreter: Interpreter;
+  readonly csrs: CsrMap;
+  private readonly runFast: RunFast;
 
   // --- RAM fast path: RAM's first chunk (all of RAM up to 1 GiB), read without a chunk lookup ---
   readonly ramBase: number;
@@ -135,7 +146,10 @@ export class Hart {
     this.ramBase = opts.bus.ram.base;
     this.lowSize = opts.bus.ram.low.length;
     this.lowView = opts.bus.ram.lowView;
-    this.code = new CodeCache(opts.bus);
+    this.interpreter = opts.interpreter ?? projectInterpreter();
+    this.csrs = opts.csrs ?? (defaultCsrs ??= new CsrMap(CSRS));
+    this.runFast = this.interpreter.runFast;
+    this.code = new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
     this.fetchPage = this.code.scratchPage;
     this.mstatus = 0;
     this.privChanged();
@@ -242,7 +256,7 @@ export class Hart {
           if (why !== undefined) return why;
         }
         // With the debugger's hook installed every boundary is checked: one instruction per pass.
-        runFast(this, this.debugHook === undefined ? end : this.retired + 1);
+        this.runFast(this, this.debugHook === undefined ? end : this.retired + 1);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;
         if (e instanceof StopSignal) return { kind: 'stop', reason: this.stopReason ?? 'stopped' };
@@ -280,6 +294,22 @@ export class Hart {
     }
     if (ev & EV_YIELD) return { kind: 'yield' };
     return undefined;
+  }
+
+  /**
+   * The interpreter's check when `events` is set: whether Hart.run must see them. An EV_IRQ alone
+   * with no interrupt takeable now (a CSR write, a trap, an xRET re-evaluating) is consumed here, so
+   * the loop goes on at the same boundary where Hart.run would have found nothing to take.
+   */
+  mustLeave(): boolean {
+    if (this.events !== EV_IRQ || this.waiting || pendingInterrupt(this) >= 0) return true;
+    this.events = 0;
+    return false;
+  }
+
+  /** Takes exception `cause` with `tval` at the current pc (the instruction does not retire). */
+  raise(cause: number, tval: bigint): void {
+    this.takeTrap(cause, false, tval, this.pcBig());
   }
 
   /** Translates the pc's page for fetch and selects its code page. Throws the fetch fault. */
@@ -430,9 +460,4 @@ export class Hart {
   stipWritable(): number {
     return this.sstcEnabled() ? 0 : MIP_STIP;
   }
-}
-
-/** Thrown to unwind the loop after requestStop from deep inside an instruction. */
-export class StopSignal extends Trap {
-  constructor() { super(-1, 0n); }
 }

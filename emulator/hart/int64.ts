@@ -1,5 +1,5 @@
-// 64-bit values held as two signed 32-bit halves (the register file's representation), and the
-// conversions the slow paths need. The hot paths do their arithmetic on halves inline.
+// 64-bit values held as two signed 32-bit halves (the register file's representation): one helper
+// for each idiom the instruction semantics repeat, and the conversions the slow paths need.
 
 const TWO32 = 4294967296;
 
@@ -55,4 +55,35 @@ export function mulhu32(a: number, b: number): number {
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   return (p11 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+}
+
+/** Signed 64-bit a < b on halves. */
+export function lt(ah: number, al: number, bh: number, bl: number): boolean {
+  return ah < bh || (ah === bh && (al >>> 0) < (bl >>> 0));
+}
+
+/** Unsigned 64-bit a < b on halves. */
+export function ltu(ah: number, al: number, bh: number, bl: number): boolean {
+  return (ah >>> 0) < (bh >>> 0) || (ah === bh && (al >>> 0) < (bl >>> 0));
+}
+
+/** x[rd] = (ah:al) << s, s in 0..63. */
+export function shl(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
+  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xh[rd] = (ah << s) | (al >>> (32 - s)); xl[rd] = al << s; } else { xh[rd] = al << (s - 32); xl[rd] = 0; }
+}
+
+/** x[rd] = (ah:al) >>u s. */
+export function shr(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
+  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >>> s; } else { xl[rd] = ah >>> (s - 32); xh[rd] = 0; }
+}
+
+/** x[rd] = (ah:al) >>s s. */
+export function sar(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
+  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >> s; } else { xl[rd] = ah >> (s - 32); xh[rd] = ah >> 31; }
+}
+
+/** x[rd] = an exact integer JS number (a pc or link address), as halves. */
+export function setPc(xl: Int32Array, xh: Int32Array, rd: number, v: number): void {
+  xl[rd] = v | 0;
+  xh[rd] = Math.floor(v / TWO32) | 0;
 }

@@ -11,56 +11,55 @@ import { MARK_CODE, MARK_WATCH } from './decode-cache.js';
 import type { Hart } from './hart.js';
 import { hiOf, loOf, toBigU } from './int64.js';
 
-/** The last load's high half (the low half is the return value): avoids allocating a pair. */
-export let loadHi = 0;
-
-/** Loads `size` bytes at VA (lo, hi), sign- or zero-extended; returns the low half, sets `loadHi`. */
-export function load(h: Hart, lo: number, hi: number, size: number, signed: boolean): number {
+/** Loads `size` bytes at VA (lo, hi), sign- or zero-extended, into x[rd]. */
+export function load(h: Hart, lo: number, hi: number, size: number, signed: boolean, rd: number): void {
   if (h.loadObserver !== undefined) h.loadObserver(lo, hi, size);
-  if ((lo & 0xfff) + size > 0x1000) return loadSplit(h, lo, hi, size, signed);
+  if ((lo & 0xfff) + size > 0x1000) { loadSplit(h, lo, hi, size, signed, rd); return; }
   const pa = h.mmu.translate(lo, hi, size, LOAD);
   const o = pa - h.ramBase;
-  if (o >= 0 && o + size <= h.lowSize) return loadView(h.lowView, o, size, signed);
-  return loadPa(h, pa, size, signed);
+  if (o >= 0 && o + size <= h.lowSize) loadView(h, h.lowView, o, size, signed, rd);
+  else loadPa(h, pa, size, signed, rd);
 }
 
-/** A load from a DataView at offset o, as the fast path does it. */
-function loadView(v: DataView, o: number, size: number, signed: boolean): number {
+/** x[rd] = a load from a DataView at offset o, as the fast path does it. */
+function loadView(h: Hart, v: DataView, o: number, size: number, signed: boolean, rd: number): void {
+  let x: number;
   switch (size) {
-    case 1: { const x = signed ? v.getInt8(o) : v.getUint8(o); loadHi = signed ? x >> 31 : 0; return x; }
-    case 2: { const x = signed ? v.getInt16(o, true) : v.getUint16(o, true); loadHi = signed ? x >> 31 : 0; return x; }
-    case 4: { const x = v.getInt32(o, true); loadHi = signed ? x >> 31 : 0; return x; }
-    default: loadHi = v.getInt32(o + 4, true); return v.getInt32(o, true);
+    case 1: x = signed ? v.getInt8(o) : v.getUint8(o); break;
+    case 2: x = signed ? v.getInt16(o, true) : v.getUint16(o, true); break;
+    case 4: x = v.getInt32(o, true); break;
+    default: h.xl[rd] = v.getInt32(o, true); h.xh[rd] = v.getInt32(o + 4, true); return;
   }
+  h.xl[rd] = x; h.xh[rd] = signed ? x >> 31 : 0;
 }
 
-/** A load from a translated physical address outside the fast window: RAM beyond the first chunk, a device, or a hole the bus refuses. */
-export function loadPa(h: Hart, pa: number, size: number, signed: boolean): number {
+/** x[rd] = a load from a translated physical address outside the fast window: RAM beyond the first chunk, a device, or a hole the bus refuses. */
+export function loadPa(h: Hart, pa: number, size: number, signed: boolean, rd: number): void {
   const ram = h.bus.ram, o = pa - ram.base;
   if (o >= 0 && o + size <= ram.size) {
     const v = ram.readView(o);
-    if (v === undefined) { loadHi = 0; return 0; }
-    return loadView(v, ram.inChunk(o), size, signed);
+    if (v === undefined) { h.xl[rd] = 0; h.xh[rd] = 0; return; }
+    loadView(h, v, ram.inChunk(o), size, signed, rd);
+    return;
   }
-  return extend(h.bus.read(pa, size as AccessSize), size, signed);
+  extend(h, h.bus.read(pa, size as AccessSize), size, signed, rd);
 }
 
-function extend(raw: bigint, size: number, signed: boolean): number {
+function extend(h: Hart, raw: bigint, size: number, signed: boolean, rd: number): void {
   const v = signed ? BigInt.asIntN(size * 8, raw) : raw;
-  loadHi = hiOf(v);
-  return loOf(v);
+  h.xl[rd] = loOf(v); h.xh[rd] = hiOf(v);
 }
 
 /** Byte address (lo, hi) + i, as halves. */
 function addLo(lo: number, i: number): number { return (lo + i) | 0; }
 function addHi(lo: number, hi: number, i: number): number { return (lo >>> 0) + i > 0xffffffff ? (hi + 1) | 0 : hi; }
 
-function loadSplit(h: Hart, lo: number, hi: number, size: number, signed: boolean): number {
+function loadSplit(h: Hart, lo: number, hi: number, size: number, signed: boolean, rd: number): void {
   const pas: number[] = [];
   for (let i = 0; i < size; i++) pas.push(h.mmu.translate(addLo(lo, i), addHi(lo, hi, i), 1, LOAD));
   let raw = 0n;
   for (let i = size - 1; i >= 0; i--) raw = (raw << 8n) | h.bus.read(pas[i], 1);
-  return extend(raw, size, signed);
+  extend(h, raw, size, signed, rd);
 }
 
 /** Stores the low `size` bytes of (vlo, vhi) at VA (lo, hi). */

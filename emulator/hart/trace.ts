@@ -5,7 +5,7 @@
 import { FETCH } from '../mmu/access.js';
 import { ABI_NAMES } from '../isa/csrs.js';
 import { disassemble } from '../isa/disasm.js';
-import { CAUSE_NAMES, INTERRUPT_NAMES } from './trap.js';
+import { CAUSE_NAMES, INTERRUPT_NAMES } from '../isa/trap.js';
 import type { Hart } from './hart.js';
 
 const PRIV = ['U', 'S', '?', 'M'];

@@ -7,6 +7,8 @@
 // first: the decoder tries entries in table order.
 
 import { FIELDS, type FieldName } from './fields.js';
+import type { Semantics } from './semantics/semantics.js';
+import { SEMANTICS } from './semantics/index.js';
 
 export type Extension = 'I' | 'M' | 'A' | 'C' | 'Zicsr' | 'Zifencei' | 'Priv';
 export type Format =
@@ -32,6 +34,8 @@ export interface InsnDef {
   readonly fields: readonly FieldName[];
   /** Compressed only: the base instruction this expands to and the operands the encoding implies. */
   readonly expand?: { readonly base: string; readonly fixed: Fixed };
+  /** What it does (semantics/): every entry that is not a compressed form has exactly one. */
+  readonly exec?: Semantics;
 }
 
 // --- builders: each computes mask/match from the spec's opcode/funct fields -------------------------
@@ -70,7 +74,7 @@ const c = (m: string, format: Format, op: number, f3: number, extraMask: number,
   syntax: string, base: string, fixed: Fixed = {}) =>
   def(m, 'C', format, 0xe003 | extraMask, op | (f3 << 13) | extraMatch, syntax, { base, fixed });
 
-export const TABLE: readonly InsnDef[] = [
+const ENTRIES: readonly InsnDef[] = [
   // ---- RV64I ----
   def('lui', 'I', 'U', OPC, 0x37, 'rd, uimm20'),
   def('auipc', 'I', 'U', OPC, 0x17, 'rd, uimm20'),
@@ -164,8 +168,23 @@ export const TABLE: readonly InsnDef[] = [
   c('c.sdsp', 'CSS', 2, 7, 0, 0, 'c_rs2, c_uimm9sp_s(sp)', 'sd', { rs1: 2 }),
 ];
 
+/**
+ * Attaches each entry's semantics; throws when an executable entry has none or a semantics names no
+ * entry (a misspelt or forgotten instruction is a load-time error, never a silent illegal).
+ */
+export function withSemantics(entries: readonly InsnDef[], semantics: Readonly<Record<string, Semantics>>): InsnDef[] {
+  const names = new Set(entries.map((d) => d.mnemonic));
+  for (const m of Object.keys(semantics)) if (!names.has(m)) throw new Error(`isa: semantics for ${m}, which is not in the table`);
+  return entries.map((d) => {
+    if (d.expand) return d;
+    const exec = semantics[d.mnemonic];
+    if (exec === undefined) throw new Error(`isa: ${d.mnemonic} has no semantics`);
+    return { ...d, exec };
+  });
+}
+
+export const TABLE: readonly InsnDef[] = withSemantics(ENTRIES, SEMANTICS);
+
 /** Table entries by mnemonic. */
 export const BY_MNEMONIC: ReadonlyMap<string, InsnDef> = new Map(TABLE.map((d) => [d.mnemonic, d]));
 
-/** Table index of every entry by mnemonic: the hart's execute switch and the decode cache use it. */
-export const OPCODE: Readonly<Record<string, number>> = Object.fromEntries(TABLE.map((d, n) => [d.mnemonic, n]));

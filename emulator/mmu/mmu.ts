@@ -7,7 +7,7 @@
 // only partly, a device page, an atomic, a miss) takes the slow path, which checks byte-exactly.
 
 import type { Bus } from '../board/bus.js';
-import { Trap } from '../hart/trap.js';
+import { Trap } from '../isa/trap.js';
 import { ACCESS_FAULT, FETCH, PAGE_FAULT, PRV_M, PRV_S, STORE, type AccessType } from './access.js';
 import { pagingModeOf, SATP_MODE_OF, type PagingMode, type SatpModeName } from './modes.js';
 import { Pma, PMA_OK } from './pma.js';

@@ -7,7 +7,7 @@
 
 import { ACCESS_NAMES, LOAD, type AccessType } from '../../mmu/access.js';
 import { pageSizeName } from '../../mmu/modes.js';
-import { CAUSE_NAMES } from '../../hart/trap.js';
+import { CAUSE_NAMES } from '../../isa/trap.js';
 import { classRule, misalignedRule, PTE_LEAF, PTE_POINTER } from '../../mmu/walk.js';
 import { hex, hex16, PRIV_WORDS } from '../format.js';
 import { attrText } from '../info-mem.js';

@@ -5,6 +5,7 @@
 // Packet payloads are handled as latin1 strings (one char per byte).
 
 import { ABI_NAMES } from '../../isa/csrs.js';
+import type { Hart } from '../../hart/hart.js';
 import { csrName, implementedCsrs } from '../regs.js';
 
 export const PACKET_SIZE = 0x4000;
@@ -103,10 +104,10 @@ export function parseRegHex(h: string): bigint | undefined {
 
 const PTR: Record<string, string> = { ra: 'code_ptr', sp: 'data_ptr', gp: 'data_ptr', tp: 'data_ptr', s0: 'data_ptr' };
 
-export function targetXml(): string {
+export function targetXml(h: Hart): string {
   const cpu = ABI_NAMES.map((n, i) => `    <reg name="${i === 8 ? 'fp' : n}" bitsize="64" type="${PTR[n] ?? 'int'}" regnum="${i}"/>`);
   cpu.push(`    <reg name="pc" bitsize="64" type="code_ptr" regnum="${REG_PC}"/>`);
-  const csr = implementedCsrs().map((c) => `    <reg name="${csrName(c)}" bitsize="64" type="int" regnum="${REG_FIRST_CSR + c}" group="csr"/>`);
+  const csr = implementedCsrs(h).map((c) => `    <reg name="${csrName(h, c)}" bitsize="64" type="int" regnum="${REG_FIRST_CSR + c}" group="csr"/>`);
   return [
     '<?xml version="1.0"?>',
     '<!DOCTYPE target SYSTEM "gdb-target.dtd">',

@@ -24,7 +24,7 @@ export class GdbStub {
   private noAck = false;
   private running = false;
   private lastSent = '';
-  private readonly xml = targetXml();
+  private readonly xml: string;
   /** Points GDB inserted, by "type,addr,kind" → point number. */
   private readonly inserted = new Map<string, number>();
   private lastStop: StopEvent | undefined;
@@ -35,6 +35,7 @@ export class GdbStub {
 
   constructor(private readonly target: Target, private readonly io: StubTransport,
     private readonly monitor: (command: string) => Promise<string> | string) {
+    this.xml = targetXml(target.hart);
     this.ended = new Promise((r) => { this.endWith = r; });
   }
 
@@ -210,7 +211,7 @@ export class GdbStub {
     if (n === REG_PC) return { kind: 'pc' };
     if (n === REG_PRIV) return { kind: 'priv' };
     const csr = n - REG_FIRST_CSR;
-    if (csr >= 0 && csr < 4096 && implementedCsrs().includes(csr)) return regByName(csrName(csr));
+    if (csr >= 0 && csr < 4096 && implementedCsrs(this.target.hart).includes(csr)) return regByName(this.target.hart, csrName(this.target.hart, csr));
     return undefined;
   }
 

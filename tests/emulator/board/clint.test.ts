@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Clint } from '../../../emulator/board/clint.js';
-import { IRQ } from '../../../emulator/hart/trap.js';
+import { IRQ } from '../../../emulator/isa/trap.js';
 
 function board() {
   const pending = new Map<number, boolean>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Plic, PLIC_NUM_SOURCES, type PlicGateway } from '../../../emulator/board/plic.js';
-import { IRQ } from '../../../emulator/hart/trap.js';
+import { IRQ } from '../../../emulator/isa/trap.js';
 
 const PRIO = (s: number) => 4 * s;
 const PENDING = 0x1000;

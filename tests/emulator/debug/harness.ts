@@ -3,7 +3,7 @@
 
 import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
-import { Virt } from '../../../emulator/board/virt.js';
+import { Virt, type VirtOptions } from '../../../emulator/board/virt.js';
 import { bootImage } from '../../../linker/elf/boot-image.js';
 import { Session } from '../../../emulator/debug/commands.js';
 import { SymbolTable, type DebugSymbol } from '../../../emulator/debug/symbols.js';
@@ -28,13 +28,13 @@ export function symbolsOf(elfBytes: Uint8Array, name: string): SymbolTable {
   return new SymbolTable(syms);
 }
 
-export function asmSession(source: string): AsmSession {
+export function asmSession(source: string, options: VirtOptions = {}): AsmSession {
   const text = /^\s*_start\s*:/m.test(source) || /globl\s+_start/.test(source) ? source : `  .text\n  .globl _start\n_start:\n${source}`;
   const linked = linkAsm(text, 'snippet.s');
   const elf = readElf(linked.elf, 'snippet.elf');
   let uart = '';
   const dec = new TextDecoder();
-  const machine = new Virt({ mem: 16 * 1024 * 1024, output: (b) => { uart += dec.decode(b, { stream: true }); } });
+  const machine = new Virt({ ...options, mem: 16 * 1024 * 1024, output: (b) => { uart += dec.decode(b, { stream: true }); } });
   machine.boot(bootImage(elf));
   const target = new Target(machine);
   target.limit = 5_000_000;

@@ -6,6 +6,7 @@ import { GdbStub } from '../../../../emulator/debug/gdb/stub.js';
 import { checksum, frame, PacketParser, targetXml, fromHex } from '../../../../emulator/debug/gdb/protocol.js';
 import { monitorHandler } from '../../../../emulator/debug/gdb/monitor.js';
 import { asmSession } from '../harness.js';
+import { Virt } from '../../../../emulator/board/virt.js';
 import { CALLS, PAGING } from '../programs.js';
 
 function stubOn(src: string) {
@@ -41,7 +42,7 @@ describe('RSP framing', () => {
   });
 
   it('the target description has the cpu, csr and virtual features', () => {
-    const x = targetXml();
+    const x = targetXml(new Virt({}).hart);
     expect(x).toContain('<feature name="org.gnu.gdb.riscv.cpu">');
     expect(x).toContain('<reg name="pc" bitsize="64" type="code_ptr" regnum="32"/>');
     expect(x).toContain(`<reg name="satp" bitsize="64" type="int" regnum="${65 + 0x180}" group="csr"/>`);
@@ -52,7 +53,7 @@ describe('RSP framing', () => {
   it('the target description says osabi none, in the DTD\'s order (architecture, osabi, features)', () => {
     // Without it gdb-multiarch keeps its host default (GNU/Linux), whose RISC-V support steps by
     // planting a breakpoint at the next pc: stepi over an ecall or a fault would run the whole handler.
-    const x = targetXml();
+    const x = targetXml(new Virt({}).hart);
     expect(x).toMatch(/<architecture>riscv:rv64<\/architecture>\n  <osabi>none<\/osabi>\n  <feature /);
   });
 });

@@ -1,5 +1,6 @@
-// Architectural traps. Anything that goes wrong for the guest becomes one of these: thrown inside the
-// hart's step (the fast path never throws) and caught in one place, which takes the trap.
+// Architectural traps: the cause numbers and the Trap a deep check (the MMU, a device access, a CSR
+// rule) throws. The interpreter catches it and takes the trap in place (hart.ts's takeTrap, the one
+// definition of trap entry). Here in isa/ so mmu/ and board/ use them without depending on hart/.
 
 /** xcause exception codes (interrupts have bit 63 set in xcause; here INTERRUPT flags them). */
 export const CAUSE = {

@@ -1,0 +1,148 @@
+// The interpreter, compiled at start-up from the ISA table: each entry's semantics (isa/semantics/)
+// becomes one `case` of a switch on the table index, inside the loop below. Nothing here knows an
+// instruction by name; adding one is a table entry and its semantics.
+//
+// The loop: fetch from the physical decode cache, the pc kept as (VA of the fetch page, offset in
+// it) so straight-line code and branches within a page do integer arithmetic only, and the fetch
+// translation redone only when the pc leaves the page or a `system` instruction dropped it.
+// Exceptions are taken in place (the catch below): a trap costs its entry and the refetch at the
+// handler, not a return to Hart.run. The loop leaves only at `end`, or when an event needs Hart.run
+// (an interrupt now takeable, WFI, a stop, the debugger).
+//
+// Exactness: h.pc and h.retired are written back ($sync) before anything that can trap or look at
+// them, so traps, interrupts and stops happen at the precise instruction boundary.
+
+import type { InsnDef } from '../isa/table.js';
+import { makeDecoder, type Decoder } from '../isa/decode.js';
+import { CAUSE, Trap } from '../isa/trap.js';
+import { LOAD, STORE } from '../mmu/access.js';
+import type { Hart } from './hart.js';
+import { EV_IRQ, StopSignal } from './events.js';
+import { hiOf, loOf, lt, ltu, mulhu32, sar, setPc, shl, shr, toBig, toBigU } from './int64.js';
+import { load, loadPa, store, storeMarked, storePa } from './memory.js';
+import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
+import { csrInsn } from './csr.js';
+import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U } from './mstatus.js';
+import { MAX_OPS, OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
+
+/** Runs instructions until `end` have retired in total or an event needs Hart.run. */
+export type RunFast = (h: Hart, end: number) => void;
+
+export interface Interpreter {
+  readonly table: readonly InsnDef[];
+  readonly decoder: Decoder;
+  /** The opcode of an encoding the table does not have. */
+  readonly illegal: number;
+  readonly runFast: RunFast;
+  /** The generated source (for reading and profiling). */
+  readonly source: string;
+}
+
+/** Everything a semantics piece may call besides the loop's own names (semantics.ts lists them). */
+const HELPERS = {
+  CAUSE, Trap, StopSignal, EV_IRQ, LOAD, STORE,
+  lt, ltu, shl, shr, sar, setPc, toBig, toBigU, loOf, hiOf, mulhu32,
+  load, loadPa, store, storePa, storeMarked,
+  amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
+  csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
+};
+
+const SYNC = 'h.pc = vpage + off; h.retired = retired;';
+
+/** The text of `$name(args)` calls' arguments, balanced parentheses. */
+function expandCall(src: string, name: string, f: (args: string) => string): string {
+  for (let i = src.indexOf(`$${name}(`); i >= 0; i = src.indexOf(`$${name}(`)) {
+    let depth = 0, j = i + name.length + 1;
+    for (; j < src.length; j++) {
+      if (src[j] === '(') depth++;
+      else if (src[j] === ')' && --depth === 0) break;
+    }
+    if (j >= src.length) throw new Error(`isa: unbalanced $${name}( in a semantics piece`);
+    src = src.slice(0, i) + f(src.slice(i + name.length + 2, j)) + src.slice(j + 1);
+  }
+  return src;
+}
+
+/** Expands the macros semantics.ts documents. */
+function expand(run: string): string {
+  let s = run
+    .replaceAll('$sync', SYNC)
+    .replaceAll('$ea', 'const ea_ = (xl[rs1] >>> 0) + (im >>> 0), lo = ea_ | 0, hi = (xh[rs1] + (im >> 31) + (ea_ > 0xffffffff ? 1 : 0)) | 0;')
+    .replaceAll('$reenter', '{ h.retired = retired + 1; continue outer; }');
+  s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
+  s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
+  s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); continue outer; }`);
+  s = expandCall(s, 'goto', (v) => `{ h.pc = ${v}; h.retired = retired + 1; continue outer; }`);
+  if (s.includes('$')) throw new Error(`isa: unknown macro in semantics: ${s.slice(s.indexOf('$'), s.indexOf('$') + 20)}`);
+  return s;
+}
+
+const uses = (src: string, name: string): boolean => new RegExp(`(?<![.\\w$])${name}\\b`).test(src);
+
+function caseSource(op: number, d: InsnDef): string {
+  const exec = d.exec!;
+  const body = expand(exec.run);
+  const pre: string[] = [];
+  if (uses(body, 'pc')) pre.push('const pc = vpage + off;');
+  if (uses(body, 'bits')) pre.push('const bits = page.bits[idx];');
+  if (exec.system) pre.push(SYNC);
+  // After a system instruction: refetch at the next pc if it dropped the fetch translation.
+  const post = exec.system ? 'if (h.fetchVa !== vpage) { h.pc = vpage + off + d; h.retired = retired + 1; continue outer; }' : '';
+  return `case ${op}: { // ${d.mnemonic}\n${pre.join(' ')}\n${body}\n${post}\nbreak; }`;
+}
+
+function loopSource(table: readonly InsnDef[]): string {
+  const cases = table.map((d, op) => (d.exec ? caseSource(op, d) : '')).filter((c) => c !== '').join('\n');
+  const refill = `{ const pc_ = vpage + off; h.pc = pc_; h.retired = retired; h.refillFetch(pc_);
+    page = h.fetchPage; info = page.info; imms = page.imm; vpage = h.fetchVa; off = (pc_ - vpage) | 0; }`;
+  return `"use strict";
+return function runFast(h, end) {
+  const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
+  // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
+  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpage = 0, off = 0;
+  // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
+  // far jump) checks them as the boundary check at the loop's end would.
+  let reentry = false;
+  outer: for (;;) {
+    try {
+      retired = h.retired;
+      if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) return;
+      reentry = true;
+      if (!(h.pc - h.fetchVa >= 0 && h.pc - h.fetchVa < 4096) || mmu.generation !== h.fetchGen) h.refillFetch(h.pc);
+      page = h.fetchPage; info = page.info; imms = page.imm; vpage = h.fetchVa;
+      off = (h.pc - vpage) | 0;
+      for (;;) {
+        // pc = vpage + off; off leaves 0..4095 only by a jump or by running off the page.
+        if (off < 0 || off >= 4096) ${refill}
+        let idx = off >> 1, w = info[idx];
+        if (w === 0) { ${SYNC} idx = code.fill(h, page, idx, h.pc); w = info[idx]; }
+        const rd = (w >>> ${RD_SHIFT}) & 0x3f, rs1 = (w >>> ${RS1_SHIFT}) & 0x1f, rs2 = (w >>> ${RS2_SHIFT}) & 0x1f;
+        const im = imms[idx], len = 2 + ((w >>> ${WIDE_BIT - 1}) & 2);
+        let d = len;
+        switch (w & ${OP_MASK}) {
+${cases}
+          default: { ${SYNC} h.raise(CAUSE.ILLEGAL_INSN, BigInt(page.bits[idx] >>> 0)); continue outer; }
+        }
+        off += d;
+        if (++retired >= end || (h.events !== 0 && h.mustLeave())) break;
+      }
+      ${SYNC}
+      return;
+    } catch (e) {
+      if (!(e instanceof Trap) || e instanceof StopSignal) throw e;
+      h.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : h.pcBig());
+    }
+  }
+};`;
+}
+
+/** Compiles the interpreter for an instruction table (the project's, or a test's with extra entries). */
+export function makeInterpreter(table: readonly InsnDef[]): Interpreter {
+  if (table.length >= MAX_OPS) throw new Error(`isa: ${table.length} table entries; the decode slot holds ${MAX_OPS - 1}`);
+  const source = loopSource(table);
+  const names = Object.keys(HELPERS);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: compile the table's semantics once
+  const factory = new Function(...names, source) as (...helpers: unknown[]) => RunFast;
+  return { table, decoder: makeDecoder(table), illegal: table.length, runFast: factory(...Object.values(HELPERS)), source };
+}

@@ -1,0 +1,37 @@
+// What an instruction does, written once per table entry as a small piece of JavaScript over named
+// operands. The hart compiles every entry's piece into one interpreter at start-up
+// (emulator/hart/interpreter.ts); a translation tier can paste the same pieces into blocks. The
+// pieces are strings so the ISA layer depends on nothing; the names they may use are this contract:
+//
+//   operands   rd rs1 rs2     register numbers (rd = 32, a write sink, when the instruction names x0)
+//              im             the architectural immediate, a signed 32-bit number (decode.ts: lui/auipc
+//                             shifted, csr | zimm << 12 for Zicsr)
+//              len            2 or 4, the instruction's size
+//   state      xl xh          the integer registers' low and high halves (Int32Array; x0 reads 0)
+//              h              the Hart (CSRs, privilege, trap entry, xRET)
+//              pc             this instruction's pc (a number; computed only when a piece uses it)
+//              bits           the raw instruction bits (only when used)
+//   control    d              how far the pc moves: len unless a piece sets it (taken branch, jump)
+//   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts)
+//   helpers    everything hart/interpreter.ts passes in (lt, ltu, shl, load, store, csrInsn, ...)
+//
+// Macros the compiler expands before anything else:
+//   $sync        write pc and the retired count back to the hart: before anything that can trap or
+//                look at them (the MMU, devices, CSRs)
+//   $ea          const lo, hi: the effective address x[rs1] + im as halves
+//   $setw(v)     x[rd] = sign-extended 32-bit v
+//   $set64(v)    x[rd] = the bigint v modulo 2^64
+//   $trap(c, t)  take exception c with tval t (a bigint) now; the instruction does not retire
+//   $goto(v)     retire and continue at pc v (a number): a jump too far for d
+//   $reenter     the piece set h.pc itself (xRET): retire and continue at h.pc
+//
+// A `system` piece may change privilege, translation, interrupts or the pc: the interpreter syncs
+// before it and, after it, refetches when the fetch translation was dropped.
+
+export interface Semantics {
+  readonly run: string;
+  readonly system?: boolean;
+}
+
+/** A piece that may change privilege, translation or interrupts. */
+export const system = (run: string): Semantics => ({ run, system: true });
