@@ -36,8 +36,8 @@ function configSource(satp: KernelSatp): AsmSource {
 /** The user programs embedded in the kernel image (kernel-ts/user: every .ts but the runtime). */
 export const USER_PROGRAMS = ['init', 'hog', 'fault', 'execer', 'hello', 'bench'] as const;
 
-function compileAndLinkElf(root: string, entries: string[], script: string, extra: AsmSource[], asmDir: string | undefined): Uint8Array {
-  const result = compile(entries);
+function compileAndLinkElf(root: string, entries: string[], script: string, extra: AsmSource[], asmDir: string | undefined, structLayouts = false): Uint8Array {
+  const result = compile(entries, { structLayouts });
   if (!result.ok) {
     const [first, ...rest] = result.diagnostics;
     throw new BundledBuildError(`${first ?? 'kernel-ts: compilation failed'}${rest.length ? ` (and ${rest.length} more)` : ''}`);
@@ -59,8 +59,8 @@ function compileAndLinkElf(root: string, entries: string[], script: string, extr
   }
 }
 
-function compileAndLink(root: string, entries: string[], script: string, extra: AsmSource[], outElf: string, asmDir: string | undefined): void {
-  const elf = compileAndLinkElf(root, entries, script, extra, asmDir);
+function compileAndLink(root: string, entries: string[], script: string, extra: AsmSource[], outElf: string, asmDir: string | undefined, structLayouts = false): void {
+  const elf = compileAndLinkElf(root, entries, script, extra, asmDir, structLayouts);
   mkdirSync(dirname(outElf), { recursive: true });
   writeFileSync(outElf, elf);
 }
@@ -107,7 +107,7 @@ export function buildBundled(opts: BundledOptions = {}): BundledImages {
   compileAndLink(root, [join(fdir, 'entry.ts'), join(fdir, 'main.ts')], join(root, 'linker', 'scripts', 'firmware.ld'),
     [], firmware, asmDir);
   compileAndLink(root, [join(kdir, 'entry.ts'), join(kdir, 'main.ts'), join(kdir, 'trap.ts'), join(kdir, 'proc_trap.ts')], join(root, 'linker', 'scripts', 'kernel.ld'),
-    [configSource(satp), userProgramsSource(root, asmDir)], kernel, asmDir);
+    [configSource(satp), userProgramsSource(root, asmDir)], kernel, asmDir, true);
   writeFileSync(stamp, hash);
   return { firmware, kernel, built: true };
 }

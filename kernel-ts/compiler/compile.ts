@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { CompileError, Diagnostics, displayPath, formatTsDiagnostic, where } from './diagnostics.js';
 import { emitFunction, emitModule } from './emit.js';
+import { emitStructLayouts } from './layouts.js';
 import { Entities } from './entities.js';
 import { ModuleUnit } from './module.js';
 import { kernelTsFile } from './source.js';
@@ -41,6 +42,8 @@ export const COMPILER_OPTIONS: ts.CompilerOptions = {
 export interface CompileOptions {
   /** Reuse a program from an earlier call (e.g. a watch loop); default builds a new one. */
   oldProgram?: ts.Program;
+  /** Emit each struct's layout table (`__layout__NAME`, layouts.ts) for debuggers. */
+  structLayouts?: boolean;
 }
 
 export interface CompileResult {
@@ -148,7 +151,17 @@ export function compile(entryFiles: string[], options: CompileOptions = {}): Com
         else throw e;
       }
     }
-    asm.set(path.resolve(u.sf.fileName), emitModule(u, functions));
+    let text = emitModule(u, functions);
+    if (options.structLayouts) {
+      try {
+        const tables = emitStructLayouts(u.sf, ents);
+        if (tables.length) text += `\n${tables.join('\n')}`;
+      } catch (e) {
+        if (e instanceof CompileError) diags.error(e.node, e.message);
+        else throw e;
+      }
+    }
+    asm.set(path.resolve(u.sf.fileName), text);
   }
   lap('codegen');
   if (diags.count) return { ...fail(), program };

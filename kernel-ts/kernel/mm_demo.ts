@@ -17,7 +17,7 @@ import {
   kmem_cache_shrink_all, slab_caches_list, slab_list_count, slab_self_check, kmalloc, kfree, kmalloc_cache, kmalloc_index, get_order,
   SLAB_POISON, KMALLOC_SHIFT_LOW, KMALLOC_SHIFT_HIGH,
 } from './slab.js';
-import { vm_area_struct } from './vma.js';
+import { vm_struct } from './vma.js';
 import {
   mem_pool_init, mem_pool_exit, malloc_page, mfree_page, malloc_page_last_mapped, pool_free_frames, vaddr_used_pages, pool_self_check,
   kernel_pool, user_pool, kernel_vaddr, user_vaddr, PF_KERNEL, PF_USER,
@@ -161,9 +161,9 @@ export function slab_demo(): void {
   const before = nr_free_pages();
   kmem_cache_init();
   printk("slab: kmem_cache_init: %lu kmalloc caches, kmalloc-8 .. kmalloc-8k (larger sizes go to the buddy allocator)\n", kmem_cache_count());
-  const c = kmem_cache_create("vm_area_struct", sizeof(vm_area_struct), 8n, 0n, vma_ctor);
+  const c = kmem_cache_create("vm_area_struct", sizeof(vm_struct), 8n, 0n, vma_ctor);
   printk("slab: kmem_cache_create(\"vm_area_struct\", %lu, 8, vma_ctor): %lu-byte stride, %lu objects per %lu-page slab\n",
-    sizeof(vm_area_struct), c.size, c.num, 1n << c.gfporder);
+    sizeof(vm_struct), c.size, c.num, 1n << c.gfporder);
   let ok = 1n;
   for (const i of range(0n, DEMO_OBJS)) {
     const o = kmem_cache_alloc(c, GFP_KERNEL);

@@ -13,15 +13,15 @@ import { frame_alloc, frame_put, zero_frame, pgtable_alloc, FRAME_MAPPED } from 
 
 export const MAX_AREAS = 32n;
 
-/** A lazily allocated area, as Linux's vm_area_struct: on mmap_list (in use, sorted by vm_start,
+/** A lazily allocated area (Linux's vm_struct, the vmalloc area's descriptor, with vm_area_struct's fields): on mmap_list (in use, sorted by vm_start,
  *  as mm->mmap) or on free_areas (the unused ones of the static pool). */
-export class vm_area_struct {
+export class vm_struct {
   vm_start = u64;
   vm_end = u64;
   vm_page_prot = u64;
   vm_list = embed(list_head);
 }
-const areas = staticBuffer(MAX_AREAS * sizeof(vm_area_struct), 8n);
+const areas = staticBuffer(MAX_AREAS * sizeof(vm_struct), 8n);
 const mmap_head = staticBuffer(sizeof(list_head), 8n);
 const free_head = staticBuffer(sizeof(list_head), 8n);
 const mmap_list = struct_at(list_head, mmap_head);
@@ -45,7 +45,7 @@ let vm_pgdir: u64 = 0n;
 let vm_asid: u64 = 0n;
 let nr_faults: u64 = 0n;
 let nr_mapped: u64 = 0n;
-let last_conflict: vm_area_struct = NULL;
+let last_conflict: vm_struct = NULL;
 
 export function vm_init(pgdir: u64, asid: u64): void {
   vm_pgdir = pgdir;
@@ -54,7 +54,7 @@ export function vm_init(pgdir: u64, asid: u64): void {
   nr_mapped = 0n;
   INIT_LIST_HEAD(mmap_list);
   INIT_LIST_HEAD(free_areas);
-  for (const i of range(0n, MAX_AREAS)) list_add_tail(struct_at(vm_area_struct, areas + i * sizeof(vm_area_struct)).vm_list, free_areas);
+  for (const i of range(0n, MAX_AREAS)) list_add_tail(struct_at(vm_struct, areas + i * sizeof(vm_struct)).vm_list, free_areas);
 }
 
 /** Page faults handled since vm_init. */
@@ -62,16 +62,16 @@ export function vm_fault_count(): u64 { return nr_faults; }
 /** Pages currently mapped in areas. */
 export function vm_mapped_pages(): u64 { return nr_mapped; }
 /** The area that made the last vm_alloc fail with VM_EOVERLAP, or vm_free with VM_EPARTIAL. */
-export function vm_last_conflict(): vm_area_struct { return last_conflict; }
+export function vm_last_conflict(): vm_struct { return last_conflict; }
 export function vm_area_count(): u64 {
   let n = 0n;
-  for (let vma = list_entry(mmap_list.next, vm_area_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_area_struct, 'vm_list')) n++;
+  for (let vma = list_entry(mmap_list.next, vm_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_struct, 'vm_list')) n++;
   return n;
 }
 
 /** The area holding addr, or NULL (Linux's find_vma for the kernel's lazy areas, narrowed to the area that contains addr). */
-export function find_vm_area(addr: u64): vm_area_struct {
-  for (let vma = list_entry(mmap_list.next, vm_area_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_area_struct, 'vm_list')) {
+export function find_vm_area(addr: u64): vm_struct {
+  for (let vma = list_entry(mmap_list.next, vm_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_struct, 'vm_list')) {
     if (addr < vma.vm_start) break;             // sorted: no later area holds it
     if (addr < vma.vm_end) return vma;
   }
@@ -84,14 +84,14 @@ export function vm_alloc(start: u64, end: u64, prot: u64): u64 {
   end = page_align(end);
   if (end <= start) return VM_EINVAL;
   // The first area that ends after start: it must also start at or after end; the new one goes before it.
-  let next = list_entry(mmap_list.next, vm_area_struct, 'vm_list');
-  while (next.vm_list !== mmap_list && next.vm_end <= start) next = list_entry(next.vm_list.next, vm_area_struct, 'vm_list');
+  let next = list_entry(mmap_list.next, vm_struct, 'vm_list');
+  while (next.vm_list !== mmap_list && next.vm_end <= start) next = list_entry(next.vm_list.next, vm_struct, 'vm_list');
   if (next.vm_list !== mmap_list && next.vm_start < end) {
     last_conflict = next;
     return VM_EOVERLAP;
   }
   if (list_empty(free_areas)) return VM_ENOSPC;
-  const vma = list_entry(free_areas.next, vm_area_struct, 'vm_list');
+  const vma = list_entry(free_areas.next, vm_struct, 'vm_list');
   vma.vm_start = start;
   vma.vm_end = end;
   vma.vm_page_prot = prot;
@@ -100,7 +100,7 @@ export function vm_alloc(start: u64, end: u64, prot: u64): u64 {
 }
 
 /** Unmaps every page of vma that is mapped; returns how many frames were released. */
-function unmap_area(vma: vm_area_struct): u64 {
+function unmap_area(vma: vm_struct): u64 {
   let released = 0n;
   for (let va = vma.vm_start; va < vma.vm_end; va += PAGE_SIZE) {
     const [pa, level, ptep] = la2pa(vm_pgdir, va);
@@ -126,7 +126,7 @@ export function vm_free(start: u64, end: u64): u64 {
   if (end <= start) return VM_EINVAL;
   // First pass: refuse a range that cuts an area, so a failed vm_free changes nothing.
   let found = 0n;
-  for (let vma = list_entry(mmap_list.next, vm_area_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_area_struct, 'vm_list')) {
+  for (let vma = list_entry(mmap_list.next, vm_struct, 'vm_list'); vma.vm_list !== mmap_list; vma = list_entry(vma.vm_list.next, vm_struct, 'vm_list')) {
     if (start < vma.vm_end && vma.vm_start < end) {
       if (vma.vm_start < start || vma.vm_end > end) { last_conflict = vma; return VM_EPARTIAL; }
       found = found + 1n;
@@ -134,9 +134,9 @@ export function vm_free(start: u64, end: u64): u64 {
   }
   if (found == 0n) return VM_ENOENT;
   // list_for_each_entry_safe: the next entry is taken before this one moves to free_areas.
-  let vma = list_entry(mmap_list.next, vm_area_struct, 'vm_list');
+  let vma = list_entry(mmap_list.next, vm_struct, 'vm_list');
   while (vma.vm_list !== mmap_list) {
-    const next = list_entry(vma.vm_list.next, vm_area_struct, 'vm_list');
+    const next = list_entry(vma.vm_list.next, vm_struct, 'vm_list');
     if (start <= vma.vm_start && vma.vm_end <= end) {
       freed_frames = freed_frames + unmap_area(vma);
       list_move(vma.vm_list, free_areas);
