@@ -2,6 +2,7 @@
 // memory-management views. It produces text through `out` and knows nothing of terminals, files or
 // sockets — the Node adapter (bin/debug.ts) feeds it lines and prints what it says.
 
+import { procCommand } from './proc.js';
 import { disassemble, newDisasmState } from '../isa/disasm.js';
 import { ABI_NAMES } from '../isa/csrs.js';
 import { PRV_M } from '../mmu/access.js';
@@ -41,7 +42,7 @@ interface Command {
 
 class CommandError extends Error {}
 
-const INFO_TOPICS = ['breakpoints', 'watchpoints', 'registers', 'all-registers', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program'];
+const INFO_TOPICS = ['breakpoints', 'watchpoints', 'registers', 'all-registers', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program', 'proc', 'vma'];
 
 export class Session {
   private readonly commands: Command[] = [];
@@ -377,6 +378,8 @@ export class Session {
       } });
 
     add({ names: ['info', 'i'], usage: 'info TOPIC', help: `Show state: ${INFO_TOPICS.join(', ')}.`, run: (_a, w) => this.info(w) });
+    add({ names: ['proc'], usage: 'proc PID [mem | walk VA [r|w|x]]', help: 'The bundled kernel\'s process PID: its satp; its user mappings; a walk of its table as U-mode, without running it.',
+      run: (_a, w) => this.say(...this.procLines('proc', w)) });
     add({ names: ['print', 'p', 'output', 'call'], usage: 'p[/x|d|u|o|t|c|a] EXPR', help: 'Evaluate an expression ($a0, $pc, $satp, symbols, *(u64*)ADDR, arithmetic); assignments allowed.',
       run: (a) => {
         let fmt = '';
@@ -483,11 +486,19 @@ export class Session {
     return BigInt.asIntN(64, x).toString();
   }
 
+  /** info proc / info vma / proc: the kernel's processes read from guest memory (proc.ts). */
+  private procLines(cmd: 'info proc' | 'info vma' | 'proc', w: string[]): string[] {
+    const r = procCommand(this.target.machine, this.target.mem, this.symbols, cmd, w, (x) => this.address(x));
+    if (r instanceof Error) throw new CommandError(r.message);
+    return r;
+  }
+
   private info(w: string[]): void {
     const t = this.target, m = t.machine, topic = (w[0] ?? '').toLowerCase(), rest = w.slice(1);
     const d = (x: bigint): string | undefined => this.symbols.describe(x);
     const pick = (name: string): boolean => name.startsWith(topic) && topic.length > 0;
     if (topic === '') throw new CommandError(`"info" must be followed by a topic: ${INFO_TOPICS.join(', ')}.`);
+    if (topic === 'proc' || topic === 'vma') { this.say(...this.procLines(`info ${topic}`, rest)); return; }
     if (pick('breakpoints') || pick('watchpoints') || topic === 'b') {
       const list = t.points.all().filter((p) => !pick('watchpoints') || p.kind === 'watchpoint');
       if (list.length === 0) { this.say(pick('watchpoints') ? 'No watchpoints.' : 'No breakpoints or watchpoints.'); return; }
