@@ -6,7 +6,7 @@
 import { type u64, list_entry, NULL } from '../runtime/intrinsics.js';
 import { list_del } from '../lib/list.js';
 import { printk } from '../lib/printk.js';
-import { proc_verbose } from './proc_report.js';
+import { proc_verbose, show_maps } from './proc_report.js';
 import { task_struct, task_list, init_task, get_current, schedule, wake_up_process, TASK_INTERRUPTIBLE, EXIT_ZOMBIE } from './sched.js';
 import { mmput, free_task } from './fork.js';
 import { switch_to_kernel_mm } from './asid.js';
@@ -28,6 +28,8 @@ export function do_exit(code: u64): void {
   if (mm !== NULL) {
     const pages = mm.rss;
     const vmas = mm.map_count;
+    // What it held, as /proc/PID/maps showed it last: the transcript's view of every process.
+    if (proc_verbose()) { printk("maps of pid %lu (%s) at exit:\n", t.pid, t.comm); show_maps(t); }
     // Off this mm's table before it is freed: the kernel's own (its half is the same in every table).
     switch_to_kernel_mm(get_kernel_pgd());
     t.mm = NULL;

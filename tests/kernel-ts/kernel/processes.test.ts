@@ -113,6 +113,14 @@ for (const satp of ['sv39', 'sv48'] as const) {
       expect(hog1.vmas.find((v) => v.name === '[heap]')).toMatchObject({ kb: 256, resident: 64, perm: 'rw-p' });
       expect(hog1.vmas.at(-1)!.kb).toBeGreaterThan(4);
       expect(t).toMatch(/^hog\[\d+\]: brk back to 0x[0-9a-f]+: 48 pages given back$/m);
+      // Every process's maps at its exit, then its exit line: as many VMAs as it freed.
+      for (const pid of [...t.matchAll(/^exit: pid (\d+) /gm)].map((m) => m[1])) {
+        const at = new RegExp(`^maps of pid ${pid} \\(\\w+\\) at exit:\\n((?: {2}\\[${pid}\\] .*\\n)+)exit: pid ${pid} \\(\\w+\\) status \\d+: unmapped (\\d+) pages, freed (\\d+) VMAs`, 'm').exec(t);
+        expect(at, `pid ${pid}`).not.toBeNull();
+        const lines = at![1]!.trimEnd().split('\n');
+        expect(lines.length).toBe(Number(at![3]));
+        expect(lines.reduce((a, l) => a + Number(/(\d+) resident/.exec(l)![1]), 0)).toBe(Number(at![2]));
+      }
     });
 
     it('counts faults by kind consistently: the totals are the sums over the processes\' exits', () => {
