@@ -4,7 +4,7 @@
 // present page shared copy-on-write (dup_mmap → copy_page_range).
 
 import { type u64, struct_at, addr_of, sizeof, NULL } from '../runtime/intrinsics.js';
-import { list_add_tail, INIT_LIST_HEAD } from '../lib/list.js';
+import { list_add_tail, list_del, INIT_LIST_HEAD } from '../lib/list.js';
 import { kmem_cache, kmem_cache_create_noctor, kmem_cache_alloc, kmem_cache_free } from './slab.js';
 import { alloc_pages, __free_pages, GFP_KERNEL } from './page_alloc.js';
 import { page_to_phys, phys_to_page } from './page.js';
@@ -108,15 +108,21 @@ export function do_fork(): u64 {
   const t = alloc_task(parent.comm);
   if (t === NULL) return 0n;
   const mm = mm_alloc();
-  if (mm === NULL) return 0n;
+  if (mm === NULL) { list_del(t.tasks); free_task(t); return 0n; }
   mm.start_code = oldmm.start_code; mm.end_code = oldmm.end_code;
   mm.start_data = oldmm.start_data; mm.end_data = oldmm.end_data;
   mm.start_brk = oldmm.start_brk; mm.brk = oldmm.brk;
   mm.start_stack = oldmm.start_stack; mm.mmap_base = oldmm.mmap_base;
   mm.exe_name = oldmm.exe_name;
   const shared = dup_mmap(mm, oldmm);
+  if (shared == 0xffffffffffffffffn) {
+    // Out of memory half way: what was copied (VMAs, shared pages' references, tables) goes back.
+    mmput(mm);
+    list_del(t.tasks);
+    free_task(t);
+    return 0n;
+  }
   t.mm = mm;
-  if (shared == 0xffffffffffffffffn) return 0n;
   t.shared_at_fork = shared;
   nr_shared += shared;
   last_shared = shared;
