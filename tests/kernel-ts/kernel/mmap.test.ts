@@ -154,6 +154,30 @@ for (const [modeName, mode] of [['Sv39', 8n], ['Sv48', 9n]] as const) {
       everythingBack();
     });
 
+    it('brk grows the heap VMA, shrinks it (its pages given back), and refuses to run into a mapping', () => {
+      const mm = fork.mm_alloc();
+      const start = T.USER_TEXT + 16n * PAGE;
+      mm.start_brk = start;
+      mm.brk = start;
+      expect(mmap.do_brk(mm, 0n)).toBe(start);                        // brk(0) asks for the break
+      expect(mmap.do_brk(mm, start + 3n * PAGE + 5n)).toBe(start + 3n * PAGE + 5n);
+      expect(vmas(mm)).toEqual([[start, start + 4n * PAGE, T.VM_READ | T.VM_WRITE]]);
+      expect(mmap.do_brk(mm, start + 8n * PAGE)).toBe(start + 8n * PAGE);
+      expect(vmas(mm)).toEqual([[start, start + 8n * PAGE, T.VM_READ | T.VM_WRITE]]);   // the same VMA, longer
+      for (let i = 0n; i < 8n; i++) expect(memory.handle_mm_fault(mm, start + i * PAGE, memory.FAULT_FLAG_WRITE)).toBe(memory.VM_FAULT_DEMAND_ZERO);
+      expect(mmap.do_brk(mm, start + 2n * PAGE)).toBe(start + 2n * PAGE);
+      expect(vmas(mm)).toEqual([[start, start + 2n * PAGE, T.VM_READ | T.VM_WRITE]]);
+      expect(mm.rss).toBe(2n);
+      // A mapping above: the heap may grow up to it, not into it; below start_brk is refused too.
+      mmap.do_mmap(mm, start + 6n * PAGE, PAGE, U.PROT_READ, U.MAP_PRIVATE | U.MAP_ANONYMOUS | U.MAP_FIXED);
+      expect(mmap.do_brk(mm, start + 7n * PAGE)).toBe(start + 2n * PAGE);
+      expect(mmap.do_brk(mm, start + 6n * PAGE)).toBe(start + 6n * PAGE);
+      expect(mmap.do_brk(mm, start - PAGE)).toBe(start + 6n * PAGE);
+      expect(vmas(mm)[0]).toEqual([start, start + 6n * PAGE, T.VM_READ | T.VM_WRITE]);
+      fork.mmput(mm);
+      everythingBack();
+    });
+
     it('grows the stack down to RLIMIT_STACK, and refuses no VMA, a fetch from data and a store to read-only', () => {
       const mm = fork.mm_alloc();
       const stack = mmap.vm_area_alloc(mm);
