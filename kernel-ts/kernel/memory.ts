@@ -10,11 +10,11 @@ import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT } from './layout.js';
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_TABLE,
   pgtable_l4, pgd_offset_pgd, pud_offset, pmd_offset, pte_offset, pte_phys, pfn_pte,
-  __pgd_populate, __pud_populate, __pmd_populate, pgd_addr_end, pud_addr_end, pmd_addr_end, pgd_index, pud_index, pgdir_shift, PUD_SHIFT,
+  __pgd_populate, __pud_populate, __pmd_populate, pgd_addr_end, pud_addr_end, pmd_addr_end, pgd_index, pud_index, PUD_SHIFT,
 } from './pgtable.js';
 import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, USER_START, TASK_SIZE, STACK_TOP, STACK_LIMIT, STACK_GUARD_GAP } from './mm_types.js';
 import { find_vma, expand_stack } from './mmap.js';
-import { page, phys_to_page, page_to_phys } from './page.js';
+import { phys_to_page, page_to_phys } from './page.js';
 import { alloc_pages, __free_pages, GFP_KERNEL } from './page_alloc.js';
 import { pgtable_alloc, frame_put, zero_frame } from './frame.js';
 
@@ -172,7 +172,8 @@ export function handle_mm_fault(mm: mm_struct, addr: u64, flags: u64): u64 {
     if (expand_stack(mm, vma, addr) != 0n) return VM_FAULT_STACK_LIMIT;
     grew_stack = 1n;
   }
-  const need = flags == FAULT_FLAG_WRITE ? VM_WRITE : flags == FAULT_FLAG_INSTRUCTION ? VM_EXEC : VM_READ;
+  // As Linux riscv's access_error: a load is allowed by R or W (a W-only page is mapped RW: W alone is reserved).
+  const need = flags == FAULT_FLAG_WRITE ? VM_WRITE : flags == FAULT_FLAG_INSTRUCTION ? VM_EXEC : VM_READ | VM_WRITE;
   if ((vma.vm_flags & need) == 0n) return VM_FAULT_ACCESS;
   const ptep = walk_pte(mm, addr, true);
   if (ptep == 0n) return VM_FAULT_OOM;

@@ -4,7 +4,7 @@
 // The structure (a sorted list with a last-hit cache) and why: mm_types.ts.
 
 import { type u64, struct_at, sizeof, addr_of, NULL } from '../runtime/intrinsics.js';
-import { PAGE_SIZE, PAGE_MASK, page_align } from './layout.js';
+import { PAGE_MASK, page_align } from './layout.js';
 import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, VM_ACCESS_FLAGS, STACK_TOP, STACK_LIMIT, TASK_SIZE, USER_START } from './mm_types.js';
 import { kmem_cache, kmem_cache_create_noctor, kmem_cache_alloc, kmem_cache_free } from './slab.js';
 import { GFP_KERNEL } from './page_alloc.js';
