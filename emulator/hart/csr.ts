@@ -11,7 +11,9 @@
 import { CSR_NUMBERS } from '../isa/csrs.js';
 import { CAUSE, Trap } from '../isa/trap.js';
 import type { Hart } from './hart.js';
-import { SINK } from './slot.js';
+import {
+  SINK, X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
+} from './slot.js';
 import { EV_IRQ } from './events.js';
 import {
   MEDELEG_MASK, MENVCFG_MASK, MENVCFG_STCE, MIE_MASK, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_HI, MSTATUS_MPP,
@@ -26,6 +28,10 @@ export interface CsrRecord {
   readonly read: (h: Hart) => bigint;
   /** Applies a write (already 64-bit unsigned); absent: writes are ignored (a legal WARL choice). */
   readonly write?: (h: Hart, v: bigint) => void;
+  /** A trap CSR kept as halves in Hart.x64 (slot.ts's X_*): csrInsn reads and writes it without bigint. */
+  readonly pair?: number;
+  /** The pair's write rule on halves; read and write above are derived from it. */
+  readonly writePair?: (h: Hart, lo: number, hi: number) => void;
 }
 
 /** The records of one hart, by number. */
@@ -76,10 +82,6 @@ export function instretValue(h: Hart): bigint {
   return h.mcountinhibit & IR ? h.instretFrozen : BigInt.asUintN(64, BigInt(h.retired) + h.instretOffset);
 }
 
-/** xtvec: MODE 0 (direct) or 1 (vectored); a write with a reserved mode (2, 3) is ignored, as QEMU does. */
-function tvec(old: bigint, v: bigint): bigint {
-  return (v & 3n) < 2n ? v & M64 : old;
-}
 
 /** The unprivileged counters: readable below M only where mcounteren (and in U, scounteren) allow. */
 function counterGate(n: number): (h: Hart) => boolean {
@@ -89,10 +91,17 @@ function counterGate(n: number): (h: Hart) => boolean {
 
 const ZERO = (): bigint => 0n;
 
-/** A machine register of 64 bits with no rule beyond its own field. */
-type Field = 'mscratch' | 'sscratch' | 'mcause' | 'scause' | 'mtval' | 'stval';
-const plain = (name: Field): CsrRecord =>
-  csr(name, { read: (h) => h[name], write: (h, v) => { h[name] = v; } });
+/** A trap CSR held as halves (pair k of Hart.x64), with its WARL rule on halves (default: all bits). */
+function pairCsr(name: string, k: number, warl?: (h: Hart, lo: number, hi: number) => void): CsrRecord {
+  const writePair = warl ?? ((h: Hart, lo: number, hi: number) => { h.x64[2 * k] = lo; h.x64[2 * k + 1] = hi; });
+  return csr(name, { pair: k, writePair, read: (h) => h.pair(k), write: (h, v) => writePair(h, lo32(v), lo32(v >> 32n)) });
+}
+/** xepc: bit 0 always zero (IALIGN = 16). */
+const epc = (k: number) => (h: Hart, lo: number, hi: number): void => { h.x64[2 * k] = lo & ~1; h.x64[2 * k + 1] = hi; };
+/** xtvec: MODE 0 (direct) or 1 (vectored); a write with a reserved mode (2, 3) is ignored, as QEMU does. */
+const tvec = (k: number) => (h: Hart, lo: number, hi: number): void => {
+  if ((lo & 3) < 2) { h.x64[2 * k] = lo; h.x64[2 * k + 1] = hi; }
+};
 
 function records(): CsrRecord[] {
   const out: CsrRecord[] = [
@@ -110,13 +119,13 @@ function records(): CsrRecord[] {
       read: (h) => BigInt(h.mie & h.mideleg),
       write: (h, v) => { const m = h.mideleg & S_INTERRUPTS; h.mie = (h.mie & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
     }),
-    csr('stvec', { read: (h) => h.stvec, write: (h, v) => { h.stvec = tvec(h.stvec, v); } }),
+    pairCsr('stvec', X_STVEC, tvec(X_STVEC)),
     csr('scounteren', { read: (h) => BigInt(h.scounteren >>> 0), write: (h, v) => { h.scounteren = lo32(v); } }),
     csr('senvcfg', { read: (h) => h.senvcfg, write: (h, v) => { h.senvcfg = v & 1n; } }), // FIOM
-    plain('sscratch'),
-    csr('sepc', { read: (h) => h.sepc, write: (h, v) => { h.sepc = v & ~1n; } }),
-    plain('scause'),
-    plain('stval'),
+    pairCsr('sscratch', X_SSCRATCH),
+    pairCsr('sepc', X_SEPC, epc(X_SEPC)),
+    pairCsr('scause', X_SCAUSE),
+    pairCsr('stval', X_STVAL),
     csr('sip', {
       read: (h) => BigInt(h.mipValue() & h.mideleg),
       write: (h, v) => { const m = h.mideleg & MIP_SSIP; h.mipSw = (h.mipSw & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
@@ -130,7 +139,7 @@ function records(): CsrRecord[] {
     csr('satp', {
       gate: (h) => !(h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0),
       read: (h) => h.mmu.getSatp(),
-      write: (h, v) => { h.mmu.setSatp(v); h.translationChanged(); },
+      write: (h, v) => { h.mmu.setSatp(v); },
     }),
 
     // ---- machine information (read-only) ----
@@ -152,7 +161,7 @@ function records(): CsrRecord[] {
     csr('medeleg', { read: (h) => BigInt(h.medeleg), write: (h, v) => { h.medeleg = lo32(v) & MEDELEG_MASK; } }),
     csr('mideleg', { read: (h) => BigInt(h.mideleg), write: (h, v) => { h.mideleg = lo32(v) & S_INTERRUPTS; h.events |= EV_IRQ; } }),
     csr('mie', { read: (h) => BigInt(h.mie), write: (h, v) => { h.mie = lo32(v) & MIE_MASK; h.events |= EV_IRQ; } }),
-    csr('mtvec', { read: (h) => h.mtvec, write: (h, v) => { h.mtvec = tvec(h.mtvec, v); } }),
+    pairCsr('mtvec', X_MTVEC, tvec(X_MTVEC)),
     csr('mcounteren', { read: (h) => BigInt(h.mcounteren >>> 0), write: (h, v) => { h.mcounteren = lo32(v); } }),
     csr('menvcfg', {
       read: (h) => h.menvcfg,
@@ -174,10 +183,10 @@ function records(): CsrRecord[] {
         h.mcountinhibit = next;
       },
     }),
-    plain('mscratch'),
-    csr('mepc', { read: (h) => h.mepc, write: (h, v) => { h.mepc = v & ~1n; } }),
-    plain('mcause'),
-    plain('mtval'),
+    pairCsr('mscratch', X_MSCRATCH),
+    pairCsr('mepc', X_MEPC, epc(X_MEPC)),
+    pairCsr('mcause', X_MCAUSE),
+    pairCsr('mtval', X_MTVAL),
     csr('mip', {
       read: (h) => BigInt(h.mipValue()),
       write: (h, v) => {
@@ -210,13 +219,13 @@ function records(): CsrRecord[] {
   for (let n = 0; n < 16; n += 2) {
     out.push(csr(`pmpcfg${n}`, {
       read: (h) => h.mmu.readPmpcfg(n),
-      write: (h, v) => { h.mmu.writePmpcfg(n, v); h.translationChanged(); },
+      write: (h, v) => { h.mmu.writePmpcfg(n, v); },
     }));
   }
   for (let n = 0; n < 64; n++) {
     out.push(csr(`pmpaddr${n}`, {
       read: (h) => h.mmu.readPmpaddr(n),
-      write: (h, v) => { h.mmu.writePmpaddr(n, v); h.translationChanged(); },
+      write: (h, v) => { h.mmu.writePmpaddr(n, v); },
     }));
   }
   return out;
@@ -258,6 +267,17 @@ export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: nu
   const writes = kind === 0 || (imm ? zimm !== 0 : rs1 !== 0);
   const reads = !(kind === 0 && rd === SINK);
   const r = csrCheck(h, csr, writes, bits);
+  if (r.pair !== undefined) {
+    const x = h.x64, k = 2 * r.pair, oldLo = x[k]!, oldHi = x[k + 1]!;
+    if (writes) {
+      const sl = imm ? zimm : h.xl[rs1]!, sh = imm ? 0 : h.xh[rs1]!;
+      if (kind === 0) r.writePair!(h, sl, sh);
+      else if (kind === 1) r.writePair!(h, oldLo | sl, oldHi | sh);
+      else r.writePair!(h, oldLo & ~sl, oldHi & ~sh);
+    }
+    if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
+    return;
+  }
   const src = imm ? BigInt(zimm) : h.reg(rs1);
   const old = reads ? r.read(h) : 0n;
   if (writes && r.write !== undefined) r.write(h, BigInt.asUintN(64, kind === 0 ? src : kind === 1 ? old | src : old & ~src));

@@ -17,9 +17,12 @@ import { makeInterpreter, type Interpreter, type RunFast } from './interpreter.j
 import { CSRS, CsrMap } from './csr.js';
 import { pendingInterrupt } from './interrupts.js';
 import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD, StopSignal } from './events.js';
-import { bigToNum, fitsNumber, toBig, toNum } from './int64.js';
 import {
-  MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
+  X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_PAIRS, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
+} from './slot.js';
+import { bigToNum, fitsNumber, hiOf, loOf, toBig, toBigU, toNum } from './int64.js';
+import {
+  MENVCFG_ADUE, MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S,
 } from './mstatus.js';
 
@@ -87,11 +90,25 @@ export class Hart {
   mipHw = 0;
   medeleg = 0;
   mideleg = 0;
-  mtvec = 0n; stvec = 0n;
-  mepc = 0n; sepc = 0n;
-  mcause = 0n; scause = 0n;
-  mtval = 0n; stval = 0n;
-  mscratch = 0n; sscratch = 0n;
+  /**
+   * The trap CSRs (xtvec, xepc, xcause, xtval, xscratch) as 32-bit halves, indexed by the X_* pair
+   * numbers of slot.ts ([2k] low, [2k+1] high): trap entry, xRET and csrr/csrw of them never allocate.
+   * The bigint accessors below are for the debugger and tests.
+   */
+  readonly x64 = new Int32Array(2 * X_PAIRS);
+  get mtvec(): bigint { return this.pair(X_MTVEC); } set mtvec(v: bigint) { this.setPair(X_MTVEC, v); }
+  get stvec(): bigint { return this.pair(X_STVEC); } set stvec(v: bigint) { this.setPair(X_STVEC, v); }
+  get mepc(): bigint { return this.pair(X_MEPC); } set mepc(v: bigint) { this.setPair(X_MEPC, v); }
+  get sepc(): bigint { return this.pair(X_SEPC); } set sepc(v: bigint) { this.setPair(X_SEPC, v); }
+  get mcause(): bigint { return this.pair(X_MCAUSE); } set mcause(v: bigint) { this.setPair(X_MCAUSE, v); }
+  get scause(): bigint { return this.pair(X_SCAUSE); } set scause(v: bigint) { this.setPair(X_SCAUSE, v); }
+  get mtval(): bigint { return this.pair(X_MTVAL); } set mtval(v: bigint) { this.setPair(X_MTVAL, v); }
+  get stval(): bigint { return this.pair(X_STVAL); } set stval(v: bigint) { this.setPair(X_STVAL, v); }
+  get mscratch(): bigint { return this.pair(X_MSCRATCH); } set mscratch(v: bigint) { this.setPair(X_MSCRATCH, v); }
+  get sscratch(): bigint { return this.pair(X_SSCRATCH); } set sscratch(v: bigint) { this.setPair(X_SSCRATCH, v); }
+  /** A trap CSR pair as an unsigned 64-bit bigint. */
+  pair(k: number): bigint { return toBigU(this.x64[2 * k]!, this.x64[2 * k + 1]!); }
+  setPair(k: number, v: bigint): void { this.x64[2 * k] = loOf(v); this.x64[2 * k + 1] = hiOf(v); }
   mcounteren = 0; scounteren = 0;
   mcountinhibit = 0;
   menvcfg = 0n; senvcfg = 0n;
@@ -112,7 +129,14 @@ export class Hart {
   waiting = false;
   stopReason: string | undefined;
   /** Traps taken by cause (interrupts as 'irq:N'), for --stats. */
-  readonly trapCounts = new Map<string, number>();
+  get trapCounts(): Map<string, number> {
+    const m = new Map<string, number>();
+    this.excCounts.forEach((n, c) => { if (n > 0) m.set(String(c), n); });
+    this.irqCounts.forEach((n, c) => { if (n > 0) m.set(`irq:${c}`, n); });
+    return m;
+  }
+  private readonly excCounts = new Float64Array(64);
+  private readonly irqCounts = new Float64Array(64);
   /** Called on every trap (the debugger's `catch trap`); undefined normally. */
   onTrap: ((cause: number, interrupt: boolean, tval: bigint, epc: bigint) => void) | undefined;
   /** Sees every store (the trace); undefined normally. */
@@ -224,16 +248,13 @@ export class Hart {
 
   // ------------------------------------------------------------------ state changes
 
-  /** After any change of priv, mstatus or menvcfg: tell the MMU, drop the fetch translation, recheck interrupts. */
+  /**
+   * After any change of priv, mstatus or menvcfg: tell the MMU (whose generation then moves if the
+   * fetch translation may differ, so the interpreter refetches) and recheck interrupts.
+   */
   privChanged(): void {
-    this.mmu.setPrivilege(this.priv, this.mstatusBig(), this.menvcfg);
-    this.fetchVa = NaN;
+    this.mmu.setPrivilege(this.priv, this.mstatus, (this.menvcfg & MENVCFG_ADUE) !== 0n);
     this.events |= EV_IRQ;
-  }
-
-  /** After satp, PMP or sfence: cached fetch translation may be stale. */
-  translationChanged(): void {
-    this.fetchVa = NaN;
   }
 
   /** fence.i, or a store to a page holding cached decodes. */
@@ -307,9 +328,10 @@ export class Hart {
     return false;
   }
 
-  /** Takes exception `cause` with `tval` at the current pc (the instruction does not retire). */
-  raise(cause: number, tval: bigint): void {
-    this.takeTrap(cause, false, tval, this.pcBig());
+  /** Takes exception `cause` with tval (as halves) at the current pc (the instruction does not retire). */
+  raise(cause: number, tvalLo: number, tvalHi: number): void {
+    const pc = this.pc;
+    this.enterTrap(cause, false, tvalLo, tvalHi, pc | 0, Math.floor(pc / 4294967296) | 0);
   }
 
   /** Translates the pc's page for fetch and selects its code page. Throws the fetch fault. */
@@ -355,12 +377,16 @@ export class Hart {
    * interrupts). The reservation is cleared.
    */
   takeTrap(cause: number, interrupt: boolean, tval: bigint, epc: bigint): void {
-    const key = interrupt ? `irq:${cause}` : String(cause);
-    this.trapCounts.set(key, (this.trapCounts.get(key) ?? 0) + 1);
-    if (this.onTrap) this.onTrap(cause, interrupt, tval, epc);
+    this.enterTrap(cause, interrupt, loOf(tval), hiOf(tval), loOf(epc), hiOf(epc));
+  }
+
+  /** takeTrap with tval and epc as halves: the interpreter's path, which allocates nothing. */
+  enterTrap(cause: number, interrupt: boolean, tvalLo: number, tvalHi: number, epcLo: number, epcHi: number): void {
+    (interrupt ? this.irqCounts : this.excCounts)[cause & 63]++;
+    if (this.onTrap) this.onTrap(cause, interrupt, toBigU(tvalLo, tvalHi), toBigU(epcLo, epcHi));
     if (this.retired === this.lastTrapRetired) {
       if (++this.trapStreak >= 1000) {
-        this.requestStop(`trap loop: ${interrupt ? 'interrupt' : 'exception'} ${cause} at pc 0x${epc.toString(16)} ` +
+        this.requestStop(`trap loop: ${interrupt ? 'interrupt' : 'exception'} ${cause} at pc 0x${toBigU(epcLo, epcHi).toString(16)} ` +
           `taken 1000 times without an instruction retiring`);
         return;
       }
@@ -370,34 +396,32 @@ export class Hart {
     }
     this.resValid = false;
     const deleg = interrupt ? this.mideleg : this.medeleg;
-    const xcause = (interrupt ? 1n << 63n : 0n) | BigInt(cause);
-    let tvec: bigint;
-    let ms = this.mstatus;
+    const x = this.x64;
+    let ms = this.mstatus, k: number;
     if (this.priv <= PRV_S && ((deleg >>> cause) & 1) !== 0) {
-      this.scause = xcause;
-      this.sepc = epc;
-      this.stval = tval;
       ms = (ms & MSTATUS_SIE) ? ms | MSTATUS_SPIE : ms & ~MSTATUS_SPIE;
       ms &= ~MSTATUS_SIE;
       ms = this.priv === PRV_S ? ms | MSTATUS_SPP : ms & ~MSTATUS_SPP;
       this.priv = PRV_S;
-      tvec = this.stvec;
+      k = 1; // the S pairs: X_S* = X_M* + 1
     } else {
-      this.mcause = xcause;
-      this.mepc = epc;
-      this.mtval = tval;
       ms = (ms & MSTATUS_MIE) ? ms | MSTATUS_MPIE : ms & ~MSTATUS_MPIE;
       ms &= ~MSTATUS_MIE;
       ms = (ms & ~MSTATUS_MPP) | (this.priv << MSTATUS_MPP_SHIFT);
       this.priv = PRV_M;
-      tvec = this.mtvec;
+      k = 0;
     }
+    x[2 * (X_MCAUSE + k)] = cause; x[2 * (X_MCAUSE + k) + 1] = interrupt ? 0x80000000 | 0 : 0;
+    x[2 * (X_MEPC + k)] = epcLo; x[2 * (X_MEPC + k) + 1] = epcHi;
+    x[2 * (X_MTVAL + k)] = tvalLo; x[2 * (X_MTVAL + k) + 1] = tvalHi;
     this.mstatus = ms;
-    let target = tvec & ~3n;
-    if (interrupt && (tvec & 3n) === 1n) target += BigInt(4 * cause);
+    const tvLo = x[2 * (X_MTVEC + k)]!, tvHi = x[2 * (X_MTVEC + k) + 1]!;
     this.waiting = false;
     this.privChanged();
-    this.setPcBig(target);
+    // BASE, plus 4 × cause for a vectored interrupt (an unsigned add into the high half).
+    const add = interrupt && (tvLo & 3) === 1 ? 4 * cause : 0;
+    const lo = (tvLo & ~3) >>> 0;
+    this.setPcHalves((lo + add) | 0, lo + add > 0xffffffff ? (tvHi + 1) | 0 : tvHi);
   }
 
   /** MRET (3.3.2): priv ← MPP, MIE ← MPIE, MPIE ← 1, MPP ← U; MPRV ← 0 when leaving M. */
@@ -412,7 +436,7 @@ export class Hart {
     this.priv = mpp;
     this.resValid = false;
     this.privChanged();
-    this.setPcBig(this.mepc);
+    this.setPcHalves(this.x64[2 * X_MEPC]!, this.x64[2 * X_MEPC + 1]!);
   }
 
   /** SRET: priv ← SPP, SIE ← SPIE, SPIE ← 1, SPP ← U; MPRV ← 0 (SRET never returns to M). */
@@ -427,7 +451,13 @@ export class Hart {
     this.priv = spp;
     this.resValid = false;
     this.privChanged();
-    this.setPcBig(this.sepc);
+    this.setPcHalves(this.x64[2 * X_SEPC]!, this.x64[2 * X_SEPC + 1]!);
+  }
+
+  /** Sets pc from a 64-bit value as halves (xepc, xtvec). */
+  setPcHalves(lo: number, hi: number): void {
+    if (fitsNumber(hi)) this.pc = toNum(lo, hi);
+    else this.setPcBig(toBigU(lo, hi));
   }
 
   /** Sets pc from a 64-bit CSR value (xepc, xtvec). A value that is not a JS number faults on fetch. */

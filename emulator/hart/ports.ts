@@ -5,7 +5,8 @@ import type { AccessType } from '../mmu/access.js';
 
 /** The subset of emulator/mmu's Mmu the hart calls. */
 export interface HartMmu {
-  setPrivilege(priv: number, mstatus: bigint, menvcfg: bigint): void;
+  /** mstatus: its low 32 bits; adue: menvcfg.ADUE. */
+  setPrivilege(priv: number, mstatus: number, adue: boolean): void;
   getSatp(): bigint;
   setSatp(value: bigint): void;
   readPmpcfg(cfgIndex: number): bigint;

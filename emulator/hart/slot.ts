@@ -18,3 +18,10 @@ export const MAX_OPS = OP_MASK + 1;
 export function packSlot(op: number, rd: number, rs1: number, rs2: number, wide: boolean): number {
   return op | (rd << RD_SHIFT) | (rs1 << RS1_SHIFT) | (rs2 << RS2_SHIFT) | (wide ? 1 << WIDE_BIT : 0) | (1 << FILLED_BIT);
 }
+
+/**
+ * The trap CSRs' pairs in Hart.x64: each machine register directly followed by its supervisor
+ * twin, so trap entry picks the level by adding 0 or 1.
+ */
+export const X_MTVEC = 0, X_STVEC = 1, X_MEPC = 2, X_SEPC = 3, X_MCAUSE = 4, X_SCAUSE = 5, X_MTVAL = 6, X_STVAL = 7,
+  X_MSCRATCH = 8, X_SSCRATCH = 9, X_PAIRS = 10;

@@ -85,11 +85,12 @@ export class Mmu implements WalkContext {
 
   // ---- privilege and mstatus -------------------------------------------------------------------
 
-  setPrivilege(priv: number, mstatus: bigint, menvcfg: bigint): void {
-    const mprv = (mstatus >> 17n) & 1n, mpp = Number((mstatus >> 11n) & 3n);
-    const sum = ((mstatus >> 18n) & 1n) === 1n, mxr = ((mstatus >> 19n) & 1n) === 1n;
+  /** After a change of privilege, mstatus (its low 32 bits: MPRV, MPP, SUM, MXR) or menvcfg.ADUE. */
+  setPrivilege(priv: number, mstatus: number, adue: boolean): void {
+    const mprv = (mstatus >>> 17) & 1, mpp = (mstatus >>> 11) & 3;
+    const sum = ((mstatus >>> 18) & 1) === 1, mxr = ((mstatus >>> 19) & 1) === 1;
     const dataPriv = priv === PRV_M && mprv ? mpp : priv;
-    this.adue = ((menvcfg >> 61n) & 1n) === 1n;
+    this.adue = adue;
     let changed = false;
     if (sum !== this.sum || mxr !== this.mxr) {
       // SUM and MXR change what S (and, for MXR, U) loads/stores may do: drop those verdicts.

@@ -21,12 +21,12 @@
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
 //   $setw(v)     x[rd] = sign-extended 32-bit v
 //   $set64(v)    x[rd] = the bigint v modulo 2^64
-//   $trap(c, t)  take exception c with tval t (a bigint) now; the instruction does not retire
+//   $trap(c, lo, hi)  take exception c with tval (lo, hi) now; the instruction does not retire
 //   $goto(v)     retire and continue at pc v (a number): a jump too far for d
 //   $reenter     the piece set h.pc itself (xRET): retire and continue at h.pc
 //
 // A `system` piece may change privilege, translation, interrupts or the pc: the interpreter syncs
-// before it and, after it, refetches when the fetch translation was dropped.
+// before it and, after it, refetches when the MMU's generation moved.
 
 export interface Semantics {
   readonly run: string;

@@ -1,6 +1,6 @@
 // SYSTEM: ecall, ebreak, Zicsr, xRET, WFI, SFENCE.VMA and Zifencei's fence.i (privileged spec 3.3,
 // 4.2.1; the Zicsr chapter). All are `system` pieces: they run inside the interpreter's loop, which
-// refetches only when one of them dropped the fetch translation.
+// refetches only when one of them moved the MMU's generation (privilege, satp, PMP, sfence.vma).
 
 import { system, type Semantics } from './semantics.js';
 
@@ -8,18 +8,18 @@ import { system, type Semantics } from './semantics.js';
 const csr = (kind: number, imm: boolean): Semantics => system(`csrInsn(h, ${kind}, ${imm}, rd, rs1, im, bits);`);
 
 export const SYSTEM: Readonly<Record<string, Semantics>> = {
-  ecall: system('$trap(CAUSE.ECALL_U + h.priv, 0n)'),
-  ebreak: system('$trap(CAUSE.BREAKPOINT, 0n)'), // tval 0, as QEMU (the spec allows pc or 0)
+  ecall: system('$trap(CAUSE.ECALL_U + h.priv, 0, 0)'),
+  ebreak: system('$trap(CAUSE.BREAKPOINT, 0, 0)'), // tval 0, as QEMU (the spec allows pc or 0)
   'fence.i': system('h.flushCode();'),
   csrrw: csr(0, false), csrrs: csr(1, false), csrrc: csr(2, false),
   csrrwi: csr(0, true), csrrsi: csr(1, true), csrrci: csr(2, true),
-  sret: system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TSR) !== 0)) $trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0))
+  sret: system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TSR) !== 0)) $trap(CAUSE.ILLEGAL_INSN, bits, 0)
     h.sret(); $reenter`),
-  mret: system(`if (h.priv !== PRV_M) $trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0))
+  mret: system(`if (h.priv !== PRV_M) $trap(CAUSE.ILLEGAL_INSN, bits, 0)
     h.mret(); $reenter`),
   // With S-mode present, WFI in U is illegal; TW=1 makes it illegal below M.
-  wfi: system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TW) !== 0)) $trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0))
+  wfi: system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TW) !== 0)) $trap(CAUSE.ILLEGAL_INSN, bits, 0)
     h.waiting = true; h.events |= EV_IRQ;`),
-  'sfence.vma': system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0)) $trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0))
-    h.mmu.sfence(rs1 === 0 ? null : h.reg(rs1), rs2 === 0 ? null : h.reg(rs2)); h.translationChanged();`),
+  'sfence.vma': system(`if (h.priv === PRV_U || (h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0)) $trap(CAUSE.ILLEGAL_INSN, bits, 0)
+    h.mmu.sfence(rs1 === 0 ? null : h.reg(rs1), rs2 === 0 ? null : h.reg(rs2));`),
 };

@@ -105,7 +105,7 @@ describe('debug translate', () => {
     pt.map(VA, PA, PTE_V | PTE_R | PTE_W); // no A: hardware policy sets it
     mmu.setSatp(pt.satp());
     const d = translate(mmu, VA, LOAD, PRV_S);
-    mmu.setPrivilege(PRV_S, 0n, 0n);
+    mmu.setPrivilege(PRV_S, 0, false);
     expect(mmu.translate(Number(VA), 0, 1, LOAD)).toBe(Number(d.result!.pa));
   });
 });

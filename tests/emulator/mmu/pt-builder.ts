@@ -95,7 +95,7 @@ export function setPriv(mmu: Mmu, priv: number, bits: { sum?: boolean; mxr?: boo
   if (bits.mxr) ms |= 1n << 19n;
   if (bits.mprv) ms |= 1n << 17n;
   ms |= BigInt(bits.mpp ?? PRV_M) << 11n;
-  mmu.setPrivilege(priv, ms, bits.adue ? 1n << 61n : 0n);
+  mmu.setPrivilege(priv, Number(BigInt.asIntN(32, ms)), bits.adue === true);
 }
 
 export function halves(va: bigint): [number, number] {
