@@ -50,6 +50,17 @@ function copy_bytes(to: u64, from: u64, n: u64): void {
   for (; i < n; i++) store8(to + i, load8(from + i));
 }
 
+/** One VMA of a segment. 0, or 1 without memory or on an overlap. */
+function map_segment_vma(mm: mm_struct, start: u64, end: u64, vm_flags: u64): u64 {
+  const vma = vm_area_alloc(mm);
+  if (vma === NULL) return 1n;
+  vma.vm_start = start;
+  vma.vm_end = end;
+  vma.vm_flags = vm_flags;
+  if (insert_vm_struct(mm, vma) != 0n) { vm_area_free(vma); return 1n; }
+  return 0n;
+}
+
 /** Maps the program's PT_LOAD segments into mm: the entry point, or 0 if the image is not one we can run. */
 function load_elf_binary(mm: mm_struct, prog: user_program): u64 {
   const image = prog.image;
@@ -70,12 +81,12 @@ function load_elf_binary(mm: mm_struct, prog: user_program): u64 {
     const vend = page_align(vaddr + memsz);
     if (memsz == 0n) continue;
     if (start < USER_START || vend > TASK_SIZE || offset + filesz > prog.size) return 0n;
-    const vma = vm_area_alloc(mm);
-    if (vma === NULL) return 0n;
-    vma.vm_start = start;
-    vma.vm_end = vend;
-    vma.vm_flags = ((pflags & PF_R) != 0n ? VM_READ : 0n) | ((pflags & PF_W) != 0n ? VM_WRITE : 0n) | ((pflags & PF_X) != 0n ? VM_EXEC : 0n);
-    if (insert_vm_struct(mm, vma) != 0n) { vm_area_free(vma); return 0n; }
+    const vm_flags = ((pflags & PF_R) != 0n ? VM_READ : 0n) | ((pflags & PF_W) != 0n ? VM_WRITE : 0n) | ((pflags & PF_X) != 0n ? VM_EXEC : 0n);
+    // The pages holding file bytes are one VMA; the bss pages past them another, anonymous one
+    // (binfmt_elf's set_brk): the bss in the last file page is zeroed there.
+    const fend = filesz == 0n ? start : page_align(vaddr + filesz);
+    if (fend > start && map_segment_vma(mm, start, fend, vm_flags) != 0n) return 0n;
+    if (vend > fend && map_segment_vma(mm, fend, vend, vm_flags) != 0n) return 0n;
     // The file's bytes, page by page; the rest of the segment (bss) is demand-zero.
     for (let va = start; va < vaddr + filesz; va += PAGE_SIZE) {
       const pa = alloc_user_frame();
@@ -83,7 +94,7 @@ function load_elf_binary(mm: mm_struct, prog: user_program): u64 {
       const lo = va < vaddr ? vaddr : va;
       const hi = va + PAGE_SIZE < vaddr + filesz ? va + PAGE_SIZE : vaddr + filesz;
       copy_bytes(pa + (lo - va), image + offset + (lo - vaddr), hi - lo);
-      if (install_user_page(mm, va, pa, vma.vm_flags) != 0n) return 0n;
+      if (install_user_page(mm, va, pa, vm_flags) != 0n) return 0n;
     }
     if ((pflags & PF_X) != 0n) { mm.start_code = vaddr; mm.end_code = vaddr + filesz; }
     else if ((pflags & PF_W) != 0n) { mm.start_data = vaddr; mm.end_data = vaddr + filesz; }

@@ -32,6 +32,8 @@ export function resident_pages(mm: mm_struct, start: u64, end: u64): u64 {
 function vma_name(mm: mm_struct, v: vm_area_struct): string {
   if ((v.vm_flags & VM_GROWSDOWN) != 0n) return "[stack]";
   if (v.vm_start >= mm.start_brk && v.vm_end <= page_align(mm.brk) && mm.brk > mm.start_brk) return "[heap]";
+  // Linux leaves the bss unnamed (anonymous); named here so the transcript says what it is.
+  if (mm.end_data != 0n && v.vm_start >= page_align(mm.end_data) && v.vm_end <= mm.start_brk - PAGE_SIZE) return "[bss]";
   if (v.vm_end <= mm.start_brk - PAGE_SIZE && v.vm_start < mm.start_brk) return mm.exe_name;
   return "";
 }

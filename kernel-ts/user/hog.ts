@@ -3,7 +3,7 @@
 // split by mprotect and munmap and merged again; main(3): a fork tree of four processes writing the
 // same heap pages (copy-on-write: three copies and one reuse per page).
 
-import { type u64, load64, store64, slt } from '../runtime/intrinsics.js';
+import { type u64, load64, store64, slt, staticBuffer } from '../runtime/intrinsics.js';
 import { printk } from '../lib/printk.js';
 import { getpid, sbrk, brk, mmap, munmap, mprotect, fork, wait, meminfo, exit } from './ulib.js';
 import { PROT_READ, PROT_WRITE, MAP_PRIVATE, MAP_ANONYMOUS } from '../lib/unistd.js';
@@ -27,7 +27,14 @@ function recurse(n: u64): u64 {
   return recurse(n - 1n) + 1n;
 }
 
+/** 16 pages of bss: a VMA of its own, demand-zero like the heap. */
+const table = staticBuffer(16n * PAGE, 8n);
+
 function heap_phase(pid: u64): u64 {
+  let zeros = 0n;
+  for (let i = 0n; i < 16n; i++) if (load64(table + i * PAGE + 8n) == 0n) zeros++;
+  fill(table, 16n, PAGE, 0x9000n);
+  printk("hog[%lu]: bss %#lx: 16 pages read as zeros (%lu) and written: %lu wrong\n", pid, table, zeros, check(table, 16n, PAGE, 0x9000n));
   const start = sbrk(0n);
   for (let i = 0n; i < 8n; i++) {
     const p = sbrk(8n * PAGE);
