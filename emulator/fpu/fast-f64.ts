@@ -91,7 +91,11 @@ export function fastSqrt64(st: FpuState, a: number): number {
 export function fastMulAdd64(st: FpuState, a: number, b: number, c: number): number {
   const ph = a * b;
   const mp = Math.abs(ph);
-  if (!(mp >= TWO_M960 && mp < TWO_1000 && splittable(a) && splittable(b) && Math.abs(c) < TWO_1000)) return NaN;
+  if (!(mp >= TWO_M960 && mp < TWO_1000 && splittable(a) && splittable(b) && Math.abs(c) < TWO_1000)) {
+    // ±0 · finite + finite: the product is an exact signed zero, so the host's sum is the answer.
+    if ((a === 0 || b === 0) && Math.abs(a) < Infinity && Math.abs(b) < Infinity && Math.abs(c) < Infinity) return ph + c;
+    return NaN;
+  }
   const pl = productError(a, b, ph);
   const s = ph + c;
   const e1 = sumError(ph, c, s);
@@ -100,7 +104,12 @@ export function fastMulAdd64(st: FpuState, a: number, b: number, c: number): num
   const r = s + u;
   const w = sumError(s, u, r);
   const mr = Math.abs(r);
-  if (!(mr >= TWO_M960 && mr < TWO_1020)) return NaN;
+  if (!(mr >= TWO_M960 && mr < TWO_1020)) {
+    // r = 0 means s + u = 0 exactly; with v = 0 the exact result is zero, and a nonzero product
+    // cancelled by c has the opposite sign, so RNE's zero is +0 (fma(a, b, −a·b) on exact products).
+    if (r === 0 && v === 0) return 0;
+    return NaN;
+  }
   if (v === 0) {
     if (w !== 0) st.fflags |= NX;
     return r;

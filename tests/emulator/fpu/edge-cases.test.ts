@@ -218,6 +218,13 @@ describe('emulator/fpu edge cases', () => {
       ['fnmadd.d', RNE, [ONE_D, ONE_D, ONE_D], 0xc000000000000000n, 0],
       // 1 + 2^-53 + 2^-105 lies just above the tie: RNE rounds up only when fused
       ['fmadd.d', RNE, [0x3ca0000000000001n, ONE_D, ONE_D], ONE_D + 1n, NX],
+      // the product's rounding error, fma(a, b, −fl(a·b)); zero when the product is exact
+      ['fmadd.d', RNE, [0x3ff0000000000001n, 0x3ff0000000000001n, 0xbff0000000000002n], 0x3970000000000000n, 0],
+      ['fmadd.d', RNE, [0x3ff8000000000000n, 0x4000000000000000n, 0xc008000000000000n], 0n, 0],
+      ['fmadd.d', RDN, [0x3ff8000000000000n, 0x4000000000000000n, 0xc008000000000000n], NEG, 0],
+      ['fmadd.d', RNE, [NEG, 0x4014000000000000n, NEG], NEG, 0], // −0·5 + −0
+      ['fmadd.d', RNE, [0n, 0x4014000000000000n, NEG], 0n, 0],
+      ['fmadd.d', RNE, [0n, MAX_D, ONE_D], ONE_D, 0],
       ['fmadd.s', RNE, [0x3f800001n, 0x3f7fffffn, 0xbf800000n], 0x337ffffen, 0],
       ['fmadd.s', RNE, [0x33800001n, ONE_S, ONE_S], ONE_S + 1n, NX],
     ]);
