@@ -10,7 +10,7 @@ import { PAGE_SIZE, PAGE_MASK, PAGE_SHIFT } from './layout.js';
 import {
   _PAGE_PRESENT, _PAGE_READ, _PAGE_WRITE, _PAGE_EXEC, _PAGE_USER, _PAGE_ACCESSED, _PAGE_DIRTY, _PAGE_TABLE,
   pgtable_l4, pgd_offset_pgd, pud_offset, pmd_offset, pte_offset, pte_phys, pfn_pte,
-  __pgd_populate, __pud_populate, __pmd_populate, pgd_addr_end, pud_addr_end, pmd_addr_end, pgd_index, pud_index, PUD_SHIFT,
+  __pgd_populate, __pud_populate, __pmd_populate, pgd_addr_end, pud_addr_end, pmd_addr_end, pgd_index, pud_index, PUD_SHIFT, PMD_SIZE, PMD_MASK,
 } from './pgtable.js';
 import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, USER_START, TASK_SIZE, STACK_TOP, STACK_LIMIT, STACK_GUARD_GAP } from './mm_types.js';
 import { find_vma, expand_stack } from './mmap.js';
@@ -201,6 +201,32 @@ export function zap_page_range(mm: mm_struct, start: u64, end: u64): u64 {
     n++;
     addr = at + PAGE_SIZE;
   }
+  return n;
+}
+
+/** munmap's free_pgtables: the PTE tables whose whole 2 MiB lie in [start, end) — a range no VMA
+ *  covers any more, so they are empty — go back to the allocator, and their PMD entries are cleared.
+ *  Tables shared with a VMA outside the range stay (Linux's floor/ceiling). Returns how many. */
+export function free_pte_tables(mm: mm_struct, start: u64, end: u64): u64 {
+  let n = 0n;
+  let addr = (start + PMD_SIZE - 1n) & PMD_MASK;
+  while (addr < end && addr + PMD_SIZE <= end) {
+    const pgdp = pgd_offset_pgd(mm.pgd, addr);
+    if (pgtable_l4() != 0n && load64(pgdp) == 0n) { addr = pgd_addr_end(addr, end); continue; }
+    const pudp = pud_offset(pgdp, addr);
+    if (load64(pudp) == 0n) { addr = pud_addr_end(addr, end); continue; }
+    const pmdp = pmd_offset(pudp, addr);
+    const pmd = load64(pmdp);
+    if (pmd != 0n) {
+      store64(pmdp, 0n);
+      frame_put(pte_phys(pmd));
+      mm.nr_ptes--;
+      n++;
+    }
+    addr = addr + PMD_SIZE;
+  }
+  // A hart may cache the pointers it walked: fence the ASID once.
+  if (n != 0n) flush_tlb_mm_asid(mm_asid(mm));
   return n;
 }
 

@@ -8,7 +8,7 @@ import { PAGE_MASK, page_align } from './layout.js';
 import { mm_struct, vm_area_struct, VM_READ, VM_WRITE, VM_EXEC, VM_GROWSDOWN, VM_ACCESS_FLAGS, STACK_TOP, STACK_LIMIT, TASK_SIZE, USER_START } from './mm_types.js';
 import { kmem_cache, kmem_cache_create_noctor, kmem_cache_alloc, kmem_cache_free } from './slab.js';
 import { GFP_KERNEL } from './page_alloc.js';
-import { zap_page_range, change_protection } from './memory.js';
+import { zap_page_range, change_protection, free_pte_tables } from './memory.js';
 import { PROT_READ, PROT_WRITE, PROT_EXEC, MAP_PRIVATE, MAP_ANONYMOUS, MAP_FIXED, EINVAL, ENOMEM } from '../lib/unistd.js';
 
 let vm_area_cachep: kmem_cache = NULL;
@@ -171,6 +171,7 @@ export function do_munmap(mm: mm_struct, start: u64, len: u64): u64 {
     vm_area_free(v);
     v = next;
   }
+  free_pte_tables(mm, start, end);
   return 0n;
 }
 

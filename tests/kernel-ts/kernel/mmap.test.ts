@@ -205,6 +205,17 @@ for (const [modeName, mode] of [['Sv39', 8n], ['Sv48', 9n]] as const) {
       expect(memory.handle_mm_fault(mm, text, memory.FAULT_FLAG_INSTRUCTION)).toBe(memory.VM_FAULT_DEMAND_ZERO);
       expect(memory.handle_mm_fault(mm, text, memory.FAULT_FLAG_WRITE)).toBe(memory.VM_FAULT_ACCESS);
       expect(memory.fault_vma().vm_start).toBe(text);
+      // munmap gives back the PTE tables its range covers whole (2 MiB each), not those it shares.
+      mm.mmap_base = BASE;
+      const big = mmap.do_mmap(mm, 0n, 8n << 20n, U.PROT_READ | U.PROT_WRITE, U.MAP_PRIVATE | U.MAP_ANONYMOUS);
+      const tables0 = mm.nr_ptes;
+      for (let i = 0n; i < 8n; i++) expect(memory.handle_mm_fault(mm, big + i * (1n << 20n), memory.FAULT_FLAG_WRITE)).toBe(memory.VM_FAULT_DEMAND_ZERO);
+      expect(mm.nr_ptes - tables0).toBeGreaterThanOrEqual(3n);
+      const before = mm.nr_ptes;
+      expect(mmap.do_munmap(mm, big + (2n << 20n), 4n << 20n)).toBe(0n);
+      expect(before - mm.nr_ptes).toBe((big & ((2n << 20n) - 1n)) === 0n ? 2n : 1n);
+      expect(memory.handle_mm_fault(mm, big + (3n << 20n), memory.FAULT_FLAG_READ)).toBe(memory.VM_FAULT_NO_VMA);
+      expect(memory.handle_mm_fault(mm, big + (7n << 20n), memory.FAULT_FLAG_READ)).toBe(memory.VM_FAULT_SPURIOUS);
       // The stack cannot grow into a mapping below it.
       mmap.do_mmap(mm, T.STACK_TOP - T.STACK_LIMIT - PAGE, PAGE, U.PROT_READ, U.MAP_PRIVATE | U.MAP_ANONYMOUS | U.MAP_FIXED);
       fork.mmput(mm);
