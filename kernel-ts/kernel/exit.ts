@@ -43,6 +43,7 @@ export function do_exit(code: u64): void {
   for (let c = list_entry(task_list.next, task_struct, 'tasks'); c.tasks !== task_list; c = list_entry(c.tasks.next, task_struct, 'tasks')) {
     if (c.parent === t) {
       c.parent = reaper;
+      if (proc_verbose()) printk("exit: pid %lu's child %lu (%s) given to pid %lu (%s)\n", t.pid, c.pid, c.comm, reaper.pid, reaper.comm);
       if (c.state == EXIT_ZOMBIE && reaper.state == TASK_INTERRUPTIBLE) wake_up_process(reaper);
     }
   }

@@ -74,12 +74,12 @@ for (const { satp, on } of RUNS) {
       expect(t).toContain('processes: 6 user programs in the image: init');
       expect(t).toMatch(/^processes: init is pid 1; \d+ pages free before it started$/m);
       expect(t).toContain('init: pid 1, starting the children');
-      expect(t).toContain('init: 7 children reaped, exiting');
+      expect(t).toContain('init: 8 children reaped, exiting');
       expect(t).toMatch(/^exit: pid 1 \(init\) status 0: /m);
       expect(t).toContain('idle: reaped pid 1, status 0');
       // Each child's status as init saw it: the three faulting ones killed (139), the rest 0.
       const statuses = new Map([...t.matchAll(/^init: child (\d+) exited, status (\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]));
-      expect(statuses.size).toBe(7);
+      expect(statuses.size).toBe(8);
       const killedPids = [...t.matchAll(/^kernel: killed pid (\d+) \(fault\)/gm)].map((m) => Number(m[1]));
       expect(killedPids.length).toBe(3);
       for (const [pid, status] of statuses) expect(status, `pid ${pid}`).toBe(killedPids.includes(pid) ? 139 : 0);
@@ -142,7 +142,7 @@ for (const { satp, on } of RUNS) {
 
     it('counts faults by kind consistently: the totals are the sums over the processes\' exits', () => {
       const exits = [...t.matchAll(/^exit: pid (\d+) \((\w+)\) status (\d+): unmapped (\d+) pages, freed (\d+) VMAs and (\d+) page tables; its faults: (\d+) demand-zero, (\d+) COW copy, (\d+) COW reuse, (\d+) stack growth$/gm)];
-      expect(exits.length).toBe(11);
+      expect(exits.length).toBe(12);
       const sum = (k: number) => exits.reduce((a, m) => a + Number(m[k]), 0);
       const total = /^faults: (\d+) demand-zero, (\d+) COW copy, (\d+) COW reuse, (\d+) stack growth, 3 killed, 0 spurious$/m.exec(t)!;
       expect(total, t).not.toBeNull();
@@ -154,7 +154,7 @@ for (const { satp, on } of RUNS) {
       expect(leak![2]).toBe(leak![3]);
       // Forks: the pages shared add up, and every shared page written was copied or reused.
       const forks = [...t.matchAll(/^fork: pid \d+ \((\w+)\) -> pid (\d+): \d+ VMAs copied, (\d+) pages shared copy-on-write$/gm)];
-      expect(forks.length).toBe(10);
+      expect(forks.length).toBe(11);
       const shared = forks.reduce((a, m) => a + Number(m[3]), 0);
       expect(t).toContain(`fork: ${shared} pages shared copy-on-write, ${total[2]} of them copied on a write, ${total[3]} written in place (last holder)`);
       // The COW tree: four processes wrote the same 32 heap pages — 3 copies and 1 reuse per page at least.
@@ -166,7 +166,7 @@ for (const { satp, on } of RUNS) {
     });
 
     it.skipIf(on === 'QEMU')('agrees with the emulator: system calls are the ecalls from U-mode, preemptions the timer interrupts', () => {
-      const summary = /^processes: all exited after \d+ ticks: 10 forks, 9 execs, 11 exits, (\d+) system calls, (\d+) context switches, (\d+) timer preemptions$/m.exec(t);
+      const summary = /^processes: all exited after \d+ ticks: 11 forks, 9 execs, 12 exits, (\d+) system calls, (\d+) context switches, (\d+) timer preemptions$/m.exec(t);
       expect(summary, t).not.toBeNull();
       const counts = run.machine!.hart.trapCounts;
       expect(counts.get('8')).toBe(Number(summary![1]));
@@ -177,6 +177,15 @@ for (const { satp, on } of RUNS) {
       expect(asid, t).not.toBeNull();
       expect(Number(asid![2])).toBeGreaterThanOrEqual(1);
       expect(Number(asid![1])).toBeGreaterThan(14);
+    });
+
+    it('an orphan (hello\'s child, still yielding when hello exits) is given to init, which reaps it', () => {
+      const m = /^exit: pid (\d+)'s child (\d+) \(hello\) given to pid 1 \(init\)$/m.exec(t);
+      expect(m, t).not.toBeNull();
+      const orphan = m![2]!;
+      expect(t).toContain(`hello[${orphan}]: the child, still running after its parent exited`);
+      expect(t.indexOf(`hello[${orphan}]: the child`)).toBeGreaterThan(t.indexOf(`exit: pid ${m![1]} (hello) status 0`));
+      expect(t).toContain(`init: child ${orphan} exited, status 0`);
     });
 
     it('execve keeps the pid and replaces the address space', () => {
