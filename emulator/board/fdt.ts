@@ -156,6 +156,9 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
     'riscv,isa-base': prop.str(base),
     'riscv,isa-extensions': prop.str(...extensions),
     'mmu-type': prop.str(cfg.mmuType),
+    // The cache-block size of Zicbom/Zicboz, as QEMU gives it (hart/cbo.ts's CBO_BLOCK).
+    ...(extensions.includes('zicbom') ? { 'riscv,cbom-block-size': prop.u32(64) } : {}),
+    ...(extensions.includes('zicboz') ? { 'riscv,cboz-block-size': prop.u32(64) } : {}),
     phandle: prop.u32(PHANDLE.cpu0),
   }, [
     node('interrupt-controller', {

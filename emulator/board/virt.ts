@@ -29,7 +29,8 @@ export const DEFAULT_MEM = 128 * 1024 * 1024;
 /** Where a kernel goes when firmware occupies 0x80000000 (QEMU's `-bios FW -kernel IMAGE`). */
 export const KERNEL_BASE = 0x8020_0000;
 /** The ISA the device tree advertises: exactly what the hart (and the MMU: Svnapot when on) implements. */
-export const VIRT_ISA = 'rv64imac_zicsr_zifencei_zicntr_sstc';
+// What the hart implements, multi-letter extensions in the canonical order QEMU writes them.
+export const VIRT_ISA = 'rv64imafdc_zicbom_zicbop_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zba_zbb_zbs_sstc';
 const virtIsa = (svnapot: boolean): string => VIRT_ISA + (svnapot ? '_svnapot' : '');
 
 /** A loadable image, already parsed (emulator/ reads no files: bin/ converts an ELF into this). */

@@ -16,8 +16,8 @@ import {
 } from './slot.js';
 import { EV_IRQ } from './events.js';
 import {
-  MEDELEG_MASK, MENVCFG_MASK, MENVCFG_STCE, MIE_MASK, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_HI, MSTATUS_MPP,
-  MSTATUS_TVM, MSTATUS_WRITABLE, PRV_M, PRV_S, PRV_U, SSTATUS_HI, SSTATUS_MASK_LO, SSTATUS_WRITABLE, S_INTERRUPTS,
+  ENVCFG_CBO, MEDELEG_MASK, MENVCFG_MASK, MENVCFG_STCE, MIE_MASK, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_FS, MSTATUS_HI, MSTATUS_MPP,
+  MSTATUS_TVM, MSTATUS_WRITABLE, PRV_M, PRV_S, PRV_U, SSTATUS_HI, SSTATUS_MASK_LO, SSTATUS_WRITABLE, S_INTERRUPTS, sdBit,
 } from './mstatus.js';
 
 export interface CsrRecord {
@@ -71,8 +71,12 @@ const M64 = (1n << 64n) - 1n;
 const CY = 1, IR = 4;
 const lo32 = (v: bigint): number => Number(v & 0xffffffffn) | 0;
 
-/** misa: MXL = 2 (64-bit), extensions A, C, I, M, S, U. Read-only here (a legal WARL choice). */
-export const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+/** misa: MXL = 2 (64-bit), extensions A, C, D, F, I, M, S, U. Read-only here (a legal WARL choice). */
+export const MISA = (2n << 62n) | (1n << 0n) | (1n << 2n) | (1n << 3n) | (1n << 5n) | (1n << 8n) | (1n << 12n) | (1n << 18n) | (1n << 20n);
+
+/** fcsr and its views: present only while mstatus.FS is not Off; a write makes FS Dirty. */
+const fpOn = (h: Hart): boolean => (h.mstatus & MSTATUS_FS) !== 0;
+const fpDirty = (h: Hart): void => { h.mstatus |= MSTATUS_FS; };
 
 export function cycleValue(h: Hart): bigint {
   return h.mcountinhibit & CY ? h.cycleFrozen : BigInt.asUintN(64, BigInt(h.retired) + h.cycleOffset);
@@ -105,6 +109,15 @@ const tvec = (k: number) => (h: Hart, lo: number, hi: number): void => {
 
 function records(): CsrRecord[] {
   const out: CsrRecord[] = [
+    // ---- floating point (F): fflags = fcsr[4:0], frm = fcsr[7:5] ----
+    csr('fflags', { gate: fpOn, read: (h) => BigInt(h.fpu.fflags), write: (h, v) => { h.fpu.fflags = Number(v & 0x1fn); fpDirty(h); } }),
+    csr('frm', { gate: fpOn, read: (h) => BigInt(h.fpu.frm), write: (h, v) => { h.fpu.frm = Number(v & 7n); fpDirty(h); } }),
+    csr('fcsr', {
+      gate: fpOn,
+      read: (h) => BigInt((h.fpu.frm << 5) | h.fpu.fflags),
+      write: (h, v) => { h.fpu.fflags = Number(v & 0x1fn); h.fpu.frm = Number((v >> 5n) & 7n); fpDirty(h); },
+    }),
+
     // ---- unprivileged counters (Zicntr; hpmcounter3–31 present, counting nothing) ----
     csr('cycle', { gate: counterGate(0), read: cycleValue }),
     csr('time', { gate: counterGate(1), read: (h) => h.clock.mtime() }),
@@ -112,7 +125,7 @@ function records(): CsrRecord[] {
 
     // ---- supervisor ----
     csr('sstatus', {
-      read: (h) => (BigInt(SSTATUS_HI) << 32n) | BigInt(h.mstatus & SSTATUS_MASK_LO),
+      read: (h) => (BigInt((SSTATUS_HI | sdBit(h.mstatus)) >>> 0) << 32n) | BigInt(h.mstatus & SSTATUS_MASK_LO),
       write: (h, v) => { h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (lo32(v) & SSTATUS_WRITABLE); h.privChanged(); },
     }),
     csr('sie', {
@@ -121,7 +134,7 @@ function records(): CsrRecord[] {
     }),
     pairCsr('stvec', X_STVEC, tvec(X_STVEC)),
     csr('scounteren', { read: (h) => BigInt(h.scounteren >>> 0), write: (h, v) => { h.scounteren = lo32(v); } }),
-    csr('senvcfg', { read: (h) => h.senvcfg, write: (h, v) => { h.senvcfg = v & 1n; } }), // FIOM
+    csr('senvcfg', { read: (h) => h.senvcfg, write: (h, v) => { h.senvcfg = v & (1n | ENVCFG_CBO); } }), // FIOM, CBIE/CBCFE/CBZE
     pairCsr('sscratch', X_SSCRATCH),
     pairCsr('sepc', X_SEPC, epc(X_SEPC)),
     pairCsr('scause', X_SCAUSE),
@@ -149,7 +162,7 @@ function records(): CsrRecord[] {
 
     // ---- machine trap setup and handling ----
     csr('mstatus', {
-      read: (h) => (BigInt(MSTATUS_HI) << 32n) | BigInt(h.mstatus >>> 0),
+      read: (h) => (BigInt((MSTATUS_HI | sdBit(h.mstatus)) >>> 0) << 32n) | BigInt(h.mstatus >>> 0),
       write: (h, v) => {
         let w = lo32(v);
         if (((w & MSTATUS_MPP) >>> 11) === 2) w = (w & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP); // MPP=2 reserved: keep

@@ -91,8 +91,11 @@ export class CodeCache {
     if (d === undefined) {
       info = packSlot(this.illegal, 0, 0, 0, (bits & 3) === 3);
     } else {
-      info = packSlot(d.op, d.rd === 0 ? SINK : d.rd, d.rs1, d.rs2, d.size === 4);
-      imm = d.base.format === 'I' && d.base.ext === 'Zicsr' ? d.csr | (d.imm << 12) : d.imm;
+      // x0 writes go to the sink; f0 is a real register.
+      info = packSlot(d.op, d.rd === 0 && !d.fpRd ? SINK : d.rd, d.rs1, d.rs2, d.size === 4);
+      imm = d.base.format === 'I' && d.base.ext === 'Zicsr' ? d.csr | (d.imm << 12)
+        : d.base.format === 'FR' || d.base.format === 'R4' ? d.rm | (d.rs3 << 3) // F/D: im = rm | rs3 << 3
+        : d.imm;
     }
     page.info[slot] = info;
     page.imm[slot] = imm;

@@ -15,6 +15,7 @@ import type { Clock, HartMmu } from './ports.js';
 import { CodeCache, type CodePage } from './decode-cache.js';
 import { makeInterpreter, type Interpreter, type RunFast } from './interpreter.js';
 import { CSRS, CsrMap } from './csr.js';
+import { createFpuState, type FpuState } from '../fpu/index.js';
 import { pendingInterrupt } from './interrupts.js';
 import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD, StopSignal } from './events.js';
 import {
@@ -23,7 +24,7 @@ import {
 import { bigToNum, fitsNumber, hiOf, loOf, toBig, toBigU, toNum } from './int64.js';
 import {
   MENVCFG_ADUE, MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
-  MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S,
+  MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S, sdBit,
 } from './mstatus.js';
 
 let defaultInterpreter: Interpreter | undefined;
@@ -60,6 +61,8 @@ export class Hart {
   /** Integer registers: low and high 32-bit halves; [32] is the x0 write sink. */
   readonly xl = new Int32Array(33);
   readonly xh = new Int32Array(33);
+  /** F/D: f0..f31 as (lo, hi) pairs, fflags and frm (emulator/fpu's state; mstatus.FS guards it). */
+  readonly fpu: FpuState = createFpuState();
   // Initialised with a double (-0 is not a small integer) so V8 gives the field an unboxed double
   // representation from the start: storing pc then never allocates.
   pc = -0;
@@ -81,7 +84,7 @@ export class Hart {
   readonly lowView: DataView;
 
   // --- CSR state (csr.ts has the rules) ---
-  /** mstatus[31:0]; the upper half is the constant MSTATUS_HI. */
+  /** mstatus[31:0]; the upper half is the constant MSTATUS_HI, SD derived from FS (sdBit). */
   mstatus = 0;
   mie = 0;
   /** mip bits written by software (SSIP, STIP without Sstc, SEIP). */
@@ -199,7 +202,7 @@ export class Hart {
 
   /** The full mstatus value. */
   mstatusBig(): bigint {
-    return (BigInt(MSTATUS_HI) << 32n) | BigInt(this.mstatus >>> 0);
+    return (BigInt((MSTATUS_HI | sdBit(this.mstatus)) >>> 0) << 32n) | BigInt(this.mstatus >>> 0);
   }
 
   mip(): number {

@@ -24,6 +24,9 @@ import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AM
 import { csrInsn } from './csr.js';
 import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U } from './mstatus.js';
 import { MAX_OPS, OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
+import { bswap32, ctz32, orcb32, pop32, rotr64, shadd } from './bitmanip.js';
+import { cbo, CBO_CLEAN, CBO_FLUSH, CBO_INVAL, CBO_ZERO } from './cbo.js';
+import * as FPU from '../fpu/index.js';
 
 /** Runs instructions until `end` have retired in total or an event needs Hart.run. */
 export type RunFast = (h: Hart, end: number) => void;
@@ -45,6 +48,10 @@ const HELPERS = {
   load, loadPa, store, storePa, storeMarked,
   amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
   csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
+  // Zba/Zbb/Zbs, Zicbom/Zicboz
+  shadd, rotr64, ctz32, pop32, bswap32, orcb32, cbo, CBO_INVAL, CBO_CLEAN, CBO_FLUSH, CBO_ZERO,
+  // F/D: the exact operations (emulator/fpu), called as FPU.fadd_s(h.fpu, ...)
+  FPU,
 };
 
 const SYNC = 'h.pc = vpage + off; h.retired = retired;';
@@ -63,39 +70,63 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
   return src;
 }
 
-/** Expands the macros semantics.ts documents. */
-function expand(run: string): string {
+/**
+ * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc: in
+ * the loop itself `continue outer`, in the out-of-line function a return of REENTER.
+ */
+function expand(run: string, leave: string): string {
   let s = run
     .replaceAll('$sync', SYNC)
     .replaceAll('$ea', 'const ea_ = (xl[rs1] >>> 0) + (im >>> 0), lo = ea_ | 0, hi = (xh[rs1] + (im >> 31) + (ea_ > 0xffffffff ? 1 : 0)) | 0;')
-    .replaceAll('$reenter', '{ h.retired = retired + 1; continue outer; }');
+    .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
-  s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); continue outer; }`);
-  s = expandCall(s, 'goto', (v) => `{ h.pc = ${v}; h.retired = retired + 1; continue outer; }`);
+  s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);
+  s = expandCall(s, 'goto', (v) => `{ h.pc = ${v}; h.retired = retired + 1; ${leave}; }`);
   if (s.includes('$')) throw new Error(`isa: unknown macro in semantics: ${s.slice(s.indexOf('$'), s.indexOf('$') + 20)}`);
   return s;
 }
 
 const uses = (src: string, name: string): boolean => new RegExp(`(?<![.\\w$])${name}\\b`).test(src);
 
-function caseSource(op: number, d: InsnDef): string {
+/**
+ * The instructions compiled into the loop itself: RV64I and M without the system ones. The rest run
+ * in a second function the loop calls, so an instruction first met late in a run (V8 then has no
+ * type feedback for it) deoptimizes only that small function, never the loop; the loop's own
+ * re-optimization after such a deopt cost 200 ms in a Linux boot.
+ */
+export const isHot = (d: InsnDef): boolean => !d.exec!.system && d.ext === 'I';
+
+/** The value the out-of-line function returns for "re-enter the loop at h.pc". */
+const REENTER = -1;
+
+function caseSource(op: number, d: InsnDef, hot: boolean): string {
   const exec = d.exec!;
-  const body = expand(exec.run);
+  const body = expand(exec.run, hot ? 'continue outer' : `return ${REENTER}`);
   const pre: string[] = [];
   if (uses(body, 'pc')) pre.push('const pc = vpage + off;');
   if (uses(body, 'bits')) pre.push('const bits = page.bits[idx];');
   if (exec.system) pre.push(SYNC);
-  // After a system instruction: refetch at the next pc if it dropped the fetch translation.
-  const post = exec.system ? 'if (h.fetchVa !== vpage) { h.pc = vpage + off + d; h.retired = retired + 1; continue outer; }' : '';
-  return `case ${op}: { // ${d.mnemonic}\n${pre.join(' ')}\n${body}\n${post}\nbreak; }`;
+  return `case ${op}: { // ${d.mnemonic}\n${pre.join(' ')}\n${body}\nbreak; }`;
 }
 
 function loopSource(table: readonly InsnDef[]): string {
-  const cases = table.map((d, op) => (d.exec ? caseSource(op, d) : '')).filter((c) => c !== '').join('\n');
+  const cases = (hot: boolean): string => table.map((d, op) => (d.exec && isHot(d) === hot ? caseSource(op, d, hot) : ''))
+    .filter((c) => c !== '').join('\n');
   const refill = `{ const pc_ = vpage + off; h.pc = pc_; h.retired = retired; h.refillFetch(pc_);
     page = h.fetchPage; info = page.info; imms = page.imm; vpage = h.fetchVa; off = (pc_ - vpage) | 0; }`;
   return `"use strict";
+/** The instructions not in the loop: returns the pc delta, or ${REENTER} to re-enter at h.pc. */
+function outOfLine(h, op, rd, rs1, rs2, im, len, page, idx, vpage, off, retired) {
+  const xl = h.xl, xh = h.xh, mmu = h.mmu, marks = h.code.marks;
+  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  let d = len;
+  switch (op) {
+${cases(false)}
+    default: { ${SYNC} h.raise(CAUSE.ILLEGAL_INSN, page.bits[idx], 0); return ${REENTER}; }
+  }
+  return d;
+}
 return function runFast(h, end) {
   const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
   // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
@@ -121,8 +152,13 @@ return function runFast(h, end) {
         const im = imms[idx], len = 2 + ((w >>> ${WIDE_BIT - 1}) & 2);
         let d = len;
         switch (w & ${OP_MASK}) {
-${cases}
-          default: { ${SYNC} h.raise(CAUSE.ILLEGAL_INSN, BigInt(page.bits[idx] >>> 0)); continue outer; }
+${cases(true)}
+          default: {
+            d = outOfLine(h, w & ${OP_MASK}, rd, rs1, rs2, im, len, page, idx, vpage, off, retired);
+            if (d === ${REENTER}) continue outer;
+            // A system instruction may have changed the fetch translation: refetch at the next pc.
+            if (mmu.generation !== h.fetchGen) { h.pc = vpage + off + d; h.retired = retired + 1; continue outer; }
+          }
         }
         off += d;
         if (++retired >= end || (h.events !== 0 && h.mustLeave())) break;

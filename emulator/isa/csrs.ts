@@ -3,6 +3,8 @@
 
 export const CSR_NUMBERS: Readonly<Record<string, number>> = (() => {
   const m: Record<string, number> = {
+    // floating point (F)
+    fflags: 0x001, frm: 0x002, fcsr: 0x003,
     // unprivileged counters
     cycle: 0xc00, time: 0xc01, instret: 0xc02,
     // supervisor
@@ -44,3 +46,21 @@ export function registerNumber(name: string): number | undefined {
   const i = ABI_NAMES.indexOf(n);
   return i >= 0 ? i : undefined;
 }
+
+/** The ABI names of f0..f31, as GNU tools print them. */
+export const FP_ABI_NAMES: readonly string[] = [
+  'ft0', 'ft1', 'ft2', 'ft3', 'ft4', 'ft5', 'ft6', 'ft7', 'fs0', 'fs1', 'fa0', 'fa1', 'fa2', 'fa3', 'fa4', 'fa5',
+  'fa6', 'fa7', 'fs2', 'fs3', 'fs4', 'fs5', 'fs6', 'fs7', 'fs8', 'fs9', 'fs10', 'fs11', 'ft8', 'ft9', 'ft10', 'ft11',
+];
+
+/** Register number of `f5`, `ft5`, or undefined. */
+export function fpRegisterNumber(name: string): number | undefined {
+  const n = name.toLowerCase();
+  const m = /^f([0-9]|[12][0-9]|3[01])$/.exec(n);
+  if (m) return Number(m[1]);
+  const i = FP_ABI_NAMES.indexOf(n);
+  return i >= 0 ? i : undefined;
+}
+
+/** Rounding-mode operand names by rm value, as binutils spells them (5 and 6 are reserved). */
+export const ROUNDING_MODES: readonly (string | undefined)[] = ['rne', 'rtz', 'rdn', 'rup', 'rmm', undefined, undefined, 'dyn'];

@@ -17,6 +17,11 @@ export interface Decoded {
   readonly rd: number;
   readonly rs1: number;
   readonly rs2: number;
+  /** F/D: the R4 format's third source, and the rm field of an FR or R4 instruction (0 otherwise). */
+  readonly rs3: number;
+  readonly rm: number;
+  /** rd names an f register (f0 is a real register there, not a sink). */
+  readonly fpRd: boolean;
   /**
    * The architectural immediate as a signed 32-bit number: offsets in bytes, lui/auipc already
    * shifted left by 12, shift amounts, zimm of csr*i, fence pred/succ packed as (pred << 4) | succ.
@@ -74,13 +79,14 @@ export function makeDecoder(table: readonly InsnDef[]): Decoder {
     if (!def) return undefined;
     const word = def.size === 4 ? bits >>> 0 : bits & 0xffff;
     const fields: Record<string, number> = {};
-    let rd = 0, rs1 = 0, rs2 = 0, imm = 0, csr = 0, aqrl = 0, pred = 0, succ = 0;
+    let rd = 0, rs1 = 0, rs2 = 0, rs3 = 0, imm = 0, csr = 0, aqrl = 0, pred = 0, succ = 0, fpRd = false;
     for (const name of def.fields) {
       const kind = FIELDS[name];
       fields[name] = extractField(kind, word);
       const v = fieldValue(kind, word);
       switch (kind.role) {
-        case 'rd': rd = v; break;
+        case 'rd': rd = v; fpRd = kind.syntax === 'freg'; break;
+        case 'rs3': rs3 = v; break;
         case 'rs1': rs1 = v; break;
         case 'rs2': rs2 = v; break;
         case 'rdrs1': rd = rs1 = v; break;
@@ -89,6 +95,7 @@ export function makeDecoder(table: readonly InsnDef[]): Decoder {
         case 'aqrl': aqrl = v; break;
         case 'pred': pred = v; break;
         case 'succ': succ = v; break;
+        default: break; // rm: read from the bits below, also where the syntax has none (fcvt.d.w)
       }
     }
     if (def.format === 'FENCE') imm = (pred << 4) | succ;
@@ -103,7 +110,8 @@ export function makeDecoder(table: readonly InsnDef[]): Decoder {
       if (f.rs2 !== undefined) rs2 = f.rs2;
       if (f.imm !== undefined) imm = f.imm;
     }
-    return { def, base, op: index.get(base.mnemonic)!, size: def.size, bits: word, rd, rs1, rs2, imm, csr, aqrl, fields };
+    const rm = base.format === 'FR' || base.format === 'R4' ? (word >>> 12) & 7 : 0;
+    return { def, base, op: index.get(base.mnemonic)!, size: def.size, bits: word, rd, rs1, rs2, rs3, rm, fpRd, imm, csr, aqrl, fields };
   }
   return { lookup, decode };
 }

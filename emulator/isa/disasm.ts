@@ -12,8 +12,9 @@
 // shifts → sllw/srlw/sraw, addiw → addw, csrr?i with rd ≠ x0 → csrr? with an immediate operand.
 // We print the same, so our listing and objdump's can be compared line for line.
 
-import { decode } from './decode.js';
-import { ABI_NAMES, CSR_NAMES } from './csrs.js';
+import { decode, type Decoded } from './decode.js';
+import { ABI_NAMES, CSR_NAMES, FP_ABI_NAMES, ROUNDING_MODES } from './csrs.js';
+import { FIELDS, type FieldName } from './fields.js';
 
 /** Names the code at an address for ` <sym+0x10>`: returns the text between the brackets, or undefined. */
 export type Symbolize = (addr: bigint) => string | undefined;
@@ -41,6 +42,7 @@ const MASK64 = (1n << 64n) - 1n;
 const X_GP = 3, X_TP = 4;
 
 const reg = (n: number): string => ABI_NAMES[n] ?? `x${n}`;
+const freg = (n: number): string => FP_ABI_NAMES[n] ?? `f${n}`;
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 const csrName = (n: number): string => CSR_NAMES.get(n) ?? hex(n);
 const sext32 = (v: bigint): bigint => BigInt.asIntN(32, v);
@@ -138,9 +140,29 @@ function print32(word: number, p: Printer, pc: bigint, target: (o: number) => st
     case 'lb': case 'lh': case 'lw': case 'ld': case 'lbu': case 'lhu': case 'lwu':
       p.address(rs1, imm);
       return ins(m, reg(rd), mem(imm, rs1));
+    case 'flw': case 'fld':
+      p.address(rs1, imm);
+      return ins(m, freg(rd), mem(imm, rs1));
     case 'sb': case 'sh': case 'sw': case 'sd':
       p.address(rs1, imm);
       return ins(m, reg(rs2), mem(imm, rs1));
+    case 'fsw': case 'fsd':
+      p.address(rs1, imm);
+      return ins(m, freg(rs2), mem(imm, rs1));
+    // binutils 2.40 prints the Zbb/Zbs immediate forms under the register form's name (as slli → sll).
+    case 'rori': case 'roriw': case 'bseti': case 'bclri': case 'binvi': case 'bexti':
+      return ins(m.replace(/i(w?)$/, '$1'), reg(rd), reg(rs1), hex(imm));
+    case 'add.uw':
+      return rs2 === 0 ? ins('zext.w', reg(rd), reg(rs1)) : ins(m, reg(rd), reg(rs1), reg(rs2));
+    case 'fsgnj.s': case 'fsgnj.d': case 'fsgnjn.s': case 'fsgnjn.d': case 'fsgnjx.s': case 'fsgnjx.d': {
+      if (rs1 !== rs2) break;
+      const alias = { fsgnj: 'fmv', fsgnjn: 'fneg', fsgnjx: 'fabs' }[m.slice(0, -2)]!;
+      return ins(`${alias}${m.slice(-2)}`, freg(rd), freg(rs1));
+    }
+    case 'fcvt.d.w': case 'fcvt.d.wu': case 'fcvt.d.s':
+      // Exact conversions: binutils knows them only with rm = 0.
+      if (d.rm !== 0) return illegal();
+      break;
     case 'addi':
       if (rd === 0 && rs1 === 0 && imm === 0) return 'nop';
       if (rs1 === 0) return ins('li', reg(rd), String(imm));
@@ -189,6 +211,8 @@ function print32(word: number, p: Printer, pc: bigint, target: (o: number) => st
       const src = imm5 ? String(f.zimm5!) : reg(rs1);
       const op = m.slice(0, 5); // csrrw / csrrs / csrrc
       if (word === 0xc0001073) return 'unimp'; // csrw cycle, zero
+      const fpAlias = fpCsrAlias(op, imm5, csr, rd, rs1, src);
+      if (fpAlias !== undefined) return fpAlias;
       if (op === 'csrrs' && !imm5 && rs1 === 0) {
         const counter = ['rdcycle', 'rdtime', 'rdinstret'][csr - 0xc00];
         if (counter) return ins(counter, reg(rd));
@@ -200,14 +224,50 @@ function print32(word: number, p: Printer, pc: bigint, target: (o: number) => st
     default:
       break;
   }
-  switch (d.base.format) {
-    case 'R': return ins(m, reg(rd), reg(rs1), reg(rs2));
-    case 'AMO': {
-      const name = m + ['', '.rl', '.aq', '.aqrl'][d.aqrl];
-      return m.startsWith('lr.') ? ins(name, reg(rd), `(${reg(rs1)})`) : ins(name, reg(rd), reg(rs2), `(${reg(rs1)})`);
-    }
-    default: return m; // ecall, ebreak, sret, mret, wfi, pause
+  if (d.base.format === 'AMO') {
+    const name = m + ['', '.rl', '.aq', '.aqrl'][d.aqrl];
+    return m.startsWith('lr.') ? ins(name, reg(rd), `(${reg(rs1)})`) : ins(name, reg(rd), reg(rs2), `(${reg(rs1)})`);
   }
+  return bySyntax(d); // R-type, unary, FP, cbo, prefetch; ecall, ebreak, sret, mret, wfi, pause
+}
+
+/** One operand of the table's syntax as objdump prints it (undefined: not printed, a dyn rm). */
+function operand(d: Decoded, name: FieldName): string | undefined {
+  const kind = FIELDS[name], v = d.fields[name]!;
+  switch (kind.syntax) {
+    case 'reg': return reg(v);
+    case 'freg': return freg(v);
+    case 'rm': return v === 7 ? undefined : ROUNDING_MODES[v] ?? 'unknown';
+    case 'shamt': return hex(v);
+    default: return String(v);
+  }
+}
+
+/** An instruction printed from its table syntax: `rd, rs1, rs2`, `frd, frs1, rm`, `(rs1)`, `pimm12(rs1)`. */
+function bySyntax(d: Decoded): string {
+  if (d.def.syntax.trim() === '') return d.def.mnemonic;
+  const ops: string[] = [];
+  for (const part of d.def.syntax.split(',')) {
+    const mem = /^\s*([a-z_0-9]*)\(([a-z_0-9]+)\)\s*$/.exec(part);
+    if (mem) {
+      const base = operand(d, mem[2] as FieldName)!;
+      ops.push(mem[1] ? `${operand(d, mem[1] as FieldName)!}(${base})` : `(${base})`);
+      continue;
+    }
+    const o = operand(d, part.trim() as FieldName);
+    if (o !== undefined) ops.push(o);
+  }
+  return ins(d.def.mnemonic, ...ops);
+}
+
+/** binutils' F aliases of the Zicsr instructions on fcsr, frm and fflags (frcsr, fsrm, fsflagsi, ...). */
+function fpCsrAlias(op: string, imm5: boolean, csr: number, rd: number, rs1: number, src: string): string | undefined {
+  const name = ({ 1: 'flags', 2: 'rm', 3: 'csr' } as Record<number, string>)[csr];
+  if (name === undefined) return undefined;
+  if (op === 'csrrs' && !imm5 && rs1 === 0) return ins(`fr${name}`, reg(rd));
+  if (op !== 'csrrw') return undefined;
+  if (imm5) return csr === 3 ? undefined : ins(`fs${name}i`, reg(rd), src);
+  return rd === 0 ? ins(`fs${name}`, src) : ins(`fs${name}`, reg(rd), src);
 }
 
 function print16(word: number, p: Printer, target: (o: number) => string): string {
@@ -222,6 +282,10 @@ function print16(word: number, p: Printer, target: (o: number) => string): strin
       return ins(d.base.mnemonic, reg(rd), mem(imm, rs1));
     case 'c.sw': case 'c.sd': case 'c.swsp': case 'c.sdsp':
       return ins(d.base.mnemonic, reg(rs2), mem(imm, rs1));
+    case 'c.fld': case 'c.fldsp': return ins('fld', freg(rd), mem(imm, rs1));
+    case 'c.fsd': case 'c.fsdsp': return ins('fsd', freg(rs2), mem(imm, rs1));
+    // binutils 2.41 (Zihintntl) prints these under the 4-byte hint's name.
+    case 'c.ntl.p1': case 'c.ntl.pall': case 'c.ntl.s1': case 'c.ntl.all': return d.base.mnemonic;
     case 'c.nop': return 'nop';
     case 'c.addi':
       if (rd === 0) return ins('c.nop', String(imm));

@@ -6,7 +6,7 @@
 // have implied low zero bits (the segments simply never fill them).
 
 /** The role an operand plays once a (possibly compressed) instruction is expanded to its base form. */
-export type Role = 'rd' | 'rs1' | 'rs2' | 'rdrs1' | 'imm' | 'csr' | 'pred' | 'succ' | 'aqrl';
+export type Role = 'rd' | 'rs1' | 'rs2' | 'rs3' | 'rdrs1' | 'imm' | 'csr' | 'pred' | 'succ' | 'aqrl' | 'rm';
 
 export type Segment = readonly [instHi: number, instLo: number, valueLo: number];
 
@@ -23,13 +23,19 @@ export interface FieldKind {
   readonly nonzero?: boolean;
   /** Values that encode a different instruction (c.lui with rd = 2 is c.addi16sp): not this field's. */
   readonly exclude?: readonly number[];
-  /** How the assembler and disassembler write it. */
-  readonly syntax: 'reg' | 'imm' | 'uimm' | 'offset' | 'csr' | 'fence' | 'shamt';
+  /**
+   * How the assembler and disassembler write it. 'freg' is a floating-point register (f0 is a real
+   * register there: the decode cache must not send rd = 0 to the x0 sink); 'rm' a rounding mode
+   * (rne, rtz, rdn, rup, rmm; dyn = 7 is the default and is not printed).
+   */
+  readonly syntax: 'reg' | 'freg' | 'imm' | 'uimm' | 'offset' | 'csr' | 'fence' | 'shamt' | 'rm';
 }
 
 const reg = (name: string, role: Role, hi: number, lo: number, extra: Partial<FieldKind> = {}): FieldKind => ({
   name, role, segments: [[hi, lo, 0]], width: hi - lo + 1, signed: false, syntax: 'reg', ...extra,
 });
+const freg = (name: string, role: Role, hi: number, lo: number, extra: Partial<FieldKind> = {}): FieldKind =>
+  reg(name, role, hi, lo, { syntax: 'freg', ...extra });
 const imm = (name: string, width: number, signed: boolean, segments: Segment[], extra: Partial<FieldKind> = {}): FieldKind => ({
   name, role: 'imm', segments, width, signed, syntax: signed ? 'imm' : 'uimm', ...extra,
 });
@@ -53,6 +59,15 @@ export const FIELDS = {
   pred: { name: 'pred', role: 'pred', segments: [[27, 24, 0]], width: 4, signed: false, syntax: 'fence' } as FieldKind,
   succ: { name: 'succ', role: 'succ', segments: [[23, 20, 0]], width: 4, signed: false, syntax: 'fence' } as FieldKind,
   aqrl: { name: 'aqrl', role: 'aqrl', segments: [[26, 25, 0]], width: 2, signed: false, syntax: 'uimm' } as FieldKind,
+  /** Zicbop prefetch offsets: imm[11:5] only (the low five bits are the rs2-field selector's neighbours, zero). */
+  pimm12: imm('pimm12', 12, true, [[31, 25, 5]]),
+
+  // F and D: register fields naming f registers, the R4 format's rs3, the rounding mode
+  frd: freg('frd', 'rd', 11, 7),
+  frs1: freg('frs1', 'rs1', 19, 15),
+  frs2: freg('frs2', 'rs2', 24, 20),
+  frs3: freg('frs3', 'rs3', 31, 27),
+  rm: { name: 'rm', role: 'rm', segments: [[14, 12, 0]], width: 3, signed: false, syntax: 'rm' } as FieldKind,
 
   // 16-bit encodings (C extension); names follow the spec's CIW/CL/CS/CA/CB/CJ/CR/CI/CSS formats
   c_rd: reg('c_rd', 'rd', 11, 7),
@@ -68,6 +83,10 @@ export const FIELDS = {
   c_rs2_p: reg('c_rs2_p', 'rs2', 4, 2, { prime: true }),
   c_rs1_p: reg('c_rs1_p', 'rs1', 9, 7, { prime: true }),
   c_rdrs1_p: reg('c_rdrs1_p', 'rdrs1', 9, 7, { prime: true }),
+  c_frd: freg('c_frd', 'rd', 11, 7),
+  c_frs2: freg('c_frs2', 'rs2', 6, 2),
+  c_frd_p: freg('c_frd_p', 'rd', 4, 2, { prime: true }),
+  c_frs2_p: freg('c_frs2_p', 'rs2', 4, 2, { prime: true }),
   c_nzuimm10: imm('c_nzuimm10', 10, false, [[12, 11, 4], [10, 7, 6], [6, 6, 2], [5, 5, 3]], { nonzero: true }),
   c_uimm7: imm('c_uimm7', 7, false, [[12, 10, 3], [6, 6, 2], [5, 5, 6]]),
   c_uimm8: imm('c_uimm8', 8, false, [[12, 10, 3], [6, 5, 6]]),

@@ -230,7 +230,10 @@ export class Assembler {
     this.checkCode(at);
     let bits: number;
     try { bits = encode(def, raw); } catch (e) {
-      if (e instanceof EncodeError) throw new OperandError(at, `${def.mnemonic}: ${FIELDS[e.field].syntax === 'reg' ? 'register' : 'value'} ${e.value} not allowed for ${e.field}${FIELDS[e.field].syntax === 'reg' ? '' : ` (${rangeText(e.field)})`}`);
+      if (e instanceof EncodeError) {
+        const isReg = FIELDS[e.field].syntax === 'reg' || FIELDS[e.field].syntax === 'freg';
+        throw new OperandError(at, `${def.mnemonic}: ${isReg ? 'register' : 'value'} ${e.value} not allowed for ${e.field}${isReg ? '' : ` (${rangeText(e.field)})`}`);
+      }
       throw e;
     }
     if (def.size === 2) this.usedRvc = true;

@@ -111,7 +111,8 @@ function fit(base: InsnDef, c: InsnDef, roles: Roles, named: boolean): Partial<R
 
 /** RVC HINT encodings (spec: "RVC HINT instructions"), which GNU as never produces from a base instruction. */
 function isHint(base: InsnDef, role: Role, syntax: string, v: number, c: InsnDef, named: boolean): boolean {
-  if ((role === 'rd' || role === 'rdrs1') && v === 0) return true;   // c.li/c.lui/c.addi/c.slli/c.mv/c.add with rd = x0
+  // c.li/c.lui/c.addi/c.slli/c.mv/c.add with rd = x0 (f0 is a real register: c.fldsp ft0 is not a HINT)
+  if ((role === 'rd' || role === 'rdrs1') && v === 0 && syntax !== 'freg') return true;
   if (syntax === 'shamt' && v === 0) return true;                    // c.slli/c.srli/c.srai by 0
   // c.addi with imm 0 (rd = rs1 from one field, base addi) is a HINT; c.li rd, 0 is not.
   if (role === 'imm' && v === 0 && !named && base.mnemonic === 'addi' && c.fields.some((f) => FIELDS[f].role === 'rdrs1')) return true;

@@ -3,7 +3,7 @@
 // `rd, rs2, (rs1)`). The table's syntax strings are the only description of operand order here.
 
 import { FIELDS, type FieldName, type FieldKind } from '../../emulator/isa/fields.js';
-import { registerNumber } from '../../emulator/isa/csrs.js';
+import { fpRegisterNumber, registerNumber, ROUNDING_MODES } from '../../emulator/isa/csrs.js';
 import type { InsnDef } from '../../emulator/isa/table.js';
 import { Cursor, parseExpr, type Expr } from './expr.js';
 import type { Token } from './lexer.js';
@@ -113,12 +113,18 @@ export interface Matched {
 export const syntaxText = (def: InsnDef): string => def.syntax === '' ? '(no operands)' : def.syntax;
 
 export function matchOperands(def: InsnDef, ops: readonly RawOperand[], end: Token): Matched {
-  const pieces = syntaxOf(def);
+  let pieces = syntaxOf(def);
+  const m: Matched = { regs: {}, imms: [], names: {} };
+  // A rounding mode may be left out: it is then dyn (7), as GNU as writes it.
+  const last = pieces[pieces.length - 1];
+  if (last?.kind === 'field' && FIELDS[last.field].syntax === 'rm' && ops.length === pieces.length - 1) {
+    (m.regs as Record<string, number>)[last.field] = 7;
+    pieces = pieces.slice(0, -1);
+  }
   if (ops.length !== pieces.length) {
     const at = ops.length > pieces.length ? ops[pieces.length]!.at : end;
     throw new OperandError(at, `${def.mnemonic} takes ${pieces.length} operand${pieces.length === 1 ? '' : 's'} (${syntaxText(def)}), found ${ops.length}`);
   }
-  const m: Matched = { regs: {}, imms: [], names: {} };
   pieces.forEach((p, k) => matchPiece(def, p, ops[k]!, m));
   return m;
 }
@@ -147,6 +153,19 @@ function matchPiece(def: InsnDef, p: Piece, op: RawOperand, m: Matched): void {
     return;
   }
   const kind: FieldKind = FIELDS[p.field];
+  if (kind.syntax === 'freg') {
+    const r = op.toks.length === 1 && op.toks[0]!.kind === 'ident' ? fpRegisterNumber(op.toks[0]!.text) : undefined;
+    if (r === undefined) throw new OperandError(op.at, `${def.mnemonic}: expected a floating-point register for ${p.field}, found '${op.toks.map((t) => t.text).join('')}'`);
+    (m.regs as Record<string, number>)[p.field] = r;
+    return;
+  }
+  if (kind.syntax === 'rm') {
+    const t = op.toks.length === 1 && op.toks[0]!.kind === 'ident' ? op.toks[0]!.text.toLowerCase() : '';
+    const v = ROUNDING_MODES.indexOf(t);
+    if (t === '' || v < 0) throw new OperandError(op.at, `${def.mnemonic}: expected a rounding mode (rne, rtz, rdn, rup, rmm, dyn), found '${op.toks.map((x) => x.text).join('')}'`);
+    (m.regs as Record<string, number>)[p.field] = v;
+    return;
+  }
   if (kind.syntax === 'reg') {
     const r = asRegister(op);
     if (r === undefined) throw new OperandError(op.at, `${def.mnemonic}: expected a register for ${p.field}, found '${op.toks.map((t) => t.text).join('')}'`);

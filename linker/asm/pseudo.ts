@@ -4,6 +4,7 @@
 // compressed where GNU would.
 
 import { asExpr, asMemory, asRegister, OperandError, type RawOperand } from './operands.js';
+import { fpRegisterNumber } from '../../emulator/isa/csrs.js';
 import type { Assembler, Compressible } from './assemble.js';
 import type { Token } from './lexer.js';
 
@@ -55,6 +56,38 @@ function li(a: Assembler, rd: number, value: bigint, at: Token): void {
   if (v >= -2048n && v <= 2047n) a.emit('addi', { rd, rs1: 0, imm: Number(v) }, at, rd !== 0);
   else loadConst(a, rd, v, at);
 }
+
+function freg(op: RawOperand): number {
+  const r = op.toks.length === 1 && op.toks[0]!.kind === 'ident' ? fpRegisterNumber(op.toks[0]!.text) : undefined;
+  if (r === undefined) throw new OperandError(op.at, `expected a floating-point register, found '${op.toks.map((t) => t.text).join('')}'`);
+  return r;
+}
+
+/** fmv.s/fneg.s/fabs.s (and .d): sign injection with both sources the same register. */
+const fsgnjAlias = (base: string): Pseudo => ({
+  counts: [2],
+  run: (a, ops, at) => { const s = freg(ops[1]!); a.emit(base, { rd: freg(ops[0]!), rs1: s, rs2: s }, at, false); },
+});
+/** fgt/fge: flt/fle with the sources swapped. */
+const fcmpSwap = (base: string): Pseudo => ({
+  counts: [3],
+  run: (a, ops, at) => a.emit(base, { rd: reg(ops[0]!), rs1: freg(ops[2]!), rs2: freg(ops[1]!) }, at, false),
+});
+/** The F CSR aliases: frcsr/frrm/frflags rd; fscsr/fsrm/fsflags [rd,] rs; fsrmi/fsflagsi [rd,] imm. */
+const fcsrRead = (csr: number): Pseudo => ({
+  counts: [1], run: (a, ops, at) => a.emit('csrrs', { rd: reg(ops[0]!), csr, rs1: 0 }, at, false),
+});
+const fcsrWrite = (csr: number): Pseudo => ({
+  counts: [1, 2],
+  run: (a, ops, at) => a.emit('csrrw', ops.length === 1 ? { rd: 0, csr, rs1: reg(ops[0]!) } : { rd: reg(ops[0]!), csr, rs1: reg(ops[1]!) }, at, false),
+});
+const fcsrWriteImm = (csr: number): Pseudo => ({
+  counts: [1, 2],
+  run: (a, ops, at) => a.emit('csrrwi', ops.length === 1
+    ? { rd: 0, csr, imm: a.constField(ops[0]!, 'zimm5') }
+    : { rd: reg(ops[0]!), csr, imm: a.constField(ops[1]!, 'zimm5') }, at, false),
+});
+const FFLAGS = 1, FRM = 2, FCSR = 3;
 
 const r2 = (base: string, f: (d: number, s: number) => Record<string, number>, compressible: Compressible = false): Pseudo => ({
   counts: [2],
@@ -212,6 +245,19 @@ export const PSEUDOS: Readonly<Record<string, Pseudo>> = {
   sll: immForm('slli'), srl: immForm('srli'), sra: immForm('srai'),
   addw: immForm('addiw'), sllw: immForm('slliw'), srlw: immForm('srliw'), sraw: immForm('sraiw'),
   csrrw: immForm('csrrwi', false), csrrs: immForm('csrrsi', false), csrrc: immForm('csrrci', false),
+  // Zba/Zbb/Zbs aliases GNU as takes
+  'zext.w': r2('add.uw', (d, s) => ({ rd: d, rs1: s, rs2: 0 })),
+  ror: immForm('rori'), rorw: immForm('roriw'),
+  bset: immForm('bseti'), bclr: immForm('bclri'), binv: immForm('binvi'), bext: immForm('bexti'),
+  // F and D aliases
+  'fmv.s': fsgnjAlias('fsgnj.s'), 'fneg.s': fsgnjAlias('fsgnjn.s'), 'fabs.s': fsgnjAlias('fsgnjx.s'),
+  'fmv.d': fsgnjAlias('fsgnj.d'), 'fneg.d': fsgnjAlias('fsgnjn.d'), 'fabs.d': fsgnjAlias('fsgnjx.d'),
+  'fgt.s': fcmpSwap('flt.s'), 'fge.s': fcmpSwap('fle.s'), 'fgt.d': fcmpSwap('flt.d'), 'fge.d': fcmpSwap('fle.d'),
+  'fmv.x.s': { counts: [2], run: (a, ops, at) => a.emit('fmv.x.w', { rd: reg(ops[0]!), rs1: freg(ops[1]!) }, at, false) },
+  'fmv.s.x': { counts: [2], run: (a, ops, at) => a.emit('fmv.w.x', { rd: freg(ops[0]!), rs1: reg(ops[1]!) }, at, false) },
+  frcsr: fcsrRead(FCSR), frrm: fcsrRead(FRM), frflags: fcsrRead(FFLAGS),
+  fscsr: fcsrWrite(FCSR), fsrm: fcsrWrite(FRM), fsflags: fcsrWrite(FFLAGS),
+  fsrmi: fcsrWriteImm(FRM), fsflagsi: fcsrWriteImm(FFLAGS),
   fence: { counts: [0], run: (a, _o, at) => a.emit('fence', { pred: FENCE_ALL, succ: FENCE_ALL }, at, false) },
   'sfence.vma': {
     counts: [0, 1],

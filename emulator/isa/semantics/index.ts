@@ -6,5 +6,8 @@ import { RV64I } from './rv64i.js';
 import { M } from './m.js';
 import { A } from './a.js';
 import { SYSTEM } from './system.js';
+import { ZB } from './zb.js';
+import { F_EXT } from './f.js';
+import { D_EXT } from './d.js';
 
-export const SEMANTICS: Readonly<Record<string, Semantics>> = { ...RV64I, ...M, ...A, ...SYSTEM };
+export const SEMANTICS: Readonly<Record<string, Semantics>> = { ...RV64I, ...M, ...A, ...SYSTEM, ...F_EXT, ...D_EXT, ...ZB };

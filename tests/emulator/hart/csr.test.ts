@@ -25,15 +25,16 @@ describe('CSR rules', () => {
     expect(reg(r, 11)).toBe(0xb3ffn);
     expect(reg(r, 11) & (1n << 11n)).toBe(0n);
   });
-  it('misa is truthful: RV64 with A, C, I, M, S, U', () => {
+  it('misa is truthful: RV64 with A, C, D, F, I, M, S, U', () => {
     const r = runAsm(`csrr a0, misa\n ${exitWith(0)}`);
-    expect(reg(r, 10)).toBe((2n << 62n) | 0x141105n);
+    expect(reg(r, 10)).toBe((2n << 62n) | 0x14112dn);
   });
-  it('mstatus: UXL/SXL = 64, FS = 0, MPP WARL keeps the old value for 2', () => {
+  it('mstatus: UXL/SXL = 64, FS writable (Dirty sets SD), MPP WARL keeps the old value for 2', () => {
     const r = runAsm(`li t0, 0x800\n csrw mstatus, t0\n li t0, 0x1000\n csrw mstatus, t0\n csrr a0, mstatus\n li t0, 0x6000\n csrs mstatus, t0\n csrr a1, mstatus\n ${exitWith(0)}`);
     expect((reg(r, 10) >> 11n) & 3n).toBe(1n);
     expect((reg(r, 10) >> 32n) & 0xfn).toBe(0xan);
-    expect((reg(r, 11) >> 13n) & 3n).toBe(0n);
+    expect((reg(r, 11) >> 13n) & 3n).toBe(3n);
+    expect(reg(r, 11) >> 63n).toBe(1n);
   });
   it('sstatus is a view of mstatus; sie/sip are views under mideleg', () => {
     const r = runAsm(`csrsi mstatus, 0xa\n csrr a0, sstatus\n li t0, 0x222\n csrw mie, t0\n csrr a1, sie\n csrw mideleg, t0\n csrr a2, sie\n ${exitWith(0)}`);
@@ -215,10 +216,10 @@ describe('CSR rules: the rest of the issue-3 list', () => {
     expect(reg(s, 26)).toBe(2n);
     expect(reg(s, 27)).toBe(0xc0302573n);
   });
-  it('menvcfg keeps STCE, ADUE and FIOM; senvcfg keeps FIOM', () => {
+  it('menvcfg keeps STCE, ADUE, CBZE/CBCFE/CBIE and FIOM; senvcfg keeps CBZE/CBCFE/CBIE and FIOM', () => {
     const r = runAsm(`li t0, -1\n csrw menvcfg, t0\n csrr a0, menvcfg\n csrw senvcfg, t0\n csrr a1, senvcfg\n ${exitWith(0)}`);
-    expect(reg(r, 10)).toBe((1n << 63n) | (1n << 61n) | 1n);
-    expect(reg(r, 11)).toBe(1n);
+    expect(reg(r, 10)).toBe((1n << 63n) | (1n << 61n) | 0xf1n);
+    expect(reg(r, 11)).toBe(0xf1n);
   });
   it('tselect and tdata1–3 are present (no triggers: they read 0 and writes do not trap)', () => {
     const r = runAsm(`li t0, -1\n csrw tselect, t0\n csrw tdata1, t0\n csrw tdata2, t0\n csrw tdata3, t0
@@ -244,7 +245,7 @@ describe('CSR rules: the rest of the issue-3 list', () => {
   it('misa ignores writes; scratch, cause and tval registers hold 64 bits', () => {
     const r = runAsm(`csrw misa, zero\n csrr a0, misa\n li t0, -3\n csrw mscratch, t0\n csrw sscratch, t0\n csrw mcause, t0\n csrw scause, t0
       csrw mtval, t0\n csrw stval, t0\n csrr a1, mscratch\n csrr a2, sscratch\n csrr a3, mcause\n csrr a4, scause\n csrr a5, mtval\n csrr a6, stval\n ${exitWith(0)}`);
-    expect(reg(r, 10)).toBe((2n << 62n) | 0x141105n);
+    expect(reg(r, 10)).toBe((2n << 62n) | 0x14112dn);
     for (const n of [11, 12, 13, 14, 15, 16]) expect(reg(r, n)).toBe(BigInt.asUintN(64, -3n));
   });
   it('stimecmp from S is illegal while menvcfg.STCE = 0', () => {

@@ -200,7 +200,8 @@ function checkInvariants(v: Virt, where: string): void {
   if (h.priv !== PRV_M && h.priv !== PRV_S && h.priv !== PRV_U) fail(`priv ${h.priv}`);
   if ((h.mstatus & ~MSTATUS_WRITABLE) !== 0) fail(`mstatus has bits outside its fields: 0x${(h.mstatus >>> 0).toString(16)}`);
   if (((h.mstatus & MSTATUS_MPP) >>> 11) === 2) fail('mstatus.MPP = 2');
-  if ((h.mstatusBig() >> 32n) !== 0xan) fail('mstatus UXL/SXL/SD');
+  const sd = (h.mstatus & 0x6000) === 0x6000 ? 1n << 31n : 0n; // SD: FS is Dirty
+  if ((h.mstatusBig() >> 32n) !== (0xan | sd)) fail('mstatus UXL/SXL/SD');
   if ((h.medeleg & ~MEDELEG_MASK) !== 0) fail(`medeleg 0x${h.medeleg.toString(16)}`);
   if ((h.mideleg & ~S_INTERRUPTS) !== 0) fail(`mideleg 0x${h.mideleg.toString(16)}`);
   if ((h.mie & ~MIE_MASK) !== 0) fail(`mie 0x${h.mie.toString(16)}`);

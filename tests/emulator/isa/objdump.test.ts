@@ -10,16 +10,14 @@ import { CSR_NAMES } from '../../../emulator/isa/csrs.js';
 import { decode } from '../../../emulator/isa/decode.js';
 import { encode } from '../../../emulator/isa/encode.js';
 import { TABLE } from '../../../emulator/isa/table.js';
-import { fetchInsn, gnuAssemble, haveBinutils, MARCH, symbolizer } from './gnu.js';
+import { fetchInsn, gnuAssemble, haveBinutils, MARCH, NOT_IN_BINUTILS_2_40, symbolizer } from './gnu.js';
 import { spread } from './spread.js';
 
 const have = haveBinutils();
-// pause is in our table; objdump names it only when the object's ISA string has Zihintpause.
-const MARCH_PAUSE = `${MARCH}_zihintpause`;
 
 /** Walks .text with our disassembler and compares every line with objdump's. */
 function compare(source: string): { lines: number; mismatches: string[] } {
-  const { text, listing, symbols } = gnuAssemble(source, { march: MARCH_PAUSE });
+  const { text, listing, symbols } = gnuAssemble(source, { march: MARCH });
   const sym = symbolizer(symbols);
   const state = newDisasmState(symbols.get('__global_pointer$'));
   const mismatches: string[] = [];
@@ -30,6 +28,9 @@ function compare(source: string): { lines: number; mismatches: string[] } {
     const bytes = ours.size === 4 ? bits.toString(16).padStart(8, '0') : bits.toString(16).padStart(4, '0');
     const mine = `${off.toString(16)}: ${bytes} ${ours.text}`;
     const g = listing[line];
+    // Zicond and Zihintntl postdate binutils 2.40, which prints them as .4byte / add / c.add.
+    const ext = decode(bits)?.base.ext;
+    if (ext !== undefined && NOT_IN_BINUTILS_2_40.has(ext)) { off += ours.size; line++; continue; }
     const theirs = g ? `${g.addr.toString(16)}: ${g.bytes} ${g.text}` : '(objdump listing ended)';
     if (mine !== theirs && mismatches.length < 40) mismatches.push(`ours  ${JSON.stringify(mine)}\ngnu   ${JSON.stringify(theirs)}`);
     off += ours.size;
@@ -228,6 +229,108 @@ back:
   amomax.d a0, a2, (a1)
   amominu.d a0, a2, (a1)
   amomaxu.d.aqrl a0, a2, (a1)
+  sh1add a0, a1, a2
+  sh2add a0, a1, a2
+  sh3add.uw a0, a1, a2
+  add.uw a0, a1, a2
+  zext.w a0, a1
+  slli.uw a0, a1, 31
+  andn a0, a1, a2
+  orn a0, a1, a2
+  xnor a0, a1, a2
+  clz a0, a1
+  ctzw a0, a1
+  cpop a0, a1
+  max a0, a1, a2
+  minu a0, a1, a2
+  sext.b a0, a1
+  sext.h a0, a1
+  zext.h a0, a1
+  rol a0, a1, a2
+  rorw a0, a1, a2
+  rori a0, a1, 63
+  ror a0, a1, 7
+  roriw a0, a1, 1
+  orc.b a0, a1
+  rev8 a0, a1
+  bset a0, a1, a2
+  bseti a0, a1, 63
+  bclr a0, a1, 3
+  binvi a0, a1, 0
+  bext a0, a1, a2
+  bexti a0, a1, 40
+  cbo.clean (a0)
+  cbo.flush 0(a1)
+  cbo.inval (a2)
+  cbo.zero (a3)
+  prefetch.i 64(a0)
+  prefetch.r -2048(sp)
+  prefetch.w 0(a1)
+  flw fa0, 8(a0)
+  fsw ft11, -4(sp)
+  fld fs0, 112(a0)
+  fsd fs0, 112(a0)
+  fld ft0, 8(sp)
+  fsd fs11, 504(sp)
+  fld fa5, 248(a5)
+  fadd.s fa0, fa1, fa2
+  fadd.s fa0, fa1, fa2, rtz
+  fsub.d ft0, ft1, ft2, rne
+  fmul.d fa0, fa1, fa2, rdn
+  fdiv.s fa0, fa1, fa2, rup
+  fsqrt.d fa0, fa1, rmm
+  fsqrt.s fa0, fa1, dyn
+  fmadd.s fa0, fa1, fa2, fa3
+  fmsub.d fa0, fa1, fa2, fa3, rtz
+  fnmsub.s ft0, ft1, ft2, ft3
+  fnmadd.d fs0, fs1, fs2, fs3, rne
+  fsgnj.s fa0, fa1, fa2
+  fsgnjn.d fa0, fa1, fa2
+  fsgnjx.s fa0, fa1, fa2
+  fmv.s fa0, fa1
+  fneg.d fa0, fa1
+  fabs.s fa0, fa1
+  fmin.s fa0, fa1, fa2
+  fmax.d fa0, fa1, fa2
+  fcvt.w.s a0, fa0, rtz
+  fcvt.wu.d a0, fa0
+  fcvt.l.d a0, fa0, rtz
+  fcvt.lu.s a0, fa0, rup
+  fcvt.s.w fa0, a0
+  fcvt.s.lu fa0, a0, rtz
+  fcvt.d.w fa0, a0
+  fcvt.d.wu fa0, a0
+  fcvt.d.l fa0, a0
+  fcvt.s.d fa0, fa1
+  fcvt.s.d fa0, fa1, rne
+  fcvt.d.s fa0, fa1
+  fmv.x.w a0, fa0
+  fmv.w.x fa0, a0
+  fmv.x.d a0, fa0
+  fmv.d.x fa0, a0
+  fclass.s a0, fa0
+  fclass.d a0, fa0
+  feq.s a0, fa0, fa1
+  flt.d a0, fa0, fa1
+  fle.s a0, fa0, fa1
+  fgt.d a0, fa0, fa1
+  fge.s a0, fa0, fa1
+  frcsr a0
+  fscsr a1
+  fscsr a0, a1
+  frrm a0
+  fsrm a1
+  fsrm a0, a1
+  frflags a0
+  fsflags a1
+  fsflags a0, a1
+  fsrmi 3
+  fsrmi a0, 1
+  fsflagsi 31
+  fsflagsi a0, 0
+  csrr a0, fcsr
+  csrwi fcsr, 1
+  csrs fflags, a0
 addr:
   auipc a0, 0
   addi a0, a0, 16
@@ -251,6 +354,10 @@ addr:
   addi a5, tp, 8
   jr 4(zero)
   lw a0, 0(gp)
+  lui a1, 0x12345
+  fld fa0, 8(a1)
+  auipc a2, 0
+  fsw fa0, -8(a2)
 end:
   j _start
 `;

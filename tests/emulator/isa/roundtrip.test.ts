@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ObjectFile } from '../../../linker/object.js';
-import { CSR_NUMBERS, registerNumber } from '../../../emulator/isa/csrs.js';
+import { CSR_NUMBERS, fpRegisterNumber, registerNumber, ROUNDING_MODES } from '../../../emulator/isa/csrs.js';
 import { decode, type Decoded } from '../../../emulator/isa/decode.js';
 import { disassemble } from '../../../emulator/isa/disasm.js';
 import { encode } from '../../../emulator/isa/encode.js';
@@ -67,6 +67,16 @@ function unalias(mnemonic: string, ops: string[], size: 2 | 4, text: string): [s
     case 'fence': return ['fence', ops.length ? ops : ['iorw', 'iorw']];
     case 'sfence.vma': return ['sfence.vma', [a ?? 'zero', b ?? 'zero']];
     case 'c.nop': return ['c.addi', ['zero', a!]];
+    case 'zext.w': return ['add.uw', [a!, b!, 'zero']];
+    case 'ror': case 'rorw': case 'bset': case 'bclr': case 'binv': case 'bext':
+      return isImm(c) ? [mnemonic.replace(/(w?)$/, 'i$1'), ops] : [mnemonic, ops];
+    case 'fmv.s': case 'fmv.d': return [`fsgnj${mnemonic.slice(-2)}`, [a!, b!, b!]];
+    case 'fneg.s': case 'fneg.d': return [`fsgnjn${mnemonic.slice(-2)}`, [a!, b!, b!]];
+    case 'fabs.s': case 'fabs.d': return [`fsgnjx${mnemonic.slice(-2)}`, [a!, b!, b!]];
+    case 'frflags': case 'frrm': case 'frcsr': return ['csrrs', [a!, `f${mnemonic.slice(2)}`, 'zero']];
+    case 'fsflags': case 'fsrm': case 'fscsr':
+      return ['csrrw', ops.length === 1 ? ['zero', `f${mnemonic.slice(2)}`, a!] : [a!, `f${mnemonic.slice(2)}`, b!]];
+    case 'fsflagsi': case 'fsrmi': return ['csrrwi', [a!, `f${mnemonic.slice(2, -1)}`, b!]];
     case 'c.slli64': case 'c.srli64': case 'c.srai64': return [mnemonic.slice(0, 6), [a!, '0']];
     // objdump 2.40 spells immediate forms with the register-form name.
     case 'add': case 'and': case 'or': case 'xor': case 'sll': case 'srl': case 'sra':
@@ -79,7 +89,9 @@ function unalias(mnemonic: string, ops: string[], size: 2 | 4, text: string): [s
 /** Reads operands by an entry's table syntax ('rd, imm12(rs1)'): raw field values for encode. */
 function readOperands(def: InsnDef, ops: string[], pc: bigint, text: string): Partial<Record<FieldName, number>> {
   const values: Partial<Record<FieldName, number>> = {};
-  const want = def.syntax.split(',').map((s) => s.trim()).filter(Boolean);
+  let want = def.syntax.split(',').map((s) => s.trim()).filter(Boolean);
+  // A dyn rounding mode is not printed.
+  if (want[want.length - 1] === 'rm' && ops.length === want.length - 1) { values.rm = 7; want = want.slice(0, -1); }
   if (want.length !== ops.length) bad(text, `${def.mnemonic} takes ${want.length} operands`);
   want.forEach((pattern, i) => {
     const got = ops[i]!;
@@ -98,6 +110,8 @@ function readOperands(def: InsnDef, ops: string[], pc: bigint, text: string): Pa
       const kind = FIELDS[name as FieldName];
       let v: number;
       if (kind.syntax === 'reg') v = parseReg(tok, text);
+      else if (kind.syntax === 'freg') v = fpRegisterNumber(tok) ?? bad(text, `register ${tok}`);
+      else if (kind.syntax === 'rm') v = ROUNDING_MODES.indexOf(tok);
       else if (kind.syntax === 'csr') v = CSR_NUMBERS[tok] ?? Number(tok);
       else if (kind.syntax === 'fence') v = tok === 'unknown' ? 0 : [...tok].reduce((s, ch) => s | ({ i: 8, o: 4, r: 2, w: 1 }[ch] ?? bad(text, tok)), 0);
       else if (kind.syntax === 'offset') v = Number(BigInt.asIntN(64, BigInt(`0x${tok}`) - pc));
@@ -162,6 +176,8 @@ describe('round trip: encode → decode → disassemble → parse → the same b
     const failures: string[] = [];
     let ambiguous = 0, n = 0;
     for (const { def, values } of allCases()) {
+      // binutils prints both reserved rounding modes (5, 6) as `unknown`: not readable back.
+      if (values.rm === 5 || values.rm === 6) continue;
       const bits = encode(def, values);
       const d = decode(bits);
       if (!d) {

@@ -14,9 +14,9 @@ const UNNAMED_CSRS = [0x7c0, 0x5ff, 0xfff, 0x800, 0xbc0];
 /** The values a field takes in the spread (only ones that fit it). */
 export function fieldValues(kind: FieldKind): number[] {
   let vs: number[];
-  if (kind.syntax === 'reg') vs = kind.prime ? [8, 9, 10, 11, 12, 13, 14, 15] : Array.from({ length: 32 }, (_, n) => n);
+  if (kind.syntax === 'reg' || kind.syntax === 'freg') vs = kind.prime ? [8, 9, 10, 11, 12, 13, 14, 15] : Array.from({ length: 32 }, (_, n) => n);
   else if (kind.syntax === 'csr') vs = [...CSR_NAMES.keys(), ...UNNAMED_CSRS];
-  else if (kind.syntax === 'fence' || kind.name === 'aqrl') vs = Array.from({ length: 2 ** kind.width }, (_, n) => n);
+  else if (kind.syntax === 'fence' || kind.syntax === 'rm' || kind.name === 'aqrl') vs = Array.from({ length: 2 ** kind.width }, (_, n) => n);
   else {
     // The smallest step the encoding can express (implied zero low bits).
     let covered = 0;
@@ -36,7 +36,7 @@ export function spread(def: InsnDef): Values[] {
   const base: Values = {};
   names.forEach((f, i) => {
     const vs = values[i]!;
-    base[f] = FIELDS[f].syntax === 'reg' ? (vs.includes(10) ? 10 : vs[0]!) : vs[Math.min(4, vs.length - 1)]!;
+    base[f] = FIELDS[f].syntax === 'reg' || FIELDS[f].syntax === 'freg' ? (vs.includes(10) ? 10 : vs[0]!) : vs[Math.min(4, vs.length - 1)]!;
   });
   const out: Values[] = [{ ...base }];
   names.forEach((f, i) => {

@@ -96,8 +96,8 @@ describe('Svnapot', () => {
       const dtb = new TextDecoder('latin1').decode(m.ram.readBytes(m.dtbAddr - m.ram.base, 0x4000));
       return /rv64[a-z_]+/.exec(dtb)![0];
     };
-    expect(isa(false)).toBe('rv64imac_zicsr_zifencei_zicntr_sstc');
-    expect(isa(true)).toBe('rv64imac_zicsr_zifencei_zicntr_sstc_svnapot');
+    expect(isa(false)).toBe('rv64imafdc_zicbom_zicbop_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zba_zbb_zbs_sstc');
+    expect(isa(true)).toBe('rv64imafdc_zicbom_zicbop_zicboz_zicntr_zicond_zicsr_zifencei_zihintntl_zihintpause_zba_zbb_zbs_sstc_svnapot');
     expect(new Virt().mmu.svnapot).toBe(false);
   });
 });
