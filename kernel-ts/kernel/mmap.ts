@@ -154,7 +154,8 @@ function split_range(mm: mm_struct, start: u64, end: u64): u64 {
 }
 
 function range_ok(start: u64, len: u64): boolean {
-  return (start & ~PAGE_MASK & 0xfffn) == 0n && len != 0n && start >= USER_START && start < TASK_SIZE && page_align(len) <= TASK_SIZE - start;
+  // len is checked before page_align, which would wrap a length near 2^64 to 0.
+  return (start & ~PAGE_MASK & 0xfffn) == 0n && len != 0n && len <= TASK_SIZE && start >= USER_START && start < TASK_SIZE && page_align(len) <= TASK_SIZE - start;
 }
 
 /** munmap: every page of [start, start + len) unmapped and its VMAs cut away. 0 or -errno. */
@@ -190,6 +191,7 @@ export function get_unmapped_area(mm: mm_struct, len: u64): u64 {
 /** mmap of anonymous private memory: the address, or -errno. Nothing is mapped until touched. */
 export function do_mmap(mm: mm_struct, addr: u64, len: u64, prot: u64, flags: u64): u64 {
   if ((flags & (MAP_PRIVATE | MAP_ANONYMOUS)) != (MAP_PRIVATE | MAP_ANONYMOUS) || len == 0n) return neg(EINVAL);
+  if (len > TASK_SIZE) return neg(ENOMEM);
   len = page_align(len);
   if ((flags & MAP_FIXED) != 0n) {
     if (!range_ok(addr, len)) return neg(EINVAL);

@@ -155,6 +155,23 @@ for (const [modeName, mode] of [['Sv39', 8n], ['Sv48', 9n]] as const) {
       everythingBack();
     });
 
+    it('refuses what does not fit: lengths near 2^64, ranges outside the user half, unaligned starts, shared or file mappings', () => {
+      const mm = fork.mm_alloc();
+      mm.mmap_base = BASE;
+      const anon = U.MAP_PRIVATE | U.MAP_ANONYMOUS;
+      expect(mmap.do_mmap(mm, 0n, 0xfffffffffffff001n, U.PROT_READ, anon)).toBe(ERR(U.ENOMEM));
+      expect(mmap.do_mmap(mm, 0n, 0n, U.PROT_READ, anon)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_mmap(mm, 0n, PAGE, U.PROT_READ, U.MAP_ANONYMOUS)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_mmap(mm, 0x80200000n, PAGE, U.PROT_READ, anon | U.MAP_FIXED)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_mmap(mm, BASE + 1n, PAGE, U.PROT_READ, anon | U.MAP_FIXED)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_mmap(mm, T.TASK_SIZE - PAGE, 2n * PAGE, U.PROT_READ, anon | U.MAP_FIXED)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_munmap(mm, BASE, 0xfffffffffffff001n)).toBe(ERR(U.EINVAL));
+      expect(mmap.do_mprotect(mm, BASE, 0xfffffffffffff001n, U.PROT_READ)).toBe(ERR(U.EINVAL));
+      expect(mm.map_count).toBe(0n);
+      fork.mmput(mm);
+      everythingBack();
+    });
+
     it('brk grows the heap VMA, shrinks it (its pages given back), and refuses to run into a mapping', () => {
       const mm = fork.mm_alloc();
       const start = T.USER_TEXT + 16n * PAGE;
