@@ -33,10 +33,15 @@ export function frame_total(): u64 { return memmap_end_pfn() - memmap_start_pfn(
 export function frame_nr_free(): u64 { return nr_free_pages(); }
 export function frame_dtb_frames(): u64 { return dtb_frames; }
 
+/** clear_page: 64 bytes an iteration (the loop's own instructions an eighth of a dword loop's). */
 export function zero_frame(pa: u64): void {
   let p = pa;
   const end = pa + PAGE_SIZE;
-  while (p < end) { store64(p, 0n); p = p + 8n; }
+  while (p < end) {
+    store64(p, 0n); store64(p + 8n, 0n); store64(p + 16n, 0n); store64(p + 24n, 0n);
+    store64(p + 32n, 0n); store64(p + 40n, 0n); store64(p + 48n, 0n); store64(p + 56n, 0n);
+    p = p + 64n;
+  }
 }
 
 /**

@@ -126,8 +126,20 @@ function alloc_user_page(zero: boolean): u64 {
 /** put_page on the frame a PTE maps. */
 function put_user_page(pte: u64): void { __free_pages(phys_to_page(pte_phys(pte)), 0n); }
 
+/** copy_page: 64 bytes an iteration, so the loop's own instructions are an eighth of a dword loop's. */
 function copy_user_page(to: u64, from: u64): void {
-  for (let off = 0n; off < PAGE_SIZE; off += 8n) store64(to + off, load64(from + off));
+  for (let off = 0n; off < PAGE_SIZE; off += 64n) {
+    const s = from + off;
+    const d = to + off;
+    store64(d, load64(s));
+    store64(d + 8n, load64(s + 8n));
+    store64(d + 16n, load64(s + 16n));
+    store64(d + 24n, load64(s + 24n));
+    store64(d + 32n, load64(s + 32n));
+    store64(d + 40n, load64(s + 40n));
+    store64(d + 48n, load64(s + 48n));
+    store64(d + 56n, load64(s + 56n));
+  }
 }
 
 /** A page never touched: a zeroed frame mapped with the VMA's permissions. */
