@@ -4,7 +4,7 @@
 
 import { procCommand } from './proc.js';
 import { disassemble, newDisasmState } from '../isa/disasm.js';
-import { ABI_NAMES } from '../isa/csrs.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../isa/csrs.js';
 import { PRV_M } from '../mmu/access.js';
 import { pagingModeOf } from '../mmu/modes.js';
 import { backtrace, callAt } from './backtrace.js';
@@ -18,7 +18,7 @@ import { MemoryError } from './memory.js';
 import { csrName, implementedCsrs, readReg, regByName, writeReg } from './regs.js';
 import type { SymbolTable } from './symbols.js';
 import type { StopEvent, Target } from './target.js';
-import { formatCsrs, formatPma, formatPmp, formatRegisters, formatTlb, formatWalk, parseWalkOptions } from './views.js';
+import { formatCsrs, formatFloat, formatPma, formatPmp, formatRegisters, formatTlb, formatWalk, parseWalkOptions } from './views.js';
 import { watchValue } from './watchpoints.js';
 
 export interface SessionHost {
@@ -42,7 +42,7 @@ interface Command {
 
 class CommandError extends Error {}
 
-const INFO_TOPICS = ['breakpoints', 'watchpoints', 'registers', 'all-registers', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program', 'proc', 'vma'];
+const INFO_TOPICS = ['breakpoints', 'watchpoints', 'registers', 'all-registers', 'float', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program', 'proc', 'vma'];
 
 export class Session {
   private readonly commands: Command[] = [];
@@ -118,7 +118,7 @@ export class Session {
     else if (/^\s*catch\s+trap\s+/.test(line)) pool = trapNames();
     else if (/^\s*catch\s+\S*$/.test(line)) pool = ['trap'];
     else if (/^\s*trace\s+\S*$/.test(line)) pool = ['on', 'off'];
-    else if (word.startsWith('$')) pool = [...ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs(this.target.hart).map((c) => csrName(this.target.hart, c))].map((n) => '$' + n);
+    else if (word.startsWith('$')) pool = [...ABI_NAMES, ...FP_ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs(this.target.hart).map((c) => csrName(this.target.hart, c))].map((n) => '$' + n);
     else pool = this.symbols.names();
     return pool.filter((n) => n.startsWith(word)).map((n) => head + n);
   }
@@ -524,10 +524,11 @@ export class Session {
         const r = regByName(m.hart, n === 'fp' ? 's0' : n);
         if (!r) throw new CommandError(`Invalid register \`${n}'`);
         if (r.kind === 'csr') this.say(...(formatCsrs(m, n) as string[]));
-        else this.say(...formatRegisters(m, d, [r.kind === 'x' ? ABI_NAMES[r.n]! : r.kind]));
+        else this.say(...formatRegisters(m, d, [r.kind === 'x' ? ABI_NAMES[r.n]! : r.kind === 'f' ? FP_ABI_NAMES[r.n]! : r.kind]));
       }
       return;
     }
+    if (topic.length >= 2 && 'float'.startsWith(topic)) { this.say(...formatFloat(m)); return; } // `info f` stays frame
     if (topic === 'csr' || topic === 'csrs') {
       const r = formatCsrs(m, rest[0]?.replace(/^\$/, '').toLowerCase());
       if (typeof r === 'string') throw new CommandError(r);

@@ -6,10 +6,10 @@ import { ACCESS_NAMES, FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE, type AccessType 
 import { pageSizeName } from '../mmu/modes.js';
 import { entryPages } from '../mmu/tlb.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../isa/trap.js';
-import { ABI_NAMES } from '../isa/csrs.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../isa/csrs.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
 import { attrText } from './info-mem.js';
-import { csrName, implementedCsrs, readReg } from './regs.js';
+import { csrName, fpBits, implementedCsrs, readReg } from './regs.js';
 import { inspectedPrivilege, translate } from './translate.js';
 
 export type Describe = (a: bigint) => string | undefined;
@@ -132,6 +132,8 @@ export function formatRegisters(m: Virt, d: Describe, only?: string[]): string[]
   for (const n of names) {
     if (n === 'pc') { const v = h.pcBig(); lines.push(regLine('pc', v, `${hex(v)}${sym(d, v)}`)); continue; }
     if (n === 'priv') { lines.push(regLine('priv', BigInt(h.priv), `prv:${h.priv} [${PRIV_WORDS[h.priv]![0]!.toUpperCase()}${PRIV_WORDS[h.priv]!.slice(1)}]`)); continue; }
+    const f = FP_ABI_NAMES.indexOf(n);
+    if (f >= 0) { lines.push(floatLine(n, fpBits(h, f))); continue; }
     const idx = ABI_NAMES.indexOf(n);
     const v = BigInt.asUintN(64, h.reg(idx));
     const ptr = n === 'ra' || n === 'sp' || n === 'gp' || n === 'tp' || n === 's0';
@@ -141,6 +143,51 @@ export function formatRegisters(m: Virt, d: Describe, only?: string[]): string[]
 }
 
 const bit = (v: bigint, b: number): number => Number((v >> BigInt(b)) & 1n);
+
+/** C's %.{p}g, as GDB prints floating-point values (9 digits for float, 17 for double). */
+function formatG(x: number, p: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x < 0 ? '-inf' : 'inf';
+  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
+  const e = Math.floor(Math.log10(Math.abs(Number(x.toPrecision(p)))));
+  const trim = (t: string): string => t.includes('.') ? t.replace(/\.?0+$/, '') : t;
+  if (e < -4 || e >= p) {
+    const [m, ex] = x.toExponential(p - 1).split('e');
+    const n = Number(ex);
+    return `${trim(m!)}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return trim(x.toFixed(Math.max(0, p - 1 - e)));
+}
+
+/** A NaN as GDB writes it: nan(0xMANTISSA), signed. */
+function gdbFloat(x: number, raw: bigint, single: boolean): string {
+  if (!Number.isNaN(x)) return formatG(x, single ? 9 : 17);
+  const mant = raw & (single ? 0x7fffffn : (1n << 52n) - 1n), neg = (raw >> (single ? 31n : 63n)) & 1n;
+  return `${neg ? '-' : ''}nan(0x${mant.toString(16)})`;
+}
+
+/** GDB's line for an FP register of RV64 D: both views of its 64 bits, then the raw value. */
+export function floatLine(name: string, raw: bigint): string {
+  const b = new DataView(new ArrayBuffer(8));
+  b.setBigUint64(0, raw);
+  const lo = raw & 0xffffffffn, single = b.getFloat32(4), double = b.getFloat64(0);
+  return `${name.padEnd(15)}{float = ${gdbFloat(single, lo, true)}, double = ${gdbFloat(double, raw, false)}}\t(raw 0x${raw.toString(16).padStart(16, '0')})`;
+}
+
+const FRM_NAMES = ['RNE (round to nearest; ties to even)', 'RTZ (Round towards zero)', 'RDN (Round down towards -INF)',
+  'RUP (Round up towards +INF)', 'RMM (Round to nearest; ties to max magnitude)', 'INVALID[5]', 'INVALID[6]', 'INVALID[7]'];
+const flagsText = (v: bigint): string => `NV:${bit(v, 4)} DZ:${bit(v, 3)} OF:${bit(v, 2)} UF:${bit(v, 1)} NX:${bit(v, 0)}`;
+
+/** `info float`: f0–f31 as GDB prints them for RV64 D, then fflags, frm and fcsr decoded. */
+export function formatFloat(m: Virt): string[] {
+  const h = m.hart;
+  const lines = FP_ABI_NAMES.map((n, i) => floatLine(n, fpBits(h, i)));
+  const flags = BigInt(h.fpu.fflags), frm = BigInt(h.fpu.frm), fcsr = (frm << 5n) | flags;
+  lines.push(`${'fflags'.padEnd(15)}${hex(flags).padEnd(19)}${flagsText(flags)}`);
+  lines.push(`${'frm'.padEnd(15)}${hex(frm).padEnd(19)}FRM:${frm} [${FRM_NAMES[Number(frm)]}]`);
+  lines.push(`${'fcsr'.padEnd(15)}${hex(fcsr).padEnd(19)}${flagsText(fcsr)} FRM:${frm} [${FRM_NAMES[Number(frm)]}]`);
+  return lines;
+}
 
 /** Field decoding for the CSRs people look at most. */
 export function decodeCsr(name: string, v: bigint): string {

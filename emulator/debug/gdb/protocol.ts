@@ -4,13 +4,15 @@
 // (every implemented CSR, at GDB's numbering 65 + csr) and org.gnu.gdb.riscv.virtual (priv).
 // Packet payloads are handled as latin1 strings (one char per byte).
 
-import { ABI_NAMES } from '../../isa/csrs.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../../isa/csrs.js';
 import type { Hart } from '../../hart/hart.js';
 import { csrName, implementedCsrs } from '../regs.js';
 
 export const PACKET_SIZE = 0x4000;
 /** GDB's RISC-V register numbering. */
-export const REG_PC = 32, REG_FIRST_CSR = 65, REG_PRIV = 65 + 4096;
+export const REG_PC = 32, REG_FIRST_FP = 33, REG_FIRST_CSR = 65, REG_PRIV = 65 + 4096;
+/** The F CSRs GDB expects in the fpu feature rather than the csr one. */
+const FP_CSRS: readonly number[] = [1, 2, 3];
 
 export type RspEvent =
   | { readonly kind: 'packet'; readonly data: string }
@@ -107,7 +109,13 @@ const PTR: Record<string, string> = { ra: 'code_ptr', sp: 'data_ptr', gp: 'data_
 export function targetXml(h: Hart): string {
   const cpu = ABI_NAMES.map((n, i) => `    <reg name="${i === 8 ? 'fp' : n}" bitsize="64" type="${PTR[n] ?? 'int'}" regnum="${i}"/>`);
   cpu.push(`    <reg name="pc" bitsize="64" type="code_ptr" regnum="${REG_PC}"/>`);
-  const csr = implementedCsrs(h).map((c) => `    <reg name="${csrName(h, c)}" bitsize="64" type="int" regnum="${REG_FIRST_CSR + c}" group="csr"/>`);
+  // RV64 D: each f register holds a double or a NaN-boxed float (GDB's riscv_double union).
+  const fpu = [
+    '    <union id="riscv_double">', '      <field name="float" type="ieee_single"/>', '      <field name="double" type="ieee_double"/>', '    </union>',
+    ...FP_ABI_NAMES.map((n, i) => `    <reg name="${n}" bitsize="64" type="riscv_double" regnum="${REG_FIRST_FP + i}"/>`),
+    ...FP_CSRS.map((c) => `    <reg name="${csrName(h, c)}" bitsize="64" type="int" regnum="${REG_FIRST_CSR + c}" group="float"/>`),
+  ];
+  const csr = implementedCsrs(h).filter((c) => !FP_CSRS.includes(c)).map((c) => `    <reg name="${csrName(h, c)}" bitsize="64" type="int" regnum="${REG_FIRST_CSR + c}" group="csr"/>`);
   return [
     '<?xml version="1.0"?>',
     '<!DOCTYPE target SYSTEM "gdb-target.dtd">',
@@ -117,6 +125,7 @@ export function targetXml(h: Hart): string {
     // support single-steps by a breakpoint at the next pc and so runs through trap handlers.
     '  <osabi>none</osabi>',
     '  <feature name="org.gnu.gdb.riscv.cpu">', ...cpu, '  </feature>',
+    '  <feature name="org.gnu.gdb.riscv.fpu">', ...fpu, '  </feature>',
     '  <feature name="org.gnu.gdb.riscv.csr">', ...csr, '  </feature>',
     '  <feature name="org.gnu.gdb.riscv.virtual">',
     `    <reg name="priv" bitsize="64" type="int" regnum="${REG_PRIV}" group="system"/>`,

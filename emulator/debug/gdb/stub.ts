@@ -6,7 +6,7 @@
 import { MemoryError } from '../memory.js';
 import { readReg, regByName, writeReg, csrName, implementedCsrs, type RegRef } from '../regs.js';
 import type { StopEvent, Target } from '../target.js';
-import { fromHex, frame, PACKET_SIZE, PacketParser, parseRegHex, REG_FIRST_CSR, REG_PC, REG_PRIV, regHex, targetXml, toHex } from './protocol.js';
+import { fromHex, frame, PACKET_SIZE, PacketParser, parseRegHex, REG_FIRST_CSR, REG_FIRST_FP, REG_PC, REG_PRIV, regHex, targetXml, toHex } from './protocol.js';
 
 export interface StubTransport {
   /** Sends bytes (latin1 string). */
@@ -208,6 +208,7 @@ export class GdbStub {
     if (!/^[0-9a-fA-F]+$/.test(hexNum)) return undefined;
     const n = parseInt(hexNum, 16);
     if (n < 32) return { kind: 'x', n };
+    if (n >= REG_FIRST_FP && n < REG_FIRST_FP + 32) return { kind: 'f', n: n - REG_FIRST_FP };
     if (n === REG_PC) return { kind: 'pc' };
     if (n === REG_PRIV) return { kind: 'priv' };
     const csr = n - REG_FIRST_CSR;

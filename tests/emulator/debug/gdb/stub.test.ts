@@ -70,7 +70,7 @@ describe('GDB stub', () => {
     expect(g.length).toBe(33 * 16);
     expect(g.slice(32 * 16)).toBe('0010000000000000'); // pc = 0x1000, little-endian
     expect(await ask('p20')).toBe('0010000000000000');
-    expect(await ask(`p${(65 + 0x301).toString(16)}`)).toBe('0511140000000080'); // misa: RV64, A C I M S U
+    expect(await ask(`p${(65 + 0x301).toString(16)}`)).toBe('2d11140000000080'); // misa: RV64, A C D F I M S U
     expect(await ask(`p${(65 + 4096).toString(16)}`)).toBe('0300000000000000');
     expect(await ask('pa=1')).toBe('E01');
     expect(await ask('P5=2a00000000000000')).toBe('OK');
