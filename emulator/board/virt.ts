@@ -23,6 +23,7 @@ import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
 import { Hart, type HartOptions } from '../hart/hart.js';
+import { warmUp } from './warm-up.js';
 
 export const RAM_BASE = 0x8000_0000;
 export const DEFAULT_MEM = 128 * 1024 * 1024;
@@ -62,6 +63,8 @@ export interface VirtOptions {
   readonly plicGateway?: PlicGateway;
   /** Devices on the virtio-mmio slots, in slot order from 0x10001000 (QEMU's virtio-mmio-bus.0 up). */
   readonly virtio?: readonly VirtioSpec[];
+  /** Whether the first machine of the process warms the interpreter up (warm-up.ts); default yes. */
+  readonly warmUp?: boolean;
 }
 
 /** A device for a virtio-mmio slot: a disk (`--drive`), or the entropy source (seeded: reproducible). */
@@ -87,6 +90,9 @@ const CHUNK = 1 << 15;
 function virtioDevice(spec: VirtioSpec): VirtioDevice {
   return spec.kind === 'blk' ? new VirtioBlk(spec.disk, spec.serial) : new VirtioRng(spec.seed);
 }
+
+/** The interpreters already warmed up in this process (V8's type feedback is per process). */
+const warmedUp = new WeakSet<object>();
 
 export class Virt {
   readonly ram: Ram;
@@ -142,6 +148,17 @@ export class Virt {
     this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
       specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
     for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
+    if (options.warmUp !== false && !warmedUp.has(this.hart.interpreter)) {
+      warmedUp.add(this.hart.interpreter);
+      const chunk = 64 * 1024;
+      const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: options.hart });
+      warmUp({
+        base: RAM_BASE,
+        write: (pa, bytes) => w.ram.load(pa, bytes),
+        start: (pc) => { w.hart.pc = pc; },
+        run: (n) => { w.run(w.hart.retired + n); },
+      }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
+    }
   }
 
   private power(e: PowerEvent): void {

@@ -77,7 +77,9 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
 function expand(run: string, leave: string): string {
   let s = run
     .replaceAll('$sync', SYNC)
-    .replaceAll('$ea', 'const ea_ = (xl[rs1] >>> 0) + (im >>> 0), lo = ea_ | 0, hi = (xh[rs1] + (im >> 31) + (ea_ > 0xffffffff ? 1 : 0)) | 0;')
+    // The carry out of the low word is (lo <u a): every value stays an int32 for V8 (an unsigned sum
+    // past 2^32 made it deoptimize the loop for "lost precision").
+    .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')
     .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);

@@ -26,9 +26,9 @@ const st = (size: number, fast: string): Semantics => ({
 
 const branch = (cond: string): Semantics => ({ run: `if (${cond}) d = im;` });
 
-/** x[rd] = x[rs1] + b (b given as low and high halves). */
+/** x[rd] = x[rs1] + b (b given as low and high halves); the carry is (sum <u a), all in int32s. */
 const add = (bl: string, bh: string): string =>
-  `const s = (xl[rs1] >>> 0) + (${bl} >>> 0); xh[rd] = (xh[rs1] + ${bh} + (s > 0xffffffff ? 1 : 0)) | 0; xl[rd] = s | 0;`;
+  `const a = xl[rs1], s = (a + ${bl}) | 0; xh[rd] = (xh[rs1] + ${bh} + ((s >>> 0) < (a >>> 0) ? 1 : 0)) | 0; xl[rd] = s;`;
 
 export const RV64I: Readonly<Record<string, Semantics>> = {
   lui: { run: 'xl[rd] = im; xh[rd] = im >> 31;' },
