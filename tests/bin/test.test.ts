@@ -9,11 +9,11 @@ import { buildElf } from '../helpers/build-asm.js';
 import { rvhart } from '../helpers/cli.js';
 
 const DIR = process.env.RVHART_RISCV_TESTS ?? '/tmp/riscv-tests-build';
-const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => /^rv64(ui|um|ua|uc|si|mi)-p-/.test(f) && !f.endsWith('.dump')).sort() : [];
+const files = existsSync(DIR) ? readdirSync(DIR).filter((f) => /^rv64(ui|um|ua|uc|uf|ud|uzba|uzbb|uzbs|uzicond|si|mi|mzicbo)-p-/.test(f) && !f.endsWith('.dump')).sort() : [];
 if (files.length === 0) console.warn(`riscv-tests: no rv64*-p-* ELFs in ${DIR} (set RVHART_RISCV_TESTS); skipped`);
 
 describe('riscv-tests', () => {
-  it.skipIf(files.length === 0)(`every rv64ui/um/ua/uc/si/mi -p- test in ${DIR} passes`, () => {
+  it.skipIf(files.length === 0)(`every rv64ui/um/ua/uc/uf/ud/uzba/uzbb/uzbs/uzicond/si/mi/mzicbo -p- test in ${DIR} passes`, () => {
     const failures = files.map((f) => runTestFile(join(DIR, f))).filter((r) => !r.passed).map((r) => `${r.file}: ${r.reason}`);
     expect(failures).toEqual([]);
   }, 600_000);
