@@ -10,7 +10,15 @@
 // binutils 2.40 prints several canonical instructions under an alias that precedes them in its
 // opcode table: addi → add, andi/ori/xori → and/or/xor, slli/srli/srai → sll/srl/sra, the *iw
 // shifts → sllw/srlw/sraw, addiw → addw, csrr?i with rd ≠ x0 → csrr? with an immediate operand.
-// We print the same, so our listing and objdump's can be compared line for line.
+// We print the same, so our listing and objdump's can be compared line for line. Likewise for the
+// extensions: rori/roriw/bseti/bclri/binvi/bexti print as ror/rorw/bset/bclr/binv/bext with a hex
+// immediate, add.uw with x0 as zext.w, fsgnj* with equal sources as fmv/fneg/fabs, the Zicsr
+// instructions on fflags/frm/fcsr as frflags/fsrm/fsflagsi/..., a dyn rounding mode is omitted,
+// and fcvt.d.w/fcvt.d.wu/fcvt.d.s with rm != 0 are `.4byte` (2.40 knows them only with rm = 0).
+// Zicond and Zihintntl postdate 2.40: they print as 2.41 prints them (czero.eqz; ntl.p1 for both
+// the 4-byte hint and c.ntl.p1).
+//
+// Everything without a special spelling prints from the table's operand syntax (bySyntax).
 
 import { decode, type Decoded } from './decode.js';
 import { ABI_NAMES, CSR_NAMES, FP_ABI_NAMES, ROUNDING_MODES } from './csrs.js';
