@@ -1,9 +1,9 @@
 // One line per instruction for `--trace`: privilege, pc, raw bits, disassembly, and what it wrote
-// (a register, memory, or the trap it took). Tracing single-steps the hart, so it is slow by design
+// (an x or f register, fflags, memory, or the trap it took). Tracing single-steps the hart, so it is slow by design
 // and costs nothing when off.
 
 import { FETCH } from '../mmu/access.js';
-import { ABI_NAMES } from '../isa/csrs.js';
+import { ABI_NAMES, FP_ABI_NAMES } from '../isa/csrs.js';
 import { disassemble } from '../isa/disasm.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../isa/trap.js';
 import type { Hart } from './hart.js';
@@ -35,6 +35,7 @@ function peekBits(h: Hart): number | undefined {
 export function traceStep(h: Hart, step: () => void): string {
   const priv = PRIV[h.priv], pc = h.pcBig(), bits = peekBits(h);
   const before = Array.from({ length: 32 }, (_, n) => h.reg(n));
+  const fBefore = h.fpu.f.slice(), flagsBefore = h.fpu.fflags;
   const writes: string[] = [];
   let trap = '';
   h.storeObserver = (lo, hi, size, value) => {
@@ -54,6 +55,13 @@ export function traceStep(h: Hart, step: () => void): string {
   } finally {
     h.storeObserver = undefined;
     h.onTrap = prevTrap;
+  }
+  const f = h.fpu.f;
+  if (h.fpu.fflags !== flagsBefore) writes.unshift(`fflags=${hex(BigInt(h.fpu.fflags))}`);
+  for (let n = 31; n >= 0; n--) {
+    if (f[2 * n] === fBefore[2 * n] && f[2 * n + 1] === fBefore[2 * n + 1]) continue;
+    const v = (BigInt(f[2 * n + 1]! >>> 0) << 32n) | BigInt(f[2 * n]! >>> 0);
+    writes.unshift(`${FP_ABI_NAMES[n]}=${hex(v, 16)}`);
   }
   for (let n = 1; n < 32; n++) {
     const v = h.reg(n);
