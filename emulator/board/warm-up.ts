@@ -21,7 +21,7 @@ export interface WarmMachine {
   run(insns: number): void;
 }
 
-const ROUNDS = 20;
+const ROUNDS = 3;
 const X_RD = 5, X_BASE = 6, X_SRC = 7, X_LINK = 28;
 
 /** The operand value an instruction is warmed with, by field. */
@@ -76,30 +76,34 @@ function body(table: readonly InsnDef[]): number[] {
   return out;
 }
 
+function bytesOf(words: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(words.length * 4), view = new DataView(bytes.buffer);
+  words.forEach((w, i) => view.setUint32(4 * i, w, true));
+  return bytes;
+}
+
 /**
  * Runs the warm-up program on `m`: four passes over every hot instruction, with the base register
- * in the RAM window, in RAM beyond it (`farData`), so that base + 8 crosses a page, and in the code
- * page itself (stores there drop cached decodes), and the source register small, negative, equal
+ * in the RAM window, in RAM beyond it (`farData`), so that base + 8 crosses a page, and in a page
+ * holding decoded code (stores there drop cached decodes), and the source register small, negative, equal
  * to the base and large.
  */
 export function warmUp(m: WarmMachine, table: readonly InsnDef[], farData: number): void {
-  const code = m.base, near = m.base + 0x4000;
+  const code = m.base, handlerAt = m.base + 0x1000, near = m.base + 0x4000;
   const insns = body(table);
   const passes: [number, number][] = [
-    [near, 5], [farData, -1], [near + 0x1000 - 9, near + 0x1000 - 9], [code + 0xf00, 0x7fffffff],
+    // The last pass stores into the handler's page (it has decoded code), not the program's: only
+    // the handler's four decodes are dropped each round.
+    [near, 5], [farData, -1], [near + 0x1000 - 9, near + 0x1000 - 9], [handlerAt + 0xf00, 0x7fffffff],
   ];
-  const trap = handler();
-  // jal over the handler; mtvec = the handler; then the passes.
-  const program: number[] = [op('jal', { rd: 0, jimm21: 4 * (trap.length + 1) }), ...trap,
-    ...li(X_LINK, code + 4, true), op('csrrw', { rd: 0, csr: 0x305, rs1: X_LINK })];
+  // mtvec = the handler (on the next page); then the passes.
+  const program: number[] = [...li(X_LINK, handlerAt, true), op('csrrw', { rd: 0, csr: 0x305, rs1: X_LINK })];
   for (const [base, src] of passes) program.push(...li(X_BASE, base, true), ...li(X_SRC, src), ...insns);
-  const bytes = new Uint8Array(program.length * 4);
-  const view = new DataView(bytes.buffer);
-  program.forEach((w, i) => view.setUint32(4 * i, w, true));
-  m.write(code, bytes);
+  m.write(code, bytesOf(program));
+  m.write(handlerAt, bytesOf(handler()));
   // Several rounds: V8 allocates a function's feedback only once it has run a while.
   for (let round = 0; round < ROUNDS; round++) {
     m.start(code);
-    m.run(program.length - trap.length);
+    m.run(program.length);
   }
 }

@@ -1,0 +1,48 @@
+// The interpreter's warm-up (board/warm-up.ts) runs every in-loop instruction of the table without a
+// trap, in each of its passes; and it leaves the machines that follow exactly as they would be.
+
+import { describe, expect, it } from 'vitest';
+import { RAM_BASE, Virt } from '../../../emulator/board/virt.js';
+import { warmUp } from '../../../emulator/board/warm-up.js';
+import { isHot } from '../../../emulator/hart/interpreter.js';
+
+describe('the interpreter warm-up', () => {
+  it('runs every in-loop instruction, along every pass, without trapping', () => {
+    const chunk = 64 * 1024;
+    const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false });
+    const traps: string[] = [];
+    w.hart.onTrap = (cause, _i, _t, epc) => { traps.push(`${cause}@${epc.toString(16)}`); };
+    const seen = new Set<string>();
+    let rounds = 0;
+    warmUp({
+      base: RAM_BASE,
+      write: (pa, bytes) => w.ram.load(pa, bytes),
+      start: (pc) => { w.hart.pc = pc; rounds++; },
+      run: (n) => {
+        for (let i = 0; i < n; i++) {
+          const pc = w.hart.pcBig();
+          w.run(w.hart.retired + 1);
+          if (w.hart.pcBig() !== pc) seen.add(pc.toString(16));
+        }
+      },
+    }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
+    expect(traps).toEqual([]);
+    expect(rounds).toBeGreaterThanOrEqual(2);
+    const hot = w.hart.interpreter.table.filter((d) => d.exec !== undefined && d.size === 4 && isHot(d)).length;
+    // Four passes over the hot instructions, and the register set-up between them.
+    expect(seen.size).toBeGreaterThan(4 * hot);
+    // The far-data pass wrote RAM beyond the first chunk (the slow store path ran).
+    expect(w.ram.readView(2 * chunk)).toBeDefined();
+  });
+
+  it('a machine built after the warm-up runs as one built without it', () => {
+    const run = (warm: boolean): number => {
+      const m = new Virt({ mem: 1 << 20, warmUp: warm });
+      m.ram.load(RAM_BASE, Uint8Array.of(0x93, 0x02, 0x10, 0x00, 0x6f, 0xf0, 0xdf, 0xff)); // addi t0, zero, 1; j .-4
+      m.hart.pc = RAM_BASE;
+      m.run(1000);
+      return Number(m.hart.reg(5)) + m.hart.retired;
+    };
+    expect(run(true)).toBe(run(false));
+  });
+});
