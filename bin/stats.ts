@@ -1,5 +1,6 @@
 // `boot --stats`: what the run did — instructions, wall time, traps by cause, TLB counters — and how it
-// ended. `--stats` (or `--stats=text`) prints `rvhart: ...` lines; `--stats=json` one JSON object on
+// ended, and TLB flushes by kind (what each sfence.vma named; what each satp write did to the TLB).
+// `--stats` (or `--stats=text`) prints `rvhart: ...` lines; `--stats=json` one JSON object on
 // one line, for CI scripts. Both go to stderr, or to `--stats-file FILE`.
 
 import type { Virt } from '../emulator/board/virt.js';
@@ -23,8 +24,22 @@ export interface StatsJson {
   mips: number;
   traps: Record<string, number>;
   interrupts: Record<string, number>;
-  tlb: { hits: number; misses: number; walks: number; faults: Record<string, number> };
+  tlb: { hits: number; misses: number; walks: number; faults: Record<string, number>; flushes: FlushesJson };
   exit: RunOutcome;
+}
+
+/** TLB flushes by kind: sfence.vma by its operands; satp writes by their effect on the TLB. */
+export interface FlushesJson {
+  sfence: { all: number; asid: number; address: number; addressAsid: number };
+  satp: { flushedAll: number; flushedAsid: number; kept: number };
+}
+
+function flushesJson(m: Virt): FlushesJson {
+  const f = m.mmu.flushes;
+  return {
+    sfence: { all: f.sfenceAll, asid: f.sfenceAsid, address: f.sfenceVa, addressAsid: f.sfenceVaAsid },
+    satp: { flushedAll: f.satpAll, flushedAsid: f.satpAsid, kept: f.satpKept },
+  };
 }
 
 function causeName(key: string): { irq: boolean; name: string } {
@@ -45,7 +60,7 @@ export function statsJson(m: Virt, seconds: number, outcome: RunOutcome): StatsJ
     wallSeconds: Number(seconds.toFixed(6)),
     mips: seconds > 0 ? Number((h.retired / seconds / 1e6).toFixed(3)) : 0,
     traps, interrupts,
-    tlb: { hits: s.hits, misses: s.misses, walks: s.walks, faults },
+    tlb: { hits: s.hits, misses: s.misses, walks: s.walks, faults, flushes: flushesJson(m) },
     exit: outcome,
   };
 }
@@ -66,5 +81,9 @@ export function statsReport(format: StatsFormat, m: Virt, seconds: number, outco
   lines.push(`traps: ${traps.length ? traps.join(', ') : 'none'}`);
   const faults = Object.entries(s.faults).map(([c, n]) => `${CAUSE_NAMES[Number(c)] ?? c} ${n}`);
   lines.push(`tlb: hits ${s.hits}, misses ${s.misses}, walks ${s.walks}, faults ${faults.length ? faults.join(', ') : 'none'}`);
+  const f = m.mmu.flushes;
+  lines.push(`tlb flushes: sfence.vma all ${f.sfenceAll}, by ASID ${f.sfenceAsid}, by address ${f.sfenceVa}, ` +
+    `by address+ASID ${f.sfenceVaAsid}; satp writes flushing all ${f.satpAll}, flushing one ASID ${f.satpAsid}, ` +
+    `keeping the TLB ${f.satpKept}`);
   return lines.map((l) => `rvhart: ${l}\n`).join('');
 }

@@ -13,7 +13,7 @@ import { pagingModeOf, SATP_MODE_OF, type PagingMode, type SatpModeName } from '
 import { Pma, PMA_OK } from './pma.js';
 import { Pmp, PMP_ALLOW } from './pmp.js';
 import { PTE_D } from './pte.js';
-import { newStats, type MmuStats } from './stats.js';
+import { newFlushStats, newStats, type FlushStats, type MmuStats } from './stats.js';
 import { Tlb } from './tlb.js';
 import { isCanonical, leafPermits, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext, type WalkStep } from './walk.js';
 
@@ -44,6 +44,8 @@ export class Mmu implements WalkContext {
   readonly pmp: Pmp;
   readonly tlb = new Tlb();
   readonly stats: MmuStats = newStats();
+  /** TLB flushes by kind (SFENCE.VMA and satp writes), for `--stats`. */
+  readonly flushes: FlushStats = newFlushStats();
   generation = 0;
   get ad(): AdPolicy { return this.options.ad; }
   get svnapot(): boolean { return this.options.svnapot; }
@@ -128,8 +130,9 @@ export class Mmu implements WalkContext {
     if (name === undefined || !this.options.modes.includes(name)) return; // WARL: no effect at all
     const asid = Number((value >> 44n) & 0xffffn), ppn = Number(value & SATP_PPN_MASK);
     const oldMode = this.mode?.satpMode ?? 0;
-    if (modeNum !== oldMode) this.tlb.flushAll();
-    else if (asid === this.asid && ppn !== this.rootPpn) this.tlb.flushAsid(asid); // new root, same ASID
+    if (modeNum !== oldMode) { this.tlb.flushAll(); this.flushes.satpAll++; }
+    else if (asid === this.asid && ppn !== this.rootPpn) { this.tlb.flushAsid(asid); this.flushes.satpAsid++; } // new root, same ASID
+    else this.flushes.satpKept++;
     this.satp = value;
     this.mode = pagingModeOf(modeNum);
     this.asid = asid;
@@ -154,6 +157,9 @@ export class Mmu implements WalkContext {
   sfence(vaddr: bigint | null, asid: bigint | null): void {
     const asidNum = asid === null ? null : Number(BigInt.asUintN(16, asid));
     this.generation++;
+    const f = this.flushes;
+    if (vaddr === null) { if (asidNum === null) f.sfenceAll++; else f.sfenceAsid++; }
+    else if (asidNum === null) f.sfenceVa++; else f.sfenceVaAsid++;
     if (vaddr === null) {
       if (asidNum === null) this.tlb.flushAll(); else this.tlb.flushAsid(asidNum);
       this.flushFast(0, 6);

@@ -126,7 +126,10 @@ describe('--stats=json, --stats-file, --console-log', () => {
     const s = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(s).toMatchObject({
       traps: {}, interrupts: {},
-      tlb: { hits: expect.any(Number), misses: 0, walks: 0, faults: {} },
+      tlb: {
+        hits: expect.any(Number), misses: 0, walks: 0, faults: {},
+        flushes: { sfence: { all: 0, asid: 0, address: 0, addressAsid: 0 }, satp: { flushedAll: 0, flushedAsid: 0, kept: 0 } },
+      },
       exit: { reason: 'guest-exit', status: 3, guestCode: 3, detail: 'syscon fail, code 3' },
     });
     expect(s.instructions).toBeGreaterThan(10);
@@ -138,7 +141,7 @@ describe('--stats=json, --stats-file, --console-log', () => {
   });
   it('plain --stats keeps the text lines', () => {
     const r = boot(['--stats'], printer('text.elf', ['hi\n'], 0));
-    expect(r.stderr).toMatch(/^rvhart: instructions: \d+\nrvhart: host time: .*\nrvhart: MIPS: .*\nrvhart: traps: none\nrvhart: tlb: hits \d+, misses 0, walks 0, faults none\n$/);
+    expect(r.stderr).toMatch(/^rvhart: instructions: \d+\nrvhart: host time: .*\nrvhart: MIPS: .*\nrvhart: traps: none\nrvhart: tlb: hits \d+, misses 0, walks 0, faults none\nrvhart: tlb flushes: sfence.vma all 0, by ASID 0, by address 0, by address\+ASID 0; satp writes flushing all 0, flushing one ASID 0, keeping the TLB 0\n$/);
   });
   it('--stats-file FILE writes JSON to FILE and nothing on stderr; --stats=text --stats-file writes the text', () => {
     const f = join(tmp, 'stats.json');

@@ -96,6 +96,40 @@ describe('rvhart boot', () => {
     expect(r.stderr).toMatch(/traps: ecall-from-m 1/);
     expect(r.stderr).toMatch(/tlb: hits \d+, misses \d+, walks \d+/);
   });
+  it('--stats counts TLB flushes by kind: each sfence.vma form, and satp writes by what they did to the TLB', () => {
+    const sv39 = (asid: number, ppn: number) => `0x${((8n << 60n) | (BigInt(asid) << 44n) | BigInt(ppn)).toString(16)}`;
+    const src = `  li t1, 5
+  li t2, 0x1000
+  sfence.vma
+  sfence.vma
+  sfence.vma x0, t1
+  sfence.vma t2, x0
+  sfence.vma t2, x0
+  sfence.vma t2, x0
+  sfence.vma t2, t1
+  li t0, ${sv39(1, 0x80100)}
+  csrw satp, t0
+  li t0, ${sv39(2, 0x80100)}
+  csrw satp, t0
+  li t0, ${sv39(2, 0x80100)}
+  csrw satp, t0
+  li t0, ${sv39(2, 0x80200)}
+  csrw satp, t0
+  li t0, 0x9000000000000000
+  csrw satp, t0
+  csrw satp, zero
+${poweroff(0)}`;
+    // Every MODE change flushes all (Bare -> Sv39, Sv39 -> Sv48, Sv48 -> Bare); ASID 1 -> 2 and 2 -> 2 with
+    // the same root keep the TLB; ASID 2 with a new root flushes ASID 2.
+    const p = elf('flushes.elf', src);
+    const t = rvhart(['boot', '--bios', 'none', '--stats', p]);
+    expect(t.status).toBe(0);
+    expect(t.stderr).toMatch(/^rvhart: tlb flushes: sfence\.vma all 2, by ASID 1, by address 3, by address\+ASID 1; satp writes flushing all 3, flushing one ASID 1, keeping the TLB 2$/m);
+    const j = rvhart(['boot', '--bios', 'none', '--stats=json', p]);
+    expect(JSON.parse(j.stderr)).toMatchObject({ tlb: { flushes: {
+      sfence: { all: 2, asid: 1, address: 3, addressAsid: 1 }, satp: { flushedAll: 3, flushedAsid: 1, kept: 2 },
+    } } });
+  });
   it('--trace prints privilege, pc, bits, disassembly and the register written', () => {
     const p = elf('trace.elf', `  li a0, 42\n${poweroff(0)}`);
     const r = rvhart(['boot', p, '--bios', 'none', '--trace']); // --trace[=FILE]: bare --trace last
