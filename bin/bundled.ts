@@ -36,8 +36,12 @@ function configSource(satp: KernelSatp): AsmSource {
 /** The user programs embedded in the kernel image (kernel-ts/user: every .ts but the runtime). */
 export const USER_PROGRAMS = ['init', 'hog', 'fault', 'execer', 'hello', 'bench'] as const;
 
+/** The last compile's program: the next compile reuses its parsed and bound files (the user programs share most). */
+let lastProgram: ReturnType<typeof compile>['program'];
+
 function compileAndLinkElf(root: string, entries: string[], script: string, extra: AsmSource[], asmDir: string | undefined, structLayouts = false): Uint8Array {
-  const result = compile(entries, { structLayouts });
+  const result = compile(entries, { structLayouts, oldProgram: lastProgram });
+  lastProgram = result.program;
   if (!result.ok) {
     const [first, ...rest] = result.diagnostics;
     throw new BundledBuildError(`${first ?? 'kernel-ts: compilation failed'}${rest.length ? ` (and ${rest.length} more)` : ''}`);
