@@ -14,11 +14,14 @@ let mem_base: u64 = 0n;
 let mem_size: u64 = 0n;
 let bootargs: u64 = 0n;
 let svnapot: u64 = 0n;
+let sstc: u64 = 0n;
 
 export function fdt_mem_base(): u64 { return mem_base; }
 export function fdt_mem_size(): u64 { return mem_size; }
 /** Whether a cpu's riscv,isa names the svnapot extension (set by fdt_find_memory's walk). */
 export function fdt_has_svnapot(): u64 { return svnapot; }
+/** Whether riscv,isa names sstc (S-mode's own stimecmp); without it the timer goes through SBI. */
+export function fdt_has_sstc(): u64 { return sstc; }
 /** The address of /chosen/bootargs (a NUL-terminated string inside the blob), or 0: set by fdt_find_memory's walk. */
 export function fdt_bootargs(): u64 { return bootargs; }
 
@@ -90,6 +93,7 @@ export function fdt_find_memory(fdt: u64): u64 {
   let found = 0n;
   bootargs = 0n;
   svnapot = 0n;
+  sstc = 0n;
   let p = structs;
   while (true) {
     const token = be32(p);
@@ -117,6 +121,7 @@ export function fdt_find_memory(fdt: u64): u64 {
       }
       if (in_chosen != 0n && streq(name, str("bootargs")) != 0n) bootargs = value;
       if (streq(name, str("riscv,isa")) != 0n && has_word(value, len, str("_svnapot")) != 0n) svnapot = 1n;
+      if (streq(name, str("riscv,isa")) != 0n && has_word(value, len, str("_sstc")) != 0n) sstc = 1n;
       p = align4(value + len);
     } else if (token != FDT_NOP) {
       return found;                    // FDT_END, or garbage

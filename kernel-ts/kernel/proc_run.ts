@@ -21,6 +21,7 @@ import { asid_rollovers, asid_assigned, satp_switches, NR_ASIDS } from './asid.j
 import { syscall_count } from './syscall.js';
 import { set_proc_verbose } from './proc_report.js';
 import { STACK_LIMIT, USER_TEXT } from './mm_types.js';
+import { fdt_has_sstc } from './fdt.js';
 
 /** Runs the processes: init, or with bench != 0 (proc-bench=N) the bench program as pid 1 with N. */
 const SCOUNTEREN_TM = 0x2n;
@@ -31,8 +32,8 @@ export function proc_run(pgd: u64, bench: u64): void {
   fork_init();
   printk("processes: %lu user programs in the image:", nr_user_programs());
   for (let i = 0n; i < nr_user_programs(); i++) printk(" %s (%lu bytes)", user_program_at(i).name, user_program_at(i).size);
-  printk("\nprocesses: linked at %#lx; stack limit %lu KiB; time slice %lu ticks (Sstc stimecmp); %lu ASIDs for processes\n",
-    USER_TEXT, STACK_LIMIT >> 10n, TIME_SLICE, NR_ASIDS - 2n);
+  printk("\nprocesses: linked at %#lx; stack limit %lu KiB; time slice %lu ticks (%s); %lu ASIDs for processes\n",
+    USER_TEXT, STACK_LIMIT >> 10n, TIME_SLICE, fdt_has_sstc() != 0n ? "Sstc stimecmp" : "SBI set_timer, no Sstc", NR_ASIDS - 2n);
 
   set_proc_verbose(bench == 0n);
   free_area_snapshot();
@@ -52,7 +53,7 @@ export function proc_run(pgd: u64, bench: u64): void {
   wake_up_process(init);
 
   const t0 = csrr("time");
-  timer_start();
+  timer_start(fdt_has_sstc());
   let deadlock = false;
   while (!list_empty(task_list)) {
     while (true) {

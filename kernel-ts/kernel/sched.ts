@@ -11,6 +11,7 @@ import { mm_struct } from './mm_types.js';
 import { switch_mm, switch_to_kernel_mm } from './asid.js';
 import { __switch_to } from './proc_entry.js';
 import { get_kernel_pgd } from './memory.js';
+import { sbi_set_timer } from './sbi.js';
 
 export class thread_struct {
   ra = u64; sp = u64;
@@ -107,20 +108,31 @@ export function schedule(): void {
   __switch_to(addr_of(prev), addr_of(next));
 }
 
-/** Preemption on: the S-mode timer (Sstc) interrupts U-mode every TIME_SLICE ticks. */
-export function timer_start(): void {
+let have_sstc: u64 = 0n;
+export function sched_has_sstc(): u64 { return have_sstc; }
+
+/** The S-mode timer's next event: stimecmp itself with Sstc, else SBI set_timer (the firmware's
+ *  mtimecmp, forwarded as STIP). Either way writing it clears a pending STIP. */
+function set_next_event(when: u64): void {
+  if (have_sstc != 0n) csrw("stimecmp", when);
+  else sbi_set_timer(when);
+}
+
+/** Preemption on: the S-mode timer interrupts U-mode every TIME_SLICE ticks. */
+export function timer_start(sstc: u64): void {
+  have_sstc = sstc;
   csrc("sstatus", SSTATUS_SIE);
-  csrw("stimecmp", csrr("time") + TIME_SLICE);
+  set_next_event(csrr("time") + TIME_SLICE);
   csrs("sie", SIE_STIE);
 }
 export function timer_stop(): void {
   csrc("sie", SIE_STIE);
-  csrw("stimecmp", 0xffffffffffffffffn);
+  set_next_event(0xffffffffffffffffn);
 }
 /** The timer interrupt: the next slice programmed (which clears STIP), then someone else's turn. */
 export function scheduler_tick(): void {
   nr_ticks++;
-  csrw("stimecmp", csrr("time") + TIME_SLICE);
+  set_next_event(csrr("time") + TIME_SLICE);
   current.nivcsw++;
   schedule();
 }
