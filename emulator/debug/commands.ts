@@ -18,7 +18,7 @@ import { MemoryError } from './memory.js';
 import { csrName, implementedCsrs, readReg, regByName, writeReg } from './regs.js';
 import type { SymbolTable } from './symbols.js';
 import type { StopEvent, Target } from './target.js';
-import { formatCsrs, formatFloat, formatPma, formatPmp, formatRegisters, formatTlb, formatWalk, parseWalkOptions } from './views.js';
+import { floatUnion, formatCsrs, formatFloat, formatPma, formatPmp, formatRegisters, formatTlb, formatWalk, parseWalkOptions } from './views.js';
 import { watchValue } from './watchpoints.js';
 
 export interface SessionHost {
@@ -385,6 +385,9 @@ export class Session {
         let fmt = '';
         const m = /^\/(\w+)\s*(.*)$/.exec(a);
         if (m) { fmt = m[1]!; a = m[2]!; }
+        // A bare f register prints as GDB's riscv_double union; with a format, its raw bits.
+        const f = fmt === '' ? regByName(this.target.hart, a.trim()) : undefined;
+        if (f?.kind === 'f' && /^\$/.test(a.trim())) { this.say(`$${++this.history} = ${floatUnion(readReg(this.target.hart, f))}`); return; }
         const v = this.eval(a);
         const text = this.formatValue(v, fmt); // a bad format takes no history number
         this.say(`$${++this.history} = ${text}`);
@@ -516,7 +519,7 @@ export class Session {
     if (pick('registers') || topic === 'r' || pick('all-registers')) {
       if (rest.length === 0) {
         this.say(...formatRegisters(m, d));
-        if (pick('all-registers')) this.say(...(formatCsrs(m) as string[]));
+        if (pick('all-registers')) this.say(...formatFloat(m).slice(0, 32), ...(formatCsrs(m) as string[])); // fcsr etc. are CSRs
         return;
       }
       for (const n0 of rest) {

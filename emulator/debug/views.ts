@@ -166,12 +166,17 @@ function gdbFloat(x: number, raw: bigint, single: boolean): string {
   return `${neg ? '-' : ''}nan(0x${mant.toString(16)})`;
 }
 
-/** GDB's line for an FP register of RV64 D: both views of its 64 bits, then the raw value. */
-export function floatLine(name: string, raw: bigint): string {
+/** An FP register of RV64 D as GDB's riscv_double union prints it: `{float = …, double = …}`. */
+export function floatUnion(raw: bigint): string {
   const b = new DataView(new ArrayBuffer(8));
   b.setBigUint64(0, raw);
   const lo = raw & 0xffffffffn, single = b.getFloat32(4), double = b.getFloat64(0);
-  return `${name.padEnd(15)}{float = ${gdbFloat(single, lo, true)}, double = ${gdbFloat(double, raw, false)}}\t(raw 0x${raw.toString(16).padStart(16, '0')})`;
+  return `{float = ${gdbFloat(single, lo, true)}, double = ${gdbFloat(double, raw, false)}}`;
+}
+
+/** GDB's line for an FP register: both views of its 64 bits, then the raw value. */
+export function floatLine(name: string, raw: bigint): string {
+  return `${name.padEnd(15)}${floatUnion(raw)}\t(raw 0x${raw.toString(16).padStart(16, '0')})`;
 }
 
 const FRM_NAMES = ['RNE (round to nearest; ties to even)', 'RTZ (Round towards zero)', 'RDN (Round down towards -INF)',

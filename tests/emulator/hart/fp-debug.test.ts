@@ -1,5 +1,5 @@
-// The FP registers seen from outside: the shell's `info float`, `info registers fa0` and `p $fa0`
-// (the raw bits), and the GDB stub's org.gnu.gdb.riscv.fpu feature read by gdb-multiarch itself
+// The FP registers seen from outside: the shell's `info float`, `info registers fa0`, `p $fa0` (GDB's
+// riscv_double union; p/x the raw bits) and `info all-registers`, and the GDB stub's org.gnu.gdb.riscv.fpu feature read by gdb-multiarch itself
 // (`info float`, `p $fa0`, `info registers fcsr`). Skips the GDB part when gdb-multiarch is absent.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,6 +45,11 @@ describe('FP registers in the shell', () => {
     expect(out).toMatch(/fflags +0x1 +NV:0 DZ:0 OF:0 UF:0 NX:1/);
     expect(await s.run('info registers fa0')).toMatch(/fa0 +\{float = 0, double = 1\.5\}/);
     expect(await s.run('p/x $fa0')).toContain('0x3ff8000000000000');
+    expect(await s.run('p $fa0')).toMatch(/^\$\d+ = \{float = 0, double = 1\.5\}\n$/);
+    expect(await s.run('p $fa1')).toMatch(/= \{float = 2\.5, double = -nan\(0xfffff40200000\)\}/);
+    const all = await s.run('info all-registers');
+    expect(all).toMatch(/ft11 +\{float/);
+    expect(all.match(/^fcsr /gm)?.length).toBe(1);
   });
 
   it('the target description has the fpu feature, fcsr in it and not in the csr feature', () => {
