@@ -22,7 +22,7 @@ export interface WarmMachine {
 }
 
 const ROUNDS = 3;
-const X_RD = 5, X_BASE = 6, X_SRC = 7, X_LINK = 28;
+const X_RD = 5, X_BASE = 6, X_SRC = 7, X_LINK = 28, X_RES = 29;
 
 /** The operand value an instruction is warmed with, by field. */
 function operand(name: FieldName): number {
@@ -85,25 +85,37 @@ function bytesOf(words: readonly number[]): Uint8Array {
 /**
  * Runs the warm-up program on `m`: four passes over every hot instruction, with the base register
  * in the RAM window, in RAM beyond it (`farData`), so that base + 8 crosses a page, and in a page
- * holding decoded code (stores there drop cached decodes), and the source register small, negative, equal
- * to the base and large.
+ * holding decoded code (stores there drop cached decodes), and the source register small, negative,
+ * equal to the base and large. Each pass also takes a trap (ecall: the handler's page is then code),
+ * holds an LR reservation while it stores, and jumps to another page and back (a page crossing in
+ * each direction).
  */
 export function warmUp(m: WarmMachine, table: readonly InsnDef[], farData: number): void {
-  const code = m.base, handlerAt = m.base + 0x1000, near = m.base + 0x4000;
+  const code = m.base, handlerAt = m.base + 0x1000, bounce = m.base + 0x2000, near = m.base + 0x4000;
   const insns = body(table);
   const passes: [number, number][] = [
     // The last pass stores into the handler's page (it has decoded code), not the program's: only
-    // the handler's four decodes are dropped each round.
+    // the handler's decodes are dropped each round.
     [near, 5], [farData, -1], [near + 0x1000 - 9, near + 0x1000 - 9], [handlerAt + 0xf00, 0x7fffffff],
   ];
   // mtvec = the handler (on the next page); then the passes.
-  const program: number[] = [...li(X_LINK, handlerAt, true), op('csrrw', { rd: 0, csr: 0x305, rs1: X_LINK })];
-  for (const [base, src] of passes) program.push(...li(X_BASE, base, true), ...li(X_SRC, src), ...insns);
+  const program: number[] = [...li(X_LINK, handlerAt, true), op('csrrw', { rd: 0, csr: 0x305, rs1: X_LINK }),
+    ...li(X_RES, near, true)];
+  const pads: number[] = [];
+  passes.forEach(([base, src], i) => {
+    program.push(...li(X_BASE, base, true), ...li(X_SRC, src), op('ecall', {}), op('lr.d', { rd: 0, rs1: X_RES }), ...insns);
+    // jal to this pass's pad on the bounce page, which jumps straight back to the next instruction.
+    const here = code + 4 * program.length, pad = bounce + 4 * i;
+    program.push(op('jal', { rd: 0, jimm21: pad - here }));
+    pads.push(op('jal', { rd: 0, jimm21: here + 4 - pad }));
+  });
   m.write(code, bytesOf(program));
   m.write(handlerAt, bytesOf(handler()));
+  m.write(bounce, bytesOf(pads));
   // Several rounds: V8 allocates a function's feedback only once it has run a while.
   for (let round = 0; round < ROUNDS; round++) {
     m.start(code);
-    m.run(program.length);
+    // Each pass: its ecall does not retire, the handler's instructions and the pad's jal do.
+    m.run(program.length + passes.length * handler().length);
   }
 }

@@ -13,6 +13,7 @@ import type { Decoder } from '../isa/decode.js';
 import { CAUSE, Trap } from '../isa/trap.js';
 import type { HartMmu } from './ports.js';
 import { packSlot, SINK } from './slot.js';
+import { toBigU } from './int64.js';
 
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
@@ -68,20 +69,21 @@ export class CodeCache {
    * idx, or SCRATCH for a 4-byte instruction whose second half is on the next page (its second
    * half is fetched through the MMU every time and never cached).
    */
-  fill(h: Fetcher, page: CodePage, idx: number, pc: number): number {
+  fill(h: Fetcher, page: CodePage, idx: number, pcLo: number, pcHi: number): number {
     const mem = page.mem, o = page.offset + idx * 2;
-    if (o + 2 > mem.size) throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt.asUintN(64, BigInt(pc)));
+    if (o + 2 > mem.size) throw new Trap(CAUSE.INSN_ACCESS_FAULT, toBigU(pcLo, pcHi));
     let bits = mem.view.getUint16(o, true);
     let slot = idx;
     if ((bits & 3) === 3) {
       if (idx < SCRATCH - 1 && o + 4 <= mem.size) {
         bits = mem.view.getUint32(o, true);
       } else {
-        const next = pc + 2;
-        const pa2 = h.mmu.translate(next | 0, Math.floor(next / 4294967296) | 0, 2, FETCH);
+        // The second half is on the next page (pc is 2 bytes before a page end: no carry into hi).
+        const nextLo = (pcLo + 2) | 0, nextHi = nextLo === 0 ? (pcHi + 1) | 0 : pcHi;
+        const pa2 = h.mmu.translate(nextLo, nextHi, 2, FETCH);
         const { ram, rom } = this.bus;
         const m2 = ram.contains(pa2, 2) ? ram : rom.contains(pa2, 2) ? rom : undefined;
-        if (!m2) throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt.asUintN(64, BigInt(next)));
+        if (!m2) throw new Trap(CAUSE.INSN_ACCESS_FAULT, toBigU(nextLo, nextHi));
         bits = (bits | (m2.view.getUint16(pa2 - m2.base, true) << 16)) >>> 0;
         slot = SCRATCH;
       }

@@ -1,10 +1,10 @@
 // One RV64IMAC hart: architectural state, the fetch–decode–execute loop and trap entry.
 //
 // Registers are two Int32Arrays (low and high halves); index 32 is a write sink that decoded
-// instructions with rd = x0 write to, so x0 reads 0 without a test on every write. pc is a JS
-// number holding the signed 64-bit value (exact for |pc| ≤ 2^53; every canonical Sv39/Sv48 address
-// fits). Decoded instructions are cached by physical address (decode-cache.ts). Anything that goes
-// wrong for the guest is a thrown Trap caught in `run`, never a host exception.
+// instructions with rd = x0 write to, so x0 reads 0 without a test on every write. The pc is two
+// 32-bit halves too, exact at all 64 bits (Sv57's upper half included); `pc` is a number view of it
+// for the debugger and tests. Decoded instructions are cached by physical address (decode-cache.ts).
+// Anything that goes wrong for the guest is a trap taken in the interpreter, never a host exception.
 
 import type { Bus } from '../board/bus.js';
 import type { InterruptSink } from '../board/device.js';
@@ -21,7 +21,7 @@ import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD, StopSignal } from './event
 import {
   X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_PAIRS, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
 } from './slot.js';
-import { bigToNum, fitsNumber, hiOf, loOf, toBig, toBigU, toNum } from './int64.js';
+import { hiOf, loOf, toBig, toBigU, toNum } from './int64.js';
 import {
   MENVCFG_ADUE, MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
   MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S, sdBit,
@@ -63,9 +63,12 @@ export class Hart {
   readonly xh = new Int32Array(33);
   /** F/D: f0..f31 as (lo, hi) pairs, fflags and frm (emulator/fpu's state; mstatus.FS guards it). */
   readonly fpu: FpuState = createFpuState();
-  // Initialised with a double (-0 is not a small integer) so V8 gives the field an unboxed double
-  // representation from the start: storing pc then never allocates.
-  pc = -0;
+  /** The pc's low and high halves. */
+  pcLo = 0;
+  pcHi = 0;
+  /** The pc as a number: exact while |pc| < 2^53 (bigint: pcBig). */
+  get pc(): number { return toNum(this.pcLo, this.pcHi); }
+  set pc(v: number) { this.pcLo = v | 0; this.pcHi = Math.floor(v / TWO32) | 0; }
   /** Current privilege: 0 U, 1 S, 3 M. */
   priv = PRV_M;
 
@@ -159,9 +162,10 @@ export class Hart {
   private lastTrapRetired = -1;
   private trapStreak = 0;
 
-  // Fetch translation cache (loop.ts): the VA page the pc is on, its code page, and the MMU
-  // generation it was translated under.
-  fetchVa = NaN;
+  // Fetch translation cache (interpreter.ts): the VA page the pc is on (halves), its code page, and
+  // the MMU generation it was translated under (-1: none yet).
+  fetchVaLo = 0;
+  fetchVaHi = 0;
   fetchPage: CodePage;
   fetchGen = -1;
 
@@ -197,7 +201,7 @@ export class Hart {
 
   /** pc as an unsigned 64-bit bigint. */
   pcBig(): bigint {
-    return BigInt.asUintN(64, BigInt(this.pc));
+    return toBigU(this.pcLo, this.pcHi);
   }
 
   /** The full mstatus value. */
@@ -333,43 +337,17 @@ export class Hart {
 
   /** Takes exception `cause` with tval (as halves) at the current pc (the instruction does not retire). */
   raise(cause: number, tvalLo: number, tvalHi: number): void {
-    const pc = this.pc;
-    this.enterTrap(cause, false, tvalLo, tvalHi, pc | 0, Math.floor(pc / 4294967296) | 0);
+    this.enterTrap(cause, false, tvalLo, tvalHi, this.pcLo, this.pcHi);
   }
 
-  /** Translates the pc's page for fetch and selects its code page. Throws the fetch fault. */
-  refillFetch(pc: number): void {
-    const lo = pc | 0, hi = Math.floor(pc / TWO32) | 0;
+  /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
+  refillFetch(lo: number, hi: number): void {
     const pa = this.mmu.translate(lo, hi, 2, FETCH);
     const pageOff = lo & 0xfff;
     this.fetchPage = this.code.pageAt(pa - pageOff);
-    this.fetchVa = pc - pageOff;
+    this.fetchVaLo = lo & ~0xfff;
+    this.fetchVaHi = hi;
     this.fetchGen = this.mmu.generation;
-  }
-
-  /** A jump to (lo, hi) & ~1: the new pc, or the fetch fault if the target cannot be a JS number. */
-  jumpTo(lo: number, hi: number): number {
-    if (fitsNumber(hi)) return toNum(lo, hi);
-    return this.farJump(lo, hi);
-  }
-
-  /**
-   * A target above 2^53 in magnitude: in Bare/Sv39/Sv48 it is a PA hole or non-canonical, so the
-   * MMU raises the fetch fault; the jump itself retired, so epc = the target. A canonical Sv57
-   * address above 2^53 would translate: that is this hart's documented limit, a clean stop.
-   */
-  private farJump(lo: number, hi: number): never {
-    const target = BigInt.asUintN(64, toBig(lo, hi));
-    this.retired++;
-    try {
-      this.mmu.translate(lo, hi, 2, FETCH);
-    } catch (e) {
-      if (e instanceof Trap) throw new Trap(e.cause, e.tval, target);
-      throw e;
-    }
-    this.retired--;
-    this.requestStop(`pc 0x${target.toString(16)} does not fit a JS number (Sv57 upper half is not supported)`);
-    throw new StopSignal();
   }
 
   // ------------------------------------------------------------------ traps
@@ -459,24 +437,14 @@ export class Hart {
 
   /** Sets pc from a 64-bit value as halves (xepc, xtvec). */
   setPcHalves(lo: number, hi: number): void {
-    if (fitsNumber(hi)) this.pc = toNum(lo, hi);
-    else this.setPcBig(toBigU(lo, hi));
+    this.pcLo = lo;
+    this.pcHi = hi;
   }
 
-  /** Sets pc from a 64-bit CSR value (xepc, xtvec). A value that is not a JS number faults on fetch. */
+  /** Sets pc from a 64-bit value (the debugger, tests). */
   setPcBig(v: bigint): void {
-    const n = bigToNum(v);
-    if (n !== undefined) { this.pc = n; return; }
-    const s = BigInt.asIntN(64, v);
-    const lo = Number(BigInt.asIntN(32, s)), hi = Number(BigInt.asIntN(32, s >> 32n));
-    // Take the fetch fault now, as the first fetch at the new pc would.
-    try {
-      this.mmu.translate(lo, hi, 2, FETCH);
-      this.requestStop(`pc 0x${BigInt.asUintN(64, v).toString(16)} does not fit a JS number (Sv57 upper half is not supported)`);
-    } catch (e) {
-      if (!(e instanceof Trap)) throw e;
-      this.takeTrap(e.cause, false, e.tval, BigInt.asUintN(64, v));
-    }
+    this.pcLo = loOf(v);
+    this.pcHi = hiOf(v);
   }
 
   /** Whether Sstc's stimecmp drives STIP (menvcfg.STCE). */

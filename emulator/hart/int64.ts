@@ -82,8 +82,10 @@ export function sar(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: 
   if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >> s; } else { xl[rd] = ah >> (s - 32); xh[rd] = ah >> 31; }
 }
 
-/** x[rd] = an exact integer JS number (a pc or link address), as halves. */
-export function setPc(xl: Int32Array, xh: Int32Array, rd: number, v: number): void {
-  xl[rd] = v | 0;
-  xh[rd] = Math.floor(v / TWO32) | 0;
+/** x[rd] = the page (vpHi:vpLo) + off + sign-extended delta: a link or auipc address, exact at 64 bits. */
+export function setPcRel(xl: Int32Array, xh: Int32Array, rd: number, vpLo: number, vpHi: number, off: number, delta: number): void {
+  const base = vpLo + off; // within the page: no carry
+  const lo = (base + delta) | 0;
+  xh[rd] = (vpHi + (delta >> 31) + ((lo >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
+  xl[rd] = lo;
 }

@@ -9,7 +9,7 @@
 // handler, not a return to Hart.run. The loop leaves only at `end`, or when an event needs Hart.run
 // (an interrupt now takeable, WFI, a stop, the debugger).
 //
-// Exactness: h.pc and h.retired are written back ($sync) before anything that can trap or look at
+// Exactness: the pc (h.pcLo, h.pcHi) and h.retired are written back ($sync) before anything that can trap or look at
 // them, so traps, interrupts and stops happen at the precise instruction boundary.
 
 import type { InsnDef } from '../isa/table.js';
@@ -18,7 +18,7 @@ import { CAUSE, Trap } from '../isa/trap.js';
 import { LOAD, STORE } from '../mmu/access.js';
 import type { Hart } from './hart.js';
 import { EV_IRQ, StopSignal } from './events.js';
-import { hiOf, loOf, lt, ltu, mulhu32, sar, setPc, shl, shr, toBig, toBigU } from './int64.js';
+import { hiOf, loOf, lt, ltu, mulhu32, sar, setPcRel, shl, shr, toBig, toBigU } from './int64.js';
 import { load, loadPa, store, storeMarked, storePa } from './memory.js';
 import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
 import { csrInsn } from './csr.js';
@@ -44,7 +44,7 @@ export interface Interpreter {
 /** Everything a semantics piece may call besides the loop's own names (semantics.ts lists them). */
 const HELPERS = {
   CAUSE, Trap, StopSignal, EV_IRQ, LOAD, STORE,
-  lt, ltu, shl, shr, sar, setPc, toBig, toBigU, loOf, hiOf, mulhu32,
+  lt, ltu, shl, shr, sar, setPcRel, toBig, toBigU, loOf, hiOf, mulhu32,
   load, loadPa, store, storePa, storeMarked,
   amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
   csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
@@ -54,7 +54,11 @@ const HELPERS = {
   FPU,
 };
 
-const SYNC = 'h.pc = vpage + off; h.retired = retired;';
+const SYNC = 'h.pcLo = vpLo + off; h.pcHi = vpHi; h.retired = retired;';
+
+/** h.pc = the fetch page + o (any int32 offset), as halves: the 64-bit add of a sign-extended o. */
+const setPcAt = (o: string): string =>
+  `{ const o_ = ${o}, lo_ = (vpLo + o_) | 0; h.pcLo = lo_; h.pcHi = (vpHi + (o_ >> 31) + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0; }`;
 
 /** The text of `$name(args)` calls' arguments, balanced parentheses. */
 function expandCall(src: string, name: string, f: (args: string) => string): string {
@@ -84,7 +88,7 @@ function expand(run: string, leave: string): string {
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
   s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);
-  s = expandCall(s, 'goto', (v) => `{ h.pc = ${v}; h.retired = retired + 1; ${leave}; }`);
+  s = expandCall(s, 'goto', (v) => `{ h.setPcHalves(${v}); h.retired = retired + 1; ${leave}; }`);
   if (s.includes('$')) throw new Error(`isa: unknown macro in semantics: ${s.slice(s.indexOf('$'), s.indexOf('$') + 20)}`);
   return s;
 }
@@ -106,7 +110,6 @@ function caseSource(op: number, d: InsnDef, hot: boolean): string {
   const exec = d.exec!;
   const body = expand(exec.run, hot ? 'continue outer' : `return ${REENTER}`);
   const pre: string[] = [];
-  if (uses(body, 'pc')) pre.push('const pc = vpage + off;');
   if (uses(body, 'bits')) pre.push('const bits = page.bits[idx];');
   if (exec.system) pre.push(SYNC);
   return `case ${op}: { // ${d.mnemonic}\n${pre.join(' ')}\n${body}\nbreak; }`;
@@ -115,11 +118,11 @@ function caseSource(op: number, d: InsnDef, hot: boolean): string {
 function loopSource(table: readonly InsnDef[]): string {
   const cases = (hot: boolean): string => table.map((d, op) => (d.exec && isHot(d) === hot ? caseSource(op, d, hot) : ''))
     .filter((c) => c !== '').join('\n');
-  const refill = `{ const pc_ = vpage + off; h.pc = pc_; h.retired = retired; h.refillFetch(pc_);
-    page = h.fetchPage; info = page.info; imms = page.imm; vpage = h.fetchVa; off = (pc_ - vpage) | 0; }`;
+  const refill = `{ ${setPcAt('off')} h.retired = retired; h.refillFetch(h.pcLo, h.pcHi);
+    page = h.fetchPage; info = page.info; imms = page.imm; vpLo = h.fetchVaLo; vpHi = h.fetchVaHi; off = h.pcLo & 0xfff; }`;
   return `"use strict";
 /** The instructions not in the loop: returns the pc delta, or ${REENTER} to re-enter at h.pc. */
-function outOfLine(h, op, rd, rs1, rs2, im, len, page, idx, vpage, off, retired) {
+function outOfLine(h, op, rd, rs1, rs2, im, len, page, idx, vpLo, vpHi, off, retired) {
   const xl = h.xl, xh = h.xh, mmu = h.mmu, marks = h.code.marks;
   const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
   let d = len;
@@ -133,7 +136,7 @@ return function runFast(h, end) {
   const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
   // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
   const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
-  let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpage = 0, off = 0;
+  let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpLo = 0, vpHi = 0, off = 0;
   // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
   // far jump) checks them as the boundary check at the loop's end would.
   let reentry = false;
@@ -142,24 +145,24 @@ return function runFast(h, end) {
       retired = h.retired;
       if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) return;
       reentry = true;
-      if (!(h.pc - h.fetchVa >= 0 && h.pc - h.fetchVa < 4096) || mmu.generation !== h.fetchGen) h.refillFetch(h.pc);
-      page = h.fetchPage; info = page.info; imms = page.imm; vpage = h.fetchVa;
-      off = (h.pc - vpage) | 0;
+      if (h.pcHi !== h.fetchVaHi || ((h.pcLo ^ h.fetchVaLo) & ~0xfff) !== 0 || mmu.generation !== h.fetchGen) h.refillFetch(h.pcLo, h.pcHi);
+      page = h.fetchPage; info = page.info; imms = page.imm; vpLo = h.fetchVaLo; vpHi = h.fetchVaHi;
+      off = h.pcLo & 0xfff;
       for (;;) {
-        // pc = vpage + off; off leaves 0..4095 only by a jump or by running off the page.
+        // pc = (vpHi:vpLo) + off; off leaves 0..4095 only by a jump or by running off the page.
         if (off < 0 || off >= 4096) ${refill}
         let idx = off >> 1, w = info[idx];
-        if (w === 0) { ${SYNC} idx = code.fill(h, page, idx, h.pc); w = info[idx]; }
+        if (w === 0) { ${SYNC} idx = code.fill(h, page, idx, h.pcLo, h.pcHi); w = info[idx]; }
         const rd = (w >>> ${RD_SHIFT}) & 0x3f, rs1 = (w >>> ${RS1_SHIFT}) & 0x1f, rs2 = (w >>> ${RS2_SHIFT}) & 0x1f;
         const im = imms[idx], len = 2 + ((w >>> ${WIDE_BIT - 1}) & 2);
         let d = len;
         switch (w & ${OP_MASK}) {
 ${cases(true)}
           default: {
-            d = outOfLine(h, w & ${OP_MASK}, rd, rs1, rs2, im, len, page, idx, vpage, off, retired);
+            d = outOfLine(h, w & ${OP_MASK}, rd, rs1, rs2, im, len, page, idx, vpLo, vpHi, off, retired);
             if (d === ${REENTER}) continue outer;
             // A system instruction may have changed the fetch translation: refetch at the next pc.
-            if (mmu.generation !== h.fetchGen) { h.pc = vpage + off + d; h.retired = retired + 1; continue outer; }
+            if (mmu.generation !== h.fetchGen) { ${setPcAt('off + d')} h.retired = retired + 1; continue outer; }
           }
         }
         off += d;

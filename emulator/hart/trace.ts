@@ -14,7 +14,7 @@ const hex = (v: bigint, w = 0): string => `0x${v.toString(16).padStart(w, '0')}`
 /** Fetches the instruction at pc without disturbing architectural state (undefined if it would fault). */
 function peekBits(h: Hart): number | undefined {
   try {
-    const pc = h.pc, lo = pc | 0, hi = Math.floor(pc / 4294967296) | 0;
+    const lo = h.pcLo, hi = h.pcHi;
     const pa = h.mmu.translate(lo, hi, 2, FETCH);
     const low = Number(h.bus.read(pa, 2));
     if ((low & 3) !== 3) return low;

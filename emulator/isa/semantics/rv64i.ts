@@ -32,15 +32,15 @@ const add = (bl: string, bh: string): string =>
 
 export const RV64I: Readonly<Record<string, Semantics>> = {
   lui: { run: 'xl[rd] = im; xh[rd] = im >> 31;' },
-  auipc: { run: 'setPc(xl, xh, rd, pc + im);' },
-  jal: { run: 'setPc(xl, xh, rd, pc + len); d = im;' },
+  auipc: { run: 'setPcRel(xl, xh, rd, vpLo, vpHi, off, im);' },
+  jal: { run: 'setPcRel(xl, xh, rd, vpLo, vpHi, off, len); d = im;' },
   jalr: {
+    // d = target - pc as a 64-bit difference; a jump farther than ±2^30 re-enters at the target.
     run: `$ea
-    const lo0 = lo & ~1;
-    if (hi < -0x200000 || hi >= 0x200000) { $sync h.jumpTo(lo0, hi); }
-    setPc(xl, xh, rd, pc + len);
-    const dist = hi * 4294967296 + (lo0 >>> 0) - pc;
-    if (dist > -0x40000000 && dist < 0x40000000) d = dist | 0; else $goto(pc + dist)`,
+    const lo0 = lo & ~1, pcl = vpLo + off;
+    setPcRel(xl, xh, rd, vpLo, vpHi, off, len);
+    const dl = (lo0 - pcl) | 0, dh = (hi - vpHi - ((lo0 >>> 0) < (pcl >>> 0) ? 1 : 0)) | 0;
+    if ((dh === 0 ? dl >= 0 : dh === -1 && dl < 0) && dl > -0x40000000 && dl < 0x40000000) d = dl; else $goto(lo0, hi)`,
   },
   beq: branch('xl[rs1] === xl[rs2] && xh[rs1] === xh[rs2]'),
   bne: branch('xl[rs1] !== xl[rs2] || xh[rs1] !== xh[rs2]'),
