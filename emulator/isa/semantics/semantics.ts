@@ -9,7 +9,8 @@
 //              len            2 or 4, the instruction's size
 //   state      xl xh          the integer registers' low and high halves (Int32Array; x0 reads 0)
 //              h              the Hart (CSRs, privilege, trap entry, xRET)
-//              pc             this instruction's pc (a number; computed only when a piece uses it)
+//              vpLo vpHi off  this instruction's pc: the fetch page's VA as halves, and the offset in
+//                             it (setPcRel(xl, xh, rd, vpLo, vpHi, off, delta) writes pc + delta to x[rd])
 //              bits           the raw instruction bits (only when used)
 //   control    d              how far the pc moves: len unless a piece sets it (taken branch, jump)
 //   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts)
@@ -22,7 +23,7 @@
 //   $setw(v)     x[rd] = sign-extended 32-bit v
 //   $set64(v)    x[rd] = the bigint v modulo 2^64
 //   $trap(c, lo, hi)  take exception c with tval (lo, hi) now; the instruction does not retire
-//   $goto(v)     retire and continue at pc v (a number): a jump too far for d
+//   $goto(lo, hi)  retire and continue at the pc (lo, hi): a jump too far for d
 //   $reenter     the piece set h.pc itself (xRET): retire and continue at h.pc
 //
 // A `system` piece may change privilege, translation, interrupts or the pc: the interpreter syncs
