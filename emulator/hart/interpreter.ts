@@ -101,7 +101,7 @@ const uses = (src: string, name: string): boolean => new RegExp(`(?<![.\\w$])${n
  * type feedback for it) deoptimizes only that small function, never the loop; the loop's own
  * re-optimization after such a deopt cost 200 ms in a Linux boot.
  */
-export const isHot = (d: InsnDef): boolean => !d.exec!.system && d.ext === 'I';
+export const isHot = (d: InsnDef): boolean => !d.exec!.system && (d.ext === 'I' || d.ext === 'M');
 
 /** The value the out-of-line function returns for "re-enter the loop at h.pc". */
 const REENTER = -1;

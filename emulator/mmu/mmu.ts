@@ -15,7 +15,7 @@ import { Pmp, PMP_ALLOW } from './pmp.js';
 import { PTE_D } from './pte.js';
 import { newFlushStats, newStats, type FlushStats, type MmuStats } from './stats.js';
 import { Tlb } from './tlb.js';
-import { isCanonical, leafPermits, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext, type WalkStep } from './walk.js';
+import { isCanonical, leafPermits, PtePages, vpnOf, walk, WalkOut, type AdPolicy, type WalkContext, type WalkStep } from './walk.js';
 
 export type { SatpModeName } from './modes.js';
 export type { AccessType } from './access.js';
@@ -67,6 +67,7 @@ export class Mmu implements WalkContext {
   /** Segment base for fetch, load, store under the current privilege / effective data privilege. */
   private readonly seg = new Int32Array(3);
   private readonly out = new WalkOut();
+  readonly ptePages = new PtePages();
   private pmaTable: Pma | undefined;
 
   constructor(readonly bus: Bus, options: Partial<MmuOptions> = {}) {
@@ -83,7 +84,7 @@ export class Mmu implements WalkContext {
   /** The PMA table, built from the bus on first use (after the board has attached its devices). */
   get pma(): Pma { return (this.pmaTable ??= new Pma(this.bus.regions())); }
   /** Rebuilds the PMA table (call after attaching a device late). */
-  refreshPma(): void { this.pmaTable = undefined; this.flushFast(0, SEGMENTS); this.generation++; }
+  refreshPma(): void { this.pmaTable = undefined; this.flushFast(0, SEGMENTS); this.ptePages.clear(); this.generation++; }
 
   // ---- privilege and mstatus -------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ export class Mmu implements WalkContext {
   writePmpcfg(cfgIndex: number, value: bigint): void { this.pmp.writePmpcfg(cfgIndex, value); this.pmpChanged(); }
   readPmpaddr(addrIndex: number): bigint { return this.pmp.readPmpaddr(addrIndex); }
   writePmpaddr(addrIndex: number, value: bigint): void { this.pmp.writePmpaddr(addrIndex, value); this.pmpChanged(); }
-  private pmpChanged(): void { this.flushFast(0, SEGMENTS); this.generation++; }
+  private pmpChanged(): void { this.flushFast(0, SEGMENTS); this.ptePages.clear(); this.generation++; }
 
   // ---- SFENCE.VMA ------------------------------------------------------------------------------
 

@@ -19,8 +19,13 @@ export class Pma {
 
   constructor(readonly regions: readonly Region[]) {}
 
+  /** The region the last find() returned: most accesses are to the same one (RAM). */
+  private last: Region | undefined;
+
   find(pa: number, size: number): Region | undefined {
-    for (const r of this.regions) if (pa >= r.base && pa + size <= r.base + r.size) return r;
+    const l = this.last;
+    if (l !== undefined && pa >= l.base && pa + size <= l.base + l.size) return l;
+    for (const r of this.regions) if (pa >= r.base && pa + size <= r.base + r.size) return (this.last = r);
     return undefined;
   }
 

@@ -23,6 +23,38 @@ export interface WalkContext {
   readonly adue: boolean;
   /** Svnapot: PTE.N marks a 64 KiB NAPOT run (else N is reserved). */
   readonly svnapot: boolean;
+  /** Page-table pages already known to pass PMP and PMA (cleared when PMP changes). */
+  readonly ptePages: PtePages;
+}
+
+/**
+ * The walker's PMP/PMA verdicts by page: a page whose every byte is allowed for the walker's reads
+ * (or its A/D writes) and lies in one memory, remembered so the next walks through the same tables
+ * skip the checks. A memo of a pure function of the PMP state: the MMU clears it when PMP changes.
+ */
+export class PtePages {
+  private static readonly SIZE = 64;
+  private readonly tag = new Float64Array(PtePages.SIZE * 2).fill(-1);
+  private readonly mem: (Ram | undefined)[] = new Array<Ram | undefined>(PtePages.SIZE * 2).fill(undefined);
+
+  private slot(page: number, type: number): number {
+    return ((page / 4096) & (PtePages.SIZE - 1)) + (type === LOAD ? 0 : PtePages.SIZE);
+  }
+
+  get(page: number, type: number): Ram | undefined {
+    const i = this.slot(page, type);
+    return this.tag[i] === page ? this.mem[i] : undefined;
+  }
+
+  set(page: number, type: number, mem: Ram): void {
+    const i = this.slot(page, type);
+    this.tag[i] = page;
+    this.mem[i] = mem;
+  }
+
+  clear(): void {
+    this.tag.fill(-1);
+  }
 }
 
 /** One PTE visited (debugger only). */
@@ -104,6 +136,9 @@ const hex = (n: number): string => '0x' + n.toString(16);
  * the reason in `why[0]` when `explain` (built only then, so the real path allocates nothing).
  */
 export function ptePlace(ctx: WalkContext, pteAddr: number, type: typeof LOAD | typeof STORE, explain: string[] | null): Ram | null {
+  const page = pteAddr - (pteAddr & 0xfff); // & on an integer double keeps its low bits
+  const known = ctx.ptePages.get(page, type);
+  if (known !== undefined) return known;
   const pmpV = ctx.pmp.check(pteAddr, 8, type, PRV_S);
   if (pmpV !== PMP_ALLOW) {
     if (explain) explain[0] = ctx.pmp.explain(pmpV, type, PRV_S);
@@ -115,6 +150,7 @@ export function ptePlace(ctx: WalkContext, pteAddr: number, type: typeof LOAD | 
     if (explain) explain[0] = ctx.pma.explain(pmaV);
     return null;
   }
+  if (mem.contains(page, 4096) && ctx.pmp.pageAllows(page, type, PRV_S)) ctx.ptePages.set(page, type, mem);
   return mem;
 }
 
@@ -144,9 +180,16 @@ export function classifyPte(lo: number, hi: number, level: number, svnapot: bool
   return PTE_LEAF;
 }
 
+/**
+ * 2^(9·i), the pages a level-i PTE spans, and x mod such a power of two. The walk avoids `**` and `%`
+ * on doubles: V8 calls C's pow and fmod for them, and a TLB miss paid some 1.5 µs in them.
+ */
+const SPAN = [1, 2 ** 9, 2 ** 18, 2 ** 27, 2 ** 36];
+const modSpan = (x: number, span: number): number => x - Math.floor(x / span) * span;
+
 /** Step 7: a leaf above level 0 whose PTE.PPN[i-1:0] ≠ 0 is a misaligned superpage. */
 export function misalignedSuperpage(ppn: number, level: number): boolean {
-  return level > 0 && ppn % 2 ** (9 * level) !== 0;
+  return level > 0 && modSpan(ppn, SPAN[level]!) !== 0;
 }
 
 /** Step 7's rule text. */
@@ -166,6 +209,13 @@ export function classRule(c: PteClass, i: number): [number, string] {
   }
 }
 
+/** A walk's fault: cause, step and (when recording) the rule, the last step marked. */
+function failWalk(out: WalkOut, steps: WalkStep[] | null, cause: number, step: number, rule: string): false {
+  out.cause = cause; out.step = step; out.rule = steps !== null ? rule : '';
+  if (steps && steps.length && step >= 4) steps[steps.length - 1]!.kind = 'fault';
+  return false;
+}
+
 /**
  * Walks the page table for `va` (two signed 32-bit halves). Returns true with `out` describing the
  * translation, or false with out.cause/out.step. As Sail separates deciding a PTE update from writing
@@ -177,27 +227,22 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
   access: AccessType, priv: number, sum: boolean, mxr: boolean, out: WalkOut, steps: WalkStep[] | null): boolean {
   const record = steps !== null;
   const why = record ? [''] : null;
-  const fail = (cause: number, step: number, rule: string): false => {
-    out.cause = cause; out.step = step; out.rule = record ? rule : '';
-    if (steps && steps.length && step >= 4) steps[steps.length - 1]!.kind = 'fault';
-    return false;
-  };
   out.cause = 0; out.step = 0; out.rule = '';
 
   // 1. Canonical check.
   if (!isCanonical(mode, vaHi)) {
-    return fail(PAGE_FAULT[access]!, 1, `VA is not canonical: bits 63..${mode.vaBits - 1} must all equal bit ${mode.vaBits - 1} (${mode.name})`);
+    return failWalk(out, steps, PAGE_FAULT[access]!, 1, `VA is not canonical: bits 63..${mode.vaBits - 1} must all equal bit ${mode.vaBits - 1} (${mode.name})`);
   }
   const vpn = vpnOf(mode, vaLo, vaHi);
 
   // 2. a = satp.PPN × PAGESIZE, i = LEVELS-1.
   let a = rootPpn * 4096, i = mode.levels - 1, global = 0;
   for (;;) {
-    const span = 2 ** (9 * i), vpnI = Math.floor(vpn / span) % 512;
+    const span = SPAN[i]!, vpnI = Math.floor(vpn / span) & 511;
     // 3. pte = the PTE at a + VPN[i] × PTESIZE: an implicit S-level read checked by PMP and PMA.
     const pteAddr = a + vpnI * 8;
     const mem = ptePlace(ctx, pteAddr, LOAD, why);
-    if (!mem) return fail(ACCESS_FAULT[access]!, 3, record ? `PTE read at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
+    if (!mem) return failWalk(out, steps, ACCESS_FAULT[access]!, 3, record ? `PTE read at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
     const off = pteAddr - mem.base;
     for (;;) {
       const lo = mem.view.getUint32(off, true), hi = mem.view.getUint32(off + 4, true);
@@ -217,24 +262,24 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
       }
       if (c !== PTE_LEAF) {
         const [step, rule] = record ? classRule(c, i) : [c === PTE_POINTER_AT_0 ? 5 : 4, ''];
-        return fail(PAGE_FAULT[access]!, step, rule);
+        return failWalk(out, steps, PAGE_FAULT[access]!, step, rule);
       }
       if (steps) steps[steps.length - 1]!.kind = 'leaf';
       // 6. Leaf: permission check (R/W/X, U with SUM, MXR).
-      if (!leafPermits(lo, access, priv, sum, mxr)) return fail(PAGE_FAULT[access]!, 6, record ? leafRule(lo, access, priv, sum, mxr) : '');
+      if (!leafPermits(lo, access, priv, sum, mxr)) return failWalk(out, steps, PAGE_FAULT[access]!, 6, record ? leafRule(lo, access, priv, sum, mxr) : '');
       // 7. Misaligned superpage.
-      if (misalignedSuperpage(ppn, i)) return fail(PAGE_FAULT[access]!, 7, misalignedRule(i));
+      if (misalignedSuperpage(ppn, i)) return failWalk(out, steps, PAGE_FAULT[access]!, 7, misalignedRule(i));
       // 8. A/D: A=0, or a store with D=0.
       let flags = lo & 0xff;
       const setBits = (lo & PTE_A ? 0 : PTE_A) | (access === STORE && !(lo & PTE_D) ? PTE_D : 0);
       if (setBits) {
         const what = setBits === PTE_A ? 'A' : setBits === PTE_D ? 'D' : 'A and D';
-        if (ctx.ad === 'svade') return fail(PAGE_FAULT[access]!, 8, `PTE.${what} must be set and the A/D policy is svade (software manages A/D)`);
-        if (ctx.ad === 'svadu' && !ctx.adue) return fail(PAGE_FAULT[access]!, 8, `PTE.${what} must be set and menvcfg.ADUE=0 (svadu)`);
+        if (ctx.ad === 'svade') return failWalk(out, steps, PAGE_FAULT[access]!, 8, `PTE.${what} must be set and the A/D policy is svade (software manages A/D)`);
+        if (ctx.ad === 'svadu' && !ctx.adue) return failWalk(out, steps, PAGE_FAULT[access]!, 8, `PTE.${what} must be set and menvcfg.ADUE=0 (svadu)`);
         // The update is an implicit S-level store to the PTE: PMP- and PMA-checked, else an access
         // fault of the original access type. Decided in both modes; only the write below is skipped.
         if (!ptePlace(ctx, pteAddr, STORE, why)) {
-          return fail(ACCESS_FAULT[access]!, 8, record ? `A/D update of the PTE at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
+          return failWalk(out, steps, ACCESS_FAULT[access]!, 8, record ? `A/D update of the PTE at ${hex(pteAddr)} (level ${i}) refused: ${why![0]}` : '');
         }
         if (steps) {
           steps[steps.length - 1]!.setsAD = what;
@@ -249,7 +294,7 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
       //    PPN[0][3:0] is VPN[0][3:0] (Svnapot).
       const napot = pteN(hi) !== 0;
       out.ppn = ppn; out.level = i; out.flags = flags | global; out.pteAddr = pteAddr; out.napot = napot;
-      out.paPpn = napot ? ppn - (ppn % 16) + (vpn % 16) : i === 0 ? ppn : ppn - (ppn % span) + (vpn % span);
+      out.paPpn = napot ? ppn - (ppn & 15) + (vpn & 15) : i === 0 ? ppn : ppn - modSpan(ppn, span) + modSpan(vpn, span);
       return true;
     }
   }
