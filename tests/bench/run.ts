@@ -6,7 +6,8 @@
 // Sections: the hart in bare mode (issue 3: ALU, load/store, call-heavy); the MMU (issue 4: S-mode
 // load/store over 16 MiB in Bare, Sv39 4 KiB pages, Sv39 2 MiB pages, and the Bare/Sv39 ratio when
 // the working set fits the TLB); then every tests/bench/kernel-*.ts module that exports
-// `printBench(): void | Promise<void>` (kernel boot, page-fault storm, ...), and the kernel-ts
+// `printBench(): void | Promise<void>` (kernel boot, page-fault storm, ...; kernel-path.ts: traps,
+// system calls, page faults, timer interrupts and ASID switches beside QEMU), and the kernel-ts
 // compiled-loop-vs-assembly figure; then real compiled C beside QEMU (real-code.ts); then start-up (the CLI booting a tiny image, beside QEMU); last, the
 // bundled kernel in headless Chromium against Node (web.ts).
 
