@@ -33,7 +33,12 @@ export class Clint implements Device {
   /** mtime - time source, mod 2^64: what a guest write to mtime changes. */
   private offset = 0n;
 
-  constructor(private readonly sink: InterruptSink, private readonly time: TimeSource, readonly base = CLINT_BASE) {
+  /**
+   * `onDeadline`: called when a write moves the next timer deadline (mtimecmp, mtime), so the run loop,
+   * which sizes its chunks by the deadline, looks again at once instead of at the chunk's end.
+   */
+  constructor(private readonly sink: InterruptSink, private readonly time: TimeSource, readonly base = CLINT_BASE,
+    private readonly onDeadline: () => void = () => {}) {
     this.update();
   }
 
@@ -86,12 +91,14 @@ export class Clint implements Device {
     if (cmp !== undefined) {
       this.mtimecmp = cmp;
       this.update();
+      this.onDeadline();
       return;
     }
     const time = this.merge(offset, size, CLINT_MTIME, this.mtime(), value);
     if (time !== undefined) {
       this.offset = (time - this.time.read()) & U64;
       this.update();
+      this.onDeadline();
     }
     // Other offsets: ignored, as QEMU does.
   }

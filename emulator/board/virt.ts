@@ -9,7 +9,7 @@
 import { Bus } from './bus.js';
 import { Ram } from './ram.js';
 import { BOOTROM_BASE, BOOTROM_SIZE, BOOTROM_VECTOR_SIZE, bootRomImage } from './bootrom.js';
-import { Clint, TIMEBASE_FREQUENCY, type TimeSource } from './clint.js';
+import { Clint, CLINT_BASE, TIMEBASE_FREQUENCY, type TimeSource } from './clint.js';
 import { Plic, type PlicGateway } from './plic.js';
 import { Uart16550, UART0_IRQ } from './uart16550.js';
 import { Syscon, type PowerEvent } from './syscon.js';
@@ -137,7 +137,7 @@ export class Virt {
       : { read: () => BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000))) };
     // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
     this.hart = new Hart({ ...options.hart, bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
-    this.clint = new Clint(this.hart.irqSink, time);
+    this.clint = new Clint(this.hart.irqSink, time, CLINT_BASE, () => this.hart.requestYield());
     this.plic = new Plic(this.hart.irqSink, options.plicGateway);
     this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));
     this.syscon = new Syscon((e) => this.power(e));

@@ -147,7 +147,8 @@ function records(): CsrRecord[] {
       // Sstc: S-mode needs menvcfg.STCE and mcounteren.TM.
       gate: (h) => !(h.priv === PRV_S && ((h.menvcfg & MENVCFG_STCE) === 0n || (h.mcounteren & 2) === 0)),
       read: (h) => h.stimecmp,
-      write: (h, v) => { h.stimecmp = v; h.updateStimecmp(h.clock.mtime()); },
+      // The board sizes its run chunks by the next deadline: yield so it sees the new one now.
+      write: (h, v) => { h.stimecmp = v; h.updateStimecmp(h.clock.mtime()); h.requestYield(); },
     }),
     csr('satp', {
       gate: (h) => !(h.priv === PRV_S && (h.mstatus & MSTATUS_TVM) !== 0),
