@@ -1,16 +1,17 @@
 // The interpreter, compiled at start-up from the ISA table: each entry's semantics (isa/semantics/)
-// becomes one `case` of a switch on the table index, inside the loop below. Nothing here knows an
-// instruction by name; adding one is a table entry and its semantics.
+// becomes one `case` of a switch on the table index — in the loop below for the hot instructions
+// (isHot), in one out-of-line function for the rest. Nothing here knows an instruction by name;
+// adding one is a table entry and its semantics.
 //
-// The loop: fetch from the physical decode cache, the pc kept as (VA of the fetch page, offset in
-// it) so straight-line code and branches within a page do integer arithmetic only, and the fetch
-// translation redone only when the pc leaves the page or a `system` instruction dropped it.
+// The loop: fetch from the physical decode cache, the pc kept as (VA of the fetch page as halves,
+// offset in it) so straight-line code and branches within a page do integer arithmetic only, and
+// the fetch translation redone only when the pc leaves the page or the MMU's generation moved.
 // Exceptions are taken in place (the catch below): a trap costs its entry and the refetch at the
 // handler, not a return to Hart.run. The loop leaves only at `end`, or when an event needs Hart.run
 // (an interrupt now takeable, WFI, a stop, the debugger).
 //
-// Exactness: the pc (h.pcLo, h.pcHi) and h.retired are written back ($sync) before anything that can trap or look at
-// them, so traps, interrupts and stops happen at the precise instruction boundary.
+// Exactness: the pc (h.pcLo, h.pcHi) and h.retired are written back ($sync) before anything that
+// can trap or look at them, so traps, interrupts and stops happen at the precise instruction boundary.
 
 import type { InsnDef } from '../isa/table.js';
 import { makeDecoder, type Decoder } from '../isa/decode.js';
