@@ -17,7 +17,7 @@ import { makeInterpreter, type Interpreter, type RunFast } from './interpreter.j
 import { CSRS, CsrMap } from './csr.js';
 import { createFpuState, type FpuState } from '../fpu/index.js';
 import { pendingInterrupt } from './interrupts.js';
-import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD, StopSignal } from './events.js';
+import { EV_DEBUG, EV_IRQ, EV_STOP, EV_WFI, EV_YIELD } from './events.js';
 import {
   X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_PAIRS, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
 } from './slot.js';
@@ -287,7 +287,6 @@ export class Hart {
         this.runFast(this, this.debugHook === undefined ? end : this.retired + 1);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;
-        if (e instanceof StopSignal) return { kind: 'stop', reason: this.stopReason ?? 'stopped' };
         this.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : this.pcBig());
         if (this.stopReason !== undefined) return { kind: 'stop', reason: this.stopReason };
       }

@@ -18,7 +18,7 @@ import { makeDecoder, type Decoder } from '../isa/decode.js';
 import { CAUSE, Trap } from '../isa/trap.js';
 import { LOAD, STORE } from '../mmu/access.js';
 import type { Hart } from './hart.js';
-import { EV_IRQ, StopSignal } from './events.js';
+import { EV_IRQ } from './events.js';
 import { hiOf, loOf, lt, ltu, mulhu32, sar, setPcRel, shl, shr, toBig, toBigU } from './int64.js';
 import { load, loadPa, store, storeMarked, storePa } from './memory.js';
 import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
@@ -44,7 +44,7 @@ export interface Interpreter {
 
 /** Everything a semantics piece may call besides the loop's own names (semantics.ts lists them). */
 const HELPERS = {
-  CAUSE, Trap, StopSignal, EV_IRQ, LOAD, STORE,
+  CAUSE, Trap, EV_IRQ, LOAD, STORE,
   lt, ltu, shl, shr, sar, setPcRel, toBig, toBigU, loOf, hiOf, mulhu32,
   load, loadPa, store, storePa, storeMarked,
   amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
@@ -172,7 +172,7 @@ ${cases(true)}
       ${SYNC}
       return;
     } catch (e) {
-      if (!(e instanceof Trap) || e instanceof StopSignal) throw e;
+      if (!(e instanceof Trap)) throw e;
       h.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : h.pcBig());
     }
   }
