@@ -93,6 +93,8 @@ function virtioDevice(spec: VirtioSpec): VirtioDevice {
 
 /** The interpreters already warmed up in this process (V8's type feedback is per process). */
 const warmedUp = new WeakSet<object>();
+/** Instructions a machine runs before the process's interpreter is warmed up (see warmUpOnce). */
+const WARM_AFTER = 20_000;
 
 export class Virt {
   readonly ram: Ram;
@@ -112,6 +114,8 @@ export class Virt {
   private idleTicks = 0n;
   private readonly wallStart = typeof performance !== 'undefined' ? performance.now() : Date.now();
   private result: MachineStop | undefined;
+  /** The warm-up is still to run (options.warmUp, and no machine of this process has run it). */
+  private warmPending: boolean;
   /** Whether host input may still arrive (stdin open): a WFI with no timer then waits instead of stopping. */
   inputOpen = false;
   /** Where the DTB was put. */
@@ -148,17 +152,26 @@ export class Virt {
     this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
       specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
     for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
-    if (options.warmUp !== false && !warmedUp.has(this.hart.interpreter)) {
-      warmedUp.add(this.hart.interpreter);
-      const chunk = 64 * 1024;
-      const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: options.hart });
-      warmUp({
-        base: RAM_BASE,
-        write: (pa, bytes) => w.ram.load(pa, bytes),
-        start: (pc) => { w.hart.pc = pc; },
-        run: (n) => { w.run(w.hart.retired + n); },
-      }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
-    }
+    this.warmPending = options.warmUp !== false && !warmedUp.has(this.hart.interpreter);
+  }
+
+  /**
+   * The interpreter's warm-up (warm-up.ts), once per process, at the first run chunk after this
+   * machine has run WARM_AFTER instructions (the chunks are not changed for it): a short run (a CLI start-up, most tests) never pays its 15 ms; a long one gets the
+   * complete type feedback before V8 re-optimizes the loop after its first deoptimizations.
+   */
+  private warmUpOnce(): void {
+    this.warmPending = false;
+    if (warmedUp.has(this.hart.interpreter)) return;
+    warmedUp.add(this.hart.interpreter);
+    const chunk = 64 * 1024;
+    const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart });
+    warmUp({
+      base: RAM_BASE,
+      write: (pa, bytes) => w.ram.load(pa, bytes),
+      start: (pc) => { w.hart.pc = pc; },
+      run: (n) => { w.run(w.hart.retired + n); },
+    }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
   }
 
   private power(e: PowerEvent): void {
@@ -345,6 +358,7 @@ export class Virt {
         const d = this.nextDeadline();
         if (d !== undefined) n = Math.max(1, Math.min(n, Number(d - this.timeNow())));
       }
+      if (this.warmPending && h.retired >= WARM_AFTER) this.warmUpOnce();
       const why = h.run(n);
       this.service();
       if (why?.kind === 'debug') return { kind: 'debug', reason: why.reason };
