@@ -1,6 +1,7 @@
 // THE instruction table of rvhart: RV64I, M, A, C, Zicsr, Zifencei, the privileged instructions,
 // F, D, Zba, Zbb, Zbs, Zicond, Zicbom, Zicboz, Zicbop, Zihintpause and Zihintntl.
-// Decoder, compressed expansion, disassembler and the assembler's encoder are all derived from it;
+// Decoder, compressed expansion, disassembler, the assembler's encoder and (through each entry's
+// semantics, attached from semantics/ by mnemonic) the hart's interpreter are all derived from it;
 // there is no second list of instructions anywhere in the project.
 //
 // An instruction matches when (bits & mask) === match and every field marked `nonzero` is nonzero.
