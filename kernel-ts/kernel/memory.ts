@@ -126,8 +126,8 @@ function alloc_user_page(zero: boolean): u64 {
 /** put_page on the frame a PTE maps. */
 function put_user_page(pte: u64): void { __free_pages(phys_to_page(pte_phys(pte)), 0n); }
 
-/** copy_page: 64 bytes an iteration, so the loop's own instructions are an eighth of a dword loop's. */
-function copy_user_page(to: u64, from: u64): void {
+/** copy_page (a user page or a whole table): 64 bytes an iteration, so the loop's own instructions are an eighth of a dword loop's. */
+function copy_page(to: u64, from: u64): void {
   for (let off = 0n; off < PAGE_SIZE; off += 64n) {
     const s = from + off;
     const d = to + off;
@@ -164,7 +164,7 @@ function do_wp_page(mm: mm_struct, vma: vm_area_struct, addr: u64, ptep: u64, pt
   }
   const pa = alloc_user_page(false);                           // wp_page_copy: every byte copied
   if (pa == 0n) return VM_FAULT_OOM;
-  copy_user_page(pa, pte_phys(pte));
+  copy_page(pa, pte_phys(pte));
   store64(ptep, pfn_pte(pa >> PAGE_SHIFT, vm_get_page_prot(vma.vm_flags)));
   sfence_vma(addr, mm_asid(mm));
   __free_pages(old, 0n);
@@ -304,21 +304,6 @@ let kernel_pgd: u64 = 0n;
 export function set_kernel_pgd(pgd: u64): void { kernel_pgd = pgd; }
 export function get_kernel_pgd(): u64 { return kernel_pgd; }
 
-/** A whole table copied, 64 bytes an iteration. */
-function copy_table(to: u64, from: u64): void {
-  for (let off = 0n; off < PAGE_SIZE; off += 64n) {
-    const s = from + off;
-    const d = to + off;
-    store64(d, load64(s));
-    store64(d + 8n, load64(s + 8n));
-    store64(d + 16n, load64(s + 16n));
-    store64(d + 24n, load64(s + 24n));
-    store64(d + 32n, load64(s + 32n));
-    store64(d + 40n, load64(s + 40n));
-    store64(d + 48n, load64(s + 48n));
-    store64(d + 56n, load64(s + 56n));
-  }
-}
 
 /** A process's root table: the kernel's half shared by copying the kernel's root entries (they point
  *  at the kernel's own lower tables, never changed while processes run, and are not U, so U-mode
@@ -327,12 +312,12 @@ function copy_table(to: u64, from: u64): void {
 export function pgd_alloc(mm: mm_struct): u64 {
   const pgd = pgtable_alloc(0n);
   if (pgd == 0n) return 0n;
-  copy_table(pgd, kernel_pgd);
+  copy_page(pgd, kernel_pgd);
   if (pgtable_l4() != 0n) {
     const pud = pgtable_alloc(0n);
     if (pud == 0n) { frame_put(pgd); return 0n; }
     const shared = pgd + pgd_index(USER_START) * 8n;
-    if (load64(shared) != 0n) copy_table(pud, pte_phys(load64(shared)));
+    if (load64(shared) != 0n) copy_page(pud, pte_phys(load64(shared)));
     store64(shared, pfn_pte(pud >> PAGE_SHIFT, _PAGE_TABLE));
   }
   mm.pgd = pgd;
