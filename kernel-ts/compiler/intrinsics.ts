@@ -10,6 +10,8 @@ import { sourcePath } from './source.js';
 const LOADS: Record<string, string> = { load8: 'lbu', load16: 'lhu', load32: 'lwu', load64: 'ld' };
 const STORES: Record<string, string> = { store8: 'sb', store16: 'sh', store32: 'sw', store64: 'sd' };
 const SIGNED_OPS: Record<string, string> = { sdiv: 'div', srem: 'rem', sra: 'sra' };
+/** Fully ordered (aq and rl): shared-memory protocols between harts need no extra fence around them. */
+const AMOS: Record<string, string> = { amoswap64: 'amoswap.d.aqrl', amoadd64: 'amoadd.d.aqrl', amoor64: 'amoor.d.aqrl' };
 
 function literal(e: ts.Expression | undefined, call: ts.CallExpression, what: string): string {
   if (!e || !ts.isStringLiteral(e)) throw new CompileError(e ?? call, `${what} must be a string literal`);
@@ -56,6 +58,31 @@ export function genIntrinsic(g: FunctionGen, name: string, e: ts.CallExpression,
     const l = g.genExpr(args[0], d), k = g.ents.fold(args[1]);
     if (name === 'sra' && k !== undefined) { g.emit(`srai ${t}, ${l}, ${k & 63n}`); return t; }
     g.emit(`${SIGNED_OPS[name]} ${t}, ${l}, ${value(1, g.next(l, d))}`);
+    return t;
+  }
+  if (AMOS[name]) {
+    const a = assigns(args[1]) ? g.genInto(args[0], d) : g.genExpr(args[0], d);
+    g.emit(`${AMOS[name]} ${t}, ${value(1, g.next(a, d))}, (${a})`);
+    return t;
+  }
+  if (name === 'cmpxchg64') {
+    // lr/sc until the store succeeds or the dword differs; the loaded value lives in a temporary of
+    // its own, since t may hold the address, and moves to t once the loop is done.
+    const a = assigns(args[1]) || assigns(args[2]) ? g.genInto(args[0], d) : g.genExpr(args[0], d);
+    const d1 = g.next(a, d);
+    const o = assigns(args[2]) ? g.genInto(args[1], d1) : g.genExpr(args[1], d1);
+    const d2 = g.next(o, d1);
+    const n = g.genExpr(args[2], d2);
+    const d3 = g.next(n, d2);
+    const found = g.tmp(d3, e), status = g.tmp(d3 + 1, e);
+    const retry = g.newLabel('lr'), done = g.newLabel('cas');
+    g.label(retry);
+    g.emit(`lr.d.aqrl ${found}, (${a})`);
+    g.emit(`bne ${found}, ${o}, ${done}`);
+    g.emit(`sc.d.aqrl ${status}, ${n}, (${a})`);
+    g.emit(`bnez ${status}, ${retry}`);
+    g.label(done);
+    g.emit(`mv ${t}, ${found}`);
     return t;
   }
   switch (name) {

@@ -67,6 +67,26 @@ export function fence(): void { currentHost().events.push({ kind: 'fence' }); }
 export function fence_i(): void { currentHost().events.push({ kind: 'fence.i' }); }
 export function wfi(): void { currentHost().events.push({ kind: 'wfi' }); }
 
+// ---- atomics (A extension): for data several harts share, e.g. the firmware's per-hart IPI and HSM state
+// Each is one fully ordered (.aqrl) AMO, or an LR/SC loop, on the dword at addr; each returns the old
+// value, as Linux's xchg/atomic_fetch_* and cmpxchg do. Natively one host thread runs, so a plain
+// read-modify-write is atomic.
+/** amoswap.d.aqrl: store value, return the old dword. */
+export function amoswap64(addr: u64, value: u64): u64 { return amo(addr, () => toU(value)); }
+/** amoadd.d.aqrl: add value (mod 2^64), return the old dword. */
+export function amoadd64(addr: u64, value: u64): u64 { return amo(addr, (old) => toU(old + value)); }
+/** amoor.d.aqrl: or value in, return the old dword. */
+export function amoor64(addr: u64, value: u64): u64 { return amo(addr, (old) => old | toU(value)); }
+/** lr.d.aqrl/sc.d.aqrl loop: store `desired` if the dword equals `expected`; return the dword found
+ *  (equal to `expected` exactly when the store happened). */
+export function cmpxchg64(addr: u64, expected: u64, desired: u64): u64 { return amo(addr, (old) => (old === toU(expected) ? toU(desired) : old)); }
+function amo(addr: u64, op: (old: u64) => u64): u64 {
+  const m = currentHost().memory, a = toU(addr), old = m.read(a, 8);
+  const next = op(old);
+  if (next !== old) m.write(a, 8, next);
+  return old;
+}
+
 // ---- environment calls (SBI): a7 = eid, a6 = fid, a0..a5 = args ----------------------------------
 /** ecall with a7 = eid, a6 = fid, a0..a5 = args; returns a0 (the SBI error). */
 export function ecall(eid: u64, fid: u64, a0?: u64, a1?: u64, a2?: u64, a3?: u64, a4?: u64, a5?: u64): u64 {
