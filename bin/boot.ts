@@ -96,7 +96,7 @@ async function boot(args: BootArgs): Promise<void> {
   const built = buildMachine(plan, (b) => {
     out.push(b);
     // Stop right after the output that decided, not at the end of the slice.
-    if (watch.feed(b)) early?.hart.requestStop('console check decided');
+    if (watch.feed(b)) early?.current.requestStop('console check decided');
   });
   const machine = early = built.machine;
 
@@ -157,7 +157,7 @@ async function boot(args: BootArgs): Promise<void> {
       let s: MachineStop | undefined;
       const lines: string[] = [];
       for (let i = 0; i < 4096; i++) {
-        lines.push(traceStep(m.hart, () => { s = m.run(limit, 1, 1); }));
+        lines.push(traceStep(m.current, () => { s = m.run(limit, 1, 1); }, m.harts.length > 1));
         if (s && s.kind !== 'slice') break;
       }
       writeAll(traceFd, Buffer.from(lines.join('\n') + '\n'));

@@ -6,7 +6,7 @@
 // building second, so a command can check its output files against every input in between.
 
 import type { Argv } from 'yargs';
-import { KERNEL_BASE, RAM_BASE, Virt, type BootImage, type VirtioSpec, type VirtOptions } from '../emulator/board/virt.js';
+import { DEFAULT_QUANTUM, KERNEL_BASE, MAX_HARTS, RAM_BASE, Virt, type BootImage, type VirtioSpec, type VirtOptions } from '../emulator/board/virt.js';
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
@@ -32,6 +32,8 @@ export interface MachineArgs {
   device?: string | string[];
   snapshot?: boolean;
   plic?: string;
+  smp: number;
+  quantum: number;
   svnapot?: boolean;
 }
 
@@ -55,6 +57,8 @@ export const machineOptions = (y: Argv) => y
   .option('device', { type: 'string', requiresArg: true, describe: 'virtio-rng-device[,seed=N]: the entropy source, in the next free virtio slot after the drives (seeded, so runs repeat; default seed fixed); repeatable' })
   .option('snapshot', { type: 'boolean', describe: 'keep the guest\'s disk writes in memory: the --drive files are never written' })
   .option('svnapot', { type: 'boolean', describe: 'Svnapot: PTE.N marks 64 KiB NAPOT runs (one TLB entry each), and the device tree says svnapot; off by default, as QEMU 7.2' })
+  .option('smp', { type: 'number', default: 1, describe: 'harts, 1..8 (as QEMU\'s -smp): mhartid 0..N-1, each with its own CSRs and TLB, run round-robin' })
+  .option('quantum', { type: 'number', default: DEFAULT_QUANTUM, describe: 'with --smp: instructions each hart runs before the next one\'s turn (the interleaving is the same on every run)' })
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
 
 /** A single-valued option given twice is a mistake worth naming, not a guess at which one counts. */
@@ -96,7 +100,10 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   const image = positional ?? kernelOption;
   const initrd = single('initrd', args.initrd), append = single('append', args.append);
   const biosGiven = single('bios', args.bios);
-  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic'] as const) single(name, args[name]);
+  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic', 'smp', 'quantum'] as const) single(name, args[name]);
+  const smp = args.smp, quantum = args.quantum;
+  if (!Number.isInteger(smp) || smp < 1 || smp > MAX_HARTS) fail(EXIT.USAGE, `--smp ${smp}: expected a number of harts from 1 to ${MAX_HARTS}`);
+  if (!Number.isInteger(quantum) || quantum < 1) fail(EXIT.USAGE, `--quantum ${quantum}: expected a number of instructions, at least 1`);
   if ((initrd !== undefined || append !== undefined) && image === undefined) fail(EXIT.USAGE, `--initrd and --append go with a kernel: rvhart ${command} --kernel Image --initrd FILE --append ARGS`);
   const mem = parseSize(args.mem);
   if (mem === undefined || mem < 0x10_0000 || mem % 4096 !== 0) fail(EXIT.USAGE, `--mem ${args.mem}: expected a size like 128M (at least 1M, a multiple of 4K)`);
@@ -139,7 +146,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
       bootargs: append,
       mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
       ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', plicGateway: plic as PlicGateway,
-      svnapot: args.svnapot === true,
+      svnapot: args.svnapot === true, smp, quantum,
     },
     kernel, firmware, kernelImage, initrd: initrdBytes,
     inputs: [kernel, ...(firmware !== undefined ? [firmware] : []), ...(initrd !== undefined ? [initrd] : [])],

@@ -1,7 +1,8 @@
 // `boot --stats`: what the run did — instructions, wall time, traps by cause, TLB counters — and how it
 // ended, and TLB flushes by kind (what each sfence.vma named; what each satp write did to the TLB).
 // `--stats` (or `--stats=text`) prints `rvhart: ...` lines; `--stats=json` one JSON object on
-// one line, for CI scripts. Both go to stderr, or to `--stats-file FILE`.
+// one line, for CI scripts. Both go to stderr, or to `--stats-file FILE`. With several harts the
+// counts are the machine's (summed over the harts) and the instructions are also given per hart.
 
 import type { Virt } from '../emulator/board/virt.js';
 import { CAUSE_NAMES, INTERRUPT_NAMES } from '../emulator/isa/trap.js';
@@ -20,6 +21,8 @@ export interface RunOutcome {
 /** The JSON object of --stats=json (its field names are part of the CLI's interface). */
 export interface StatsJson {
   instructions: number;
+  /** Instructions retired by each hart, by hartid. */
+  harts: number[];
   wallSeconds: number;
   mips: number;
   traps: Record<string, number>;
@@ -34,8 +37,31 @@ export interface FlushesJson {
   satp: { flushedAll: number; flushedAsid: number; kept: number };
 }
 
+/** A counter record summed over the harts' MMUs. */
+function summed<T extends object>(m: Virt, of: (mmu: Virt['mmu']) => T): T {
+  const out: Record<string, unknown> = {};
+  for (const mmu of m.mmus) {
+    for (const [k, v] of Object.entries(of(mmu))) {
+      out[k] = typeof v === 'number' ? ((out[k] as number | undefined) ?? 0) + v : summed1(out[k] as Record<string, number> | undefined, v as Record<string, number>);
+    }
+  }
+  return out as T;
+}
+function summed1(a: Record<string, number> | undefined, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/** Traps by cause, summed over the harts. */
+function trapCounts(m: Virt): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const h of m.harts) for (const [k, n] of h.trapCounts) out.set(k, (out.get(k) ?? 0) + n);
+  return out;
+}
+
 function flushesJson(m: Virt): FlushesJson {
-  const f = m.mmu.flushes;
+  const f = summed(m, (mmu) => mmu.flushes);
   return {
     sfence: { all: f.sfenceAll, asid: f.sfenceAsid, address: f.sfenceVa, addressAsid: f.sfenceVaAsid },
     satp: { flushedAll: f.satpAll, flushedAsid: f.satpAsid, kept: f.satpKept },
@@ -48,17 +74,18 @@ function causeName(key: string): { irq: boolean; name: string } {
 }
 
 export function statsJson(m: Virt, seconds: number, outcome: RunOutcome): StatsJson {
-  const h = m.hart, s = m.mmu.stats;
+  const s = summed(m, (mmu) => mmu.stats), retired = m.retired;
   const traps: Record<string, number> = {}, interrupts: Record<string, number> = {}, faults: Record<string, number> = {};
-  for (const [k, n] of h.trapCounts) {
+  for (const [k, n] of trapCounts(m)) {
     const c = causeName(k);
     (c.irq ? interrupts : traps)[c.name] = n;
   }
   for (const [c, n] of Object.entries(s.faults)) faults[CAUSE_NAMES[Number(c)] ?? `cause-${c}`] = n;
   return {
-    instructions: h.retired,
+    instructions: retired,
+    harts: m.harts.map((h) => h.retired),
     wallSeconds: Number(seconds.toFixed(6)),
-    mips: seconds > 0 ? Number((h.retired / seconds / 1e6).toFixed(3)) : 0,
+    mips: seconds > 0 ? Number((retired / seconds / 1e6).toFixed(3)) : 0,
     traps, interrupts,
     tlb: { hits: s.hits, misses: s.misses, walks: s.walks, faults, flushes: flushesJson(m) },
     exit: outcome,
@@ -68,20 +95,20 @@ export function statsJson(m: Virt, seconds: number, outcome: RunOutcome): StatsJ
 /** The report in `format`, newline-terminated. */
 export function statsReport(format: StatsFormat, m: Virt, seconds: number, outcome: RunOutcome): string {
   if (format === 'json') return `${JSON.stringify(statsJson(m, seconds, outcome))}\n`;
-  const h = m.hart, s = m.mmu.stats;
+  const s = summed(m, (mmu) => mmu.stats), retired = m.retired;
   const lines = [
-    `instructions: ${h.retired}`,
+    `instructions: ${retired}${m.harts.length > 1 ? ` (${m.harts.map((h) => `hart ${h.hartid} ${h.retired}`).join(', ')})` : ''}`,
     `host time: ${seconds.toFixed(3)} s`,
-    `MIPS: ${(h.retired / seconds / 1e6).toFixed(1)}`,
+    `MIPS: ${(retired / seconds / 1e6).toFixed(1)}`,
   ];
-  const traps = [...h.trapCounts.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => {
+  const traps = [...trapCounts(m).entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => {
     const c = causeName(k);
     return `${c.irq ? `${c.name} interrupt` : c.name} ${n}`;
   });
   lines.push(`traps: ${traps.length ? traps.join(', ') : 'none'}`);
   const faults = Object.entries(s.faults).map(([c, n]) => `${CAUSE_NAMES[Number(c)] ?? c} ${n}`);
   lines.push(`tlb: hits ${s.hits}, misses ${s.misses}, walks ${s.walks}, faults ${faults.length ? faults.join(', ') : 'none'}`);
-  const f = m.mmu.flushes;
+  const f = summed(m, (mmu) => mmu.flushes);
   lines.push(`tlb flushes: sfence.vma all ${f.sfenceAll}, by ASID ${f.sfenceAsid}, by address ${f.sfenceVa}, ` +
     `by address+ASID ${f.sfenceVaAsid}; satp writes flushing all ${f.satpAll}, flushing one ASID ${f.satpAsid}, ` +
     `keeping the TLB ${f.satpKept}`);

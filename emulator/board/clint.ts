@@ -1,7 +1,8 @@
-// CLINT as QEMU virt has it (an ACLINT SWI at +0x0 and an ACLINT MTIMER at +0x4000, one hart):
-//   0x0000 msip        (4 bytes; bit 0 drives mip.MSIP)
-//   0x4000 mtimecmp    (4- or 8-byte accesses; halves at +0 and +4)
-//   0xbff8 mtime       (4- or 8-byte accesses; writes move mtime by adjusting an offset)
+// CLINT as QEMU virt has it (an ACLINT SWI at +0x0 and an ACLINT MTIMER at +0x4000), one msip and
+// one mtimecmp per hart:
+//   0x0000 + 4*hart  msip      (4 bytes; bit 0 drives that hart's mip.MSIP)
+//   0x4000 + 8*hart  mtimecmp  (4- or 8-byte accesses; halves at +0 and +4; drives its mip.MTIP)
+//   0xbff8           mtime     (4- or 8-byte accesses; writes move mtime by adjusting an offset)
 // Timebase 10 MHz. mtime = time source + offset; the hart's `time` CSR and Sstc's stimecmp must read
 // `mtime()` so that a guest write to mtime is seen by both, as in QEMU (rdtime includes the delta).
 // As QEMU 7.2 does, mtimecmp is 0 at reset, so MTIP is pending until firmware programs it.
@@ -28,8 +29,9 @@ export class Clint implements Device {
   readonly size = CLINT_SIZE;
   readonly accessSizes: readonly AccessSize[] = [4, 8];
 
-  private msip = 0;
-  private mtimecmp = 0n;
+  /** Per hart: msip bit 0, mtimecmp. */
+  private readonly msip: Uint8Array;
+  private readonly mtimecmp: bigint[];
   /** mtime - time source, mod 2^64: what a guest write to mtime changes. */
   private offset = 0n;
 
@@ -37,9 +39,17 @@ export class Clint implements Device {
    * `onDeadline`: called when a write moves the next timer deadline (mtimecmp, mtime), so the run loop,
    * which sizes its chunks by the deadline, looks again at once instead of at the chunk's end.
    */
-  constructor(private readonly sink: InterruptSink, private readonly time: TimeSource, readonly base = CLINT_BASE,
+  /** `sinks`: each hart's interrupt inputs, by hartid. */
+  constructor(private readonly sinks: readonly InterruptSink[], private readonly time: TimeSource, readonly base = CLINT_BASE,
     private readonly onDeadline: () => void = () => {}) {
+    this.msip = new Uint8Array(sinks.length);
+    this.mtimecmp = sinks.map(() => 0n);
     this.update();
+  }
+
+  /** Hart `hart`'s mtimecmp (the debugger, tests). */
+  timecmp(hart: number): bigint {
+    return this.mtimecmp[hart]!;
   }
 
   /** The current mtime (what `time`, `rdtime` and stimecmp compare against). */
@@ -47,10 +57,13 @@ export class Clint implements Device {
     return (this.time.read() + this.offset) & U64;
   }
 
-  /** Re-evaluates mip.MTIP (mtime >= mtimecmp) and mip.MSIP. The run loop calls it when time passes a deadline. */
+  /** Re-evaluates each hart's mip.MTIP (mtime >= mtimecmp) and mip.MSIP. The run loop calls it when time passes a deadline. */
   update(): void {
-    this.sink.setPending(IRQ.MTI, this.mtime() >= this.mtimecmp);
-    this.sink.setPending(IRQ.MSI, (this.msip & 1) !== 0);
+    const now = this.mtime();
+    for (let i = 0; i < this.sinks.length; i++) {
+      this.sinks[i]!.setPending(IRQ.MTI, now >= this.mtimecmp[i]!);
+      this.sinks[i]!.setPending(IRQ.MSI, this.msip[i] !== 0);
+    }
   }
 
   /**
@@ -60,9 +73,13 @@ export class Clint implements Device {
    */
   nextDeadline(): bigint | undefined {
     const now = this.mtime();
-    if (now >= this.mtimecmp) return undefined;
-    if (this.mtimecmp === U64) return undefined; // mtime would need to wrap 2^64 ticks (58,000 years)
-    return this.time.read() + (this.mtimecmp - now);
+    let next: bigint | undefined;
+    for (const cmp of this.mtimecmp) {
+      // Pending already, or mtime would need to wrap 2^64 ticks (58,000 years).
+      if (now >= cmp || cmp === U64) continue;
+      if (next === undefined || cmp < next) next = cmp;
+    }
+    return next === undefined ? undefined : this.time.read() + (next - now);
   }
 
   /** As QEMU: the msip block (an ACLINT MSWI) takes only 4-byte accesses; the mtimer block 4 and 8. */
@@ -71,25 +88,30 @@ export class Clint implements Device {
   }
 
   read(offset: number, size: AccessSize): bigint {
-    // An 8-byte msip access only gets here if PMA ignores accepts(): it sees hart 0's msip and hart 1's (absent, 0).
-    if (offset === CLINT_MSIP) return BigInt(this.msip & 1);
-    if (offset === CLINT_MSIP + 4 && size === 4) return 0n;  // msip of hart 1: absent
-    const cmp = this.half(offset, size, CLINT_MTIMECMP);
-    if (cmp !== undefined) return cmp(this.mtimecmp);
+    if (offset < CLINT_MTIMECMP) return BigInt(this.msip[offset >>> 2] ?? 0); // a hart that does not exist reads 0
+    const hart = (offset - CLINT_MTIMECMP) >>> 3;
+    if (hart < this.sinks.length) {
+      const cmp = this.half(offset, size, CLINT_MTIMECMP + 8 * hart);
+      if (cmp !== undefined) return cmp(this.mtimecmp[hart]!);
+    }
     const time = this.half(offset, size, CLINT_MTIME);
     if (time !== undefined) return time(this.mtime());
     return 0n; // QEMU: other offsets read 0 (logged as guest errors)
   }
 
   write(offset: number, size: AccessSize, value: bigint): void {
-    if (offset === CLINT_MSIP) {
-      this.msip = Number(value & 1n);
-      this.update();
+    if (offset < CLINT_MTIMECMP) {
+      const hart = offset >>> 2;
+      if ((offset & 3) === 0 && hart < this.sinks.length) {
+        this.msip[hart] = Number(value & 1n);
+        this.update(); // the target hart's MSIP: it sees it when it next runs
+      }
       return;
     }
-    const cmp = this.merge(offset, size, CLINT_MTIMECMP, this.mtimecmp, value);
+    const hart = (offset - CLINT_MTIMECMP) >>> 3;
+    const cmp = hart < this.sinks.length ? this.merge(offset, size, CLINT_MTIMECMP + 8 * hart, this.mtimecmp[hart]!, value) : undefined;
     if (cmp !== undefined) {
-      this.mtimecmp = cmp;
+      this.mtimecmp[hart] = cmp;
       this.update();
       this.onDeadline();
       return;

@@ -99,6 +99,8 @@ export interface VirtFdtConfig {
   readonly isa: string;
   readonly mmuType: 'riscv,sv39' | 'riscv,sv48' | 'riscv,sv57';
   readonly timebaseFrequency: number;
+  /** Harts: cpu@0..cpu@N-1 (default 1). */
+  readonly harts?: number;
   /** /chosen/bootargs (the kernel command line), if any. */
   readonly bootargs?: string;
   /** /chosen linux,initrd-start/-end, if an initrd is loaded. */
@@ -111,8 +113,17 @@ export interface VirtFdtConfig {
   readonly totalSize?: number;
 }
 
-/** Phandles, numbered as QEMU virt numbers them. */
-const PHANDLE = { cpu0: 1, cpu0Intc: 2, plic: 3, test: 4 } as const;
+/**
+ * Phandles, numbered as QEMU virt numbers them (create_fdt_socket_cpus walks the harts from the last
+ * down): cpu N-1 gets 1 and its interrupt controller 2, ..., cpu 0 gets 2N-1 and 2N; then the PLIC
+ * and the test device.
+ */
+const phandles = (harts: number) => ({
+  cpu: (i: number) => 2 * (harts - 1 - i) + 1,
+  intc: (i: number) => 2 * (harts - 1 - i) + 2,
+  plic: 2 * harts + 1,
+  test: 2 * harts + 2,
+});
 
 /** Default slack: room for OpenSBI's fixups (reserved-memory, PMP regions) without relocating the blob. */
 export const FDT_DEFAULT_SIZE = 0x1_0000;
@@ -147,9 +158,11 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
     chosen['linux,initrd-end'] = prop.u64(cfg.initrd.end);
   }
 
-  const cpu0 = node('cpu@0', {
+  const harts = cfg.harts ?? 1;
+  const PHANDLE = phandles(harts);
+  const cpus = Array.from({ length: harts }, (_, i) => node(`cpu@${i}`, {
     'device_type': prop.str('cpu'),
-    reg: prop.u32(0),
+    reg: prop.u32(i),
     status: prop.str('okay'),
     compatible: prop.str('riscv'),
     'riscv,isa': prop.str(cfg.isa.toLowerCase()),
@@ -159,16 +172,18 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
     // The cache-block size of Zicbom/Zicboz, as QEMU gives it (hart/cbo.ts's CBO_BLOCK).
     ...(extensions.includes('zicbom') ? { 'riscv,cbom-block-size': prop.u32(64) } : {}),
     ...(extensions.includes('zicboz') ? { 'riscv,cboz-block-size': prop.u32(64) } : {}),
-    phandle: prop.u32(PHANDLE.cpu0),
+    phandle: prop.u32(PHANDLE.cpu(i)),
   }, [
     node('interrupt-controller', {
       '#address-cells': prop.u32(0), // not in QEMU 7.2's tree; dtc warns without it, Linux's own trees have it
       '#interrupt-cells': prop.u32(1),
       'interrupt-controller': prop.empty(),
       compatible: prop.str('riscv,cpu-intc'),
-      phandle: prop.u32(PHANDLE.cpu0Intc),
+      phandle: prop.u32(PHANDLE.intc(i)),
     }),
-  ]);
+  ]));
+  /** Each hart's interrupt controller with the given cause, in hart order (the PLIC's and CLINT's outputs). */
+  const perHart = (...irqs: number[]) => prop.u32(...cpus.flatMap((_, i) => irqs.flatMap((irq) => [PHANDLE.intc(i), irq])));
 
   const soc = node('soc', {
     '#address-cells': prop.u32(2),
@@ -201,7 +216,7 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
       '#address-cells': prop.u32(0),
       compatible: prop.str('sifive,plic-1.0.0', 'riscv,plic0'),
       'interrupt-controller': prop.empty(),
-      'interrupts-extended': prop.u32(PHANDLE.cpu0Intc, IRQ.MEI, PHANDLE.cpu0Intc, IRQ.SEI),
+      'interrupts-extended': perHart(IRQ.MEI, IRQ.SEI),
       reg: prop.u64(PLIC_BASE, PLIC_SIZE),
       // QEMU 7.2 says 96 (its source count including source 0); kernels read it as the highest
       // source, and reads and writes of source 96's registers are harmless here.
@@ -211,7 +226,7 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
     node(`clint@${hex(CLINT_BASE)}`, {
       compatible: prop.str('sifive,clint0', 'riscv,clint0'),
       reg: prop.u64(CLINT_BASE, CLINT_SIZE),
-      'interrupts-extended': prop.u32(PHANDLE.cpu0Intc, IRQ.MSI, PHANDLE.cpu0Intc, IRQ.MTI),
+      'interrupts-extended': perHart(IRQ.MSI, IRQ.MTI),
     }),
   ]);
 
@@ -243,8 +258,8 @@ export function buildVirtFdt(cfg: VirtFdtConfig): Uint8Array {
       '#size-cells': prop.u32(0),
       'timebase-frequency': prop.u32(cfg.timebaseFrequency),
     }, [
-      cpu0,
-      node('cpu-map', {}, [node('cluster0', {}, [node('core0', { cpu: prop.u32(PHANDLE.cpu0) })])]),
+      ...cpus,
+      node('cpu-map', {}, [node('cluster0', {}, cpus.map((_, i) => node(`core${i}`, { cpu: prop.u32(PHANDLE.cpu(i)) })))]),
     ]),
     soc,
   ]);

@@ -1,6 +1,6 @@
 // Platform-Level Interrupt Controller, with QEMU virt's register layout (hw/intc/sifive_plic.c) and the
-// RISC-V PLIC specification's semantics. One hart, two contexts:
-//   context 0 = hart 0 M-mode → mip.MEIP (irq 11), context 1 = hart 0 S-mode → mip.SEIP (irq 9).
+// RISC-V PLIC specification's semantics. Two contexts per hart, as QEMU virt numbers them:
+//   context 2·hart = that hart's M-mode → mip.MEIP (irq 11), context 2·hart+1 = its S-mode → mip.SEIP (irq 9).
 //   0x000000 + 4*src          priority of source src (0..7; source 0 does not exist and reads 0)
 //   0x001000 + 4*word         pending bits, read-only
 //   0x002000 + 0x80*ctx + 4*w enable bits of context ctx
@@ -36,8 +36,8 @@ const ENABLE_STRIDE = 0x80;
 const CONTEXT_BASE = 0x20_0000;
 const CONTEXT_STRIDE = 0x1000;
 
-/** The interrupt each context drives on the hart. */
-const CONTEXT_IRQ = [IRQ.MEI, IRQ.SEI] as const;
+/** The interrupt context ctx drives on its hart (ctx >> 1): M-mode contexts are even. */
+const contextIrq = (ctx: number): number => (ctx & 1) === 0 ? IRQ.MEI : IRQ.SEI;
 
 export class Plic implements Device {
   readonly name = 'plic';
@@ -55,22 +55,26 @@ export class Plic implements Device {
   private readonly enable: Uint32Array[];
   private readonly threshold: number[];
   private readonly output: boolean[];
+  /** 2 × harts. */
+  private readonly contexts: number;
   /** Bits that name an existing source (bit 0 and bits past numSources are hardwired to 0). */
   private readonly validMask: Uint32Array;
 
-  constructor(private readonly sink: InterruptSink, readonly gatewayMode: PlicGateway = 'qemu', readonly base = PLIC_BASE, numSources = PLIC_NUM_SOURCES) {
+  /** `sinks`: each hart's interrupt inputs, by hartid. */
+  constructor(private readonly sinks: readonly InterruptSink[], readonly gatewayMode: PlicGateway = 'qemu', readonly base = PLIC_BASE, numSources = PLIC_NUM_SOURCES) {
     this.numSources = numSources;
     this.words = Math.floor(numSources / 32) + 1;
     this.priority = new Uint8Array(numSources + 1);
     this.pending = new Uint32Array(this.words);
     this.inFlight = new Uint32Array(this.words);
     this.line = new Uint32Array(this.words);
-    this.enable = CONTEXT_IRQ.map(() => new Uint32Array(this.words));
-    this.threshold = CONTEXT_IRQ.map(() => 0);
-    this.output = CONTEXT_IRQ.map(() => false);
+    this.contexts = 2 * sinks.length;
+    this.enable = Array.from({ length: this.contexts }, () => new Uint32Array(this.words));
+    this.threshold = Array.from({ length: this.contexts }, () => 0);
+    this.output = Array.from({ length: this.contexts }, () => false);
     this.validMask = new Uint32Array(this.words);
     for (let s = 1; s <= numSources; s++) this.validMask[s >>> 5] |= 1 << (s & 31);
-    for (const irq of CONTEXT_IRQ) sink.setPending(irq, false);
+    for (let ctx = 0; ctx < this.contexts; ctx++) sinks[ctx >> 1]!.setPending(contextIrq(ctx), false);
   }
 
   /**
@@ -111,10 +115,10 @@ export class Plic implements Device {
     }
     if (offset < CONTEXT_BASE) {
       const ctx = Math.floor((offset - ENABLE_BASE) / ENABLE_STRIDE), w = ((offset - ENABLE_BASE) % ENABLE_STRIDE) >>> 2;
-      return ctx < CONTEXT_IRQ.length && w < this.words ? this.enable[ctx][w] : 0;
+      return ctx < this.contexts && w < this.words ? this.enable[ctx][w] : 0;
     }
     const ctx = Math.floor((offset - CONTEXT_BASE) / CONTEXT_STRIDE), reg = (offset - CONTEXT_BASE) % CONTEXT_STRIDE;
-    if (ctx >= CONTEXT_IRQ.length) return 0;
+    if (ctx >= this.contexts) return 0;
     if (reg === 0) return this.threshold[ctx];
     if (reg === 4) return this.claim(ctx);
     return 0;
@@ -128,10 +132,10 @@ export class Plic implements Device {
       return; // pending bits are read-only
     } else if (offset < CONTEXT_BASE) {
       const ctx = Math.floor((offset - ENABLE_BASE) / ENABLE_STRIDE), w = ((offset - ENABLE_BASE) % ENABLE_STRIDE) >>> 2;
-      if (ctx < CONTEXT_IRQ.length && w < this.words) this.enable[ctx][w] = v & this.validMask[w];
+      if (ctx < this.contexts && w < this.words) this.enable[ctx][w] = v & this.validMask[w];
     } else {
       const ctx = Math.floor((offset - CONTEXT_BASE) / CONTEXT_STRIDE), reg = (offset - CONTEXT_BASE) % CONTEXT_STRIDE;
-      if (ctx >= CONTEXT_IRQ.length) return;
+      if (ctx >= this.contexts) return;
       if (reg === 0) {
         if (v >>> 0 <= PLIC_MAX_PRIORITY) this.threshold[ctx] = v; // QEMU ignores out-of-range thresholds
       } else if (reg === 4) {
@@ -197,11 +201,11 @@ export class Plic implements Device {
 
   /** Drives MEIP/SEIP: a context's output is high while some claimable source exceeds its threshold. */
   private update(): void {
-    for (let ctx = 0; ctx < CONTEXT_IRQ.length; ctx++) {
+    for (let ctx = 0; ctx < this.contexts; ctx++) {
       const level = this.best(ctx) !== 0;
       if (level !== this.output[ctx]) {
         this.output[ctx] = level;
-        this.sink.setPending(CONTEXT_IRQ[ctx], level);
+        this.sinks[ctx >> 1]!.setPending(contextIrq(ctx), level);
       }
     }
   }

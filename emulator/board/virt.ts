@@ -1,10 +1,16 @@
-// The machine: QEMU `virt`'s memory map (DESIGN §5) wired to one hart and the MMU, image loading
-// (firmware + kernel, or `--bios none`), the device tree and boot ROM, and the run loop that
-// advances time, services devices between instruction chunks and reports why it stopped.
+// The machine: QEMU `virt`'s memory map (DESIGN §5) wired to N harts (`--smp`), each with its own
+// MMU, image loading (firmware + kernel, or `--bios none`), the device tree and boot ROM, and the
+// run loop that schedules the harts, advances time, services devices between instruction chunks
+// and reports why it stopped.
+//
+// Harts run round-robin, `quantum` instructions each, in hartid order: the same image, options and
+// input give the same interleaving on every run. A hart in WFI with nothing to wake it is passed
+// over at no cost. The harts share RAM and the decode cache (decodes depend only on the bytes, and a
+// store by any hart drops them); each has its own CSRs, TLB and reservation.
 //
 // Time: with the default `insns` time source mtime advances by one tick (of the 10 MHz timebase)
-// per retired instruction, so every run is reproducible; a WFI with nothing pending fast-forwards
-// mtime to the next timer deadline instead of spinning. `wall` reads the host clock.
+// per instruction retired by any hart, so every run is reproducible; when every hart waits in WFI,
+// mtime fast-forwards to the next timer deadline instead of spinning. `wall` reads the host clock.
 
 import { Bus } from './bus.js';
 import { Ram } from './ram.js';
@@ -54,6 +60,10 @@ export interface VirtOptions {
   /** Svnapot in the MMU (and `svnapot` in the device tree's ISA string). */
   readonly svnapot?: boolean;
   readonly timeSource?: 'insns' | 'wall';
+  /** Harts, 1..MAX_HARTS (QEMU's -smp; default 1). */
+  readonly smp?: number;
+  /** Instructions each hart runs before the next one's turn (default DEFAULT_QUANTUM). */
+  readonly quantum?: number;
   /** The hart's instruction set and CSRs, when not the project's (tests that extend them). */
   readonly hart?: Pick<HartOptions, 'interpreter' | 'csrs'>;
   /** UART and HTIF console output. */
@@ -81,8 +91,16 @@ export type MachineStop =
   | { readonly kind: 'idle'; readonly reason: string }
   /** `slice` instructions ran; call run again (lets an async caller service its event loop). */
   | { readonly kind: 'slice'; readonly reason: string }
-  /** The debugger's hook stopped the hart before an instruction (breakpoint, watchpoint, caught trap); resumable. */
-  | { readonly kind: 'debug'; readonly reason: string };
+  /** The debugger's hook stopped hart `hart` before an instruction (breakpoint, watchpoint, caught trap); resumable. */
+  | { readonly kind: 'debug'; readonly reason: string; readonly hart: number };
+
+/** The most harts `--smp` allows (QEMU virt allows 512; the CLINT and PLIC here have room for any N). */
+export const MAX_HARTS = 8;
+/**
+ * Instructions a hart runs before the next hart's turn. Smaller interleaves finer (a lock holder
+ * waits less for its turn) but leaves the loop more often; xv6 and Linux boot well at this value.
+ */
+export const DEFAULT_QUANTUM = 1000;
 
 /** Instructions per chunk between device polls. */
 const CHUNK = 1 << 15;
@@ -99,8 +117,15 @@ const WARM_AFTER = 20_000;
 export class Virt {
   readonly ram: Ram;
   readonly bus: Bus;
+  /** Hart 0's MMU. */
   readonly mmu: Mmu;
+  /** Each hart's MMU, by hartid (`harts[i].mmu`, typed as the MMU it is). */
+  readonly mmus: readonly Mmu[];
+  /** The harts, by hartid. */
+  readonly harts: readonly Hart[];
+  /** Hart 0: the boot hart, and the only one without --smp. */
   readonly hart: Hart;
+  readonly quantum: number;
   readonly clint: Clint;
   readonly plic: Plic;
   readonly uart: Uart16550;
@@ -114,6 +139,9 @@ export class Virt {
   private idleTicks = 0n;
   private readonly wallStart = typeof performance !== 'undefined' ? performance.now() : Date.now();
   private result: MachineStop | undefined;
+  /** The scheduler: the hart whose turn it is and what is left of its quantum. */
+  private turn = 0;
+  private quantumLeft: number;
   /** The warm-up is still to run (options.warmUp, and no machine of this process has run it). */
   private warmPending: boolean;
   /** Whether host input may still arrive (stdin open): a WFI with no timer then waits instead of stopping. */
@@ -130,19 +158,35 @@ export class Virt {
     this.timeSource = options.timeSource ?? 'insns';
     this.ram = new Ram(RAM_BASE, mem, options.ramChunk);
     this.bus = new Bus(this.ram, BOOTROM_BASE, BOOTROM_SIZE);
-    this.mmu = new Mmu(this.bus, {
-      modes: options.satpModes ? [...options.satpModes] : undefined,
-      pmpEntries: options.pmpEntries,
-      ad: options.ad,
-      svnapot: options.svnapot,
-    });
+    const smp = options.smp ?? 1;
+    if (!Number.isInteger(smp) || smp < 1 || smp > MAX_HARTS) throw new RangeError(`${smp} harts: the virt board here has 1 to ${MAX_HARTS}`);
+    this.quantum = options.quantum ?? DEFAULT_QUANTUM;
+    if (!Number.isInteger(this.quantum) || this.quantum < 1) throw new RangeError(`quantum ${this.quantum}: it is a number of instructions, at least 1`);
+    this.quantumLeft = this.quantum;
     const time: TimeSource = this.timeSource === 'insns'
-      ? { read: () => BigInt(this.hart.retired) + this.idleTicks }
+      ? { read: () => BigInt(this.retired) + this.idleTicks }
       : { read: () => BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000))) };
-    // The hart is created before the CLINT (the CLINT's sink is the hart), so the clock reads through `this`.
-    this.hart = new Hart({ ...options.hart, bus: this.bus, mmu: this.mmu, clock: { mtime: () => this.clint.mtime() } });
-    this.clint = new Clint(this.hart.irqSink, time, CLINT_BASE, () => this.hart.requestYield());
-    this.plic = new Plic(this.hart.irqSink, options.plicGateway);
+    // The harts are created before the CLINT (whose sinks they are), so their clock reads through `this`.
+    const clock = { mtime: () => this.clint.mtime() };
+    const harts: Hart[] = [], mmus: Mmu[] = [];
+    for (let id = 0; id < smp; id++) {
+      const mmu = new Mmu(this.bus, {
+        modes: options.satpModes ? [...options.satpModes] : undefined,
+        pmpEntries: options.pmpEntries,
+        ad: options.ad,
+        svnapot: options.svnapot,
+      });
+      mmus.push(mmu);
+      harts.push(new Hart({ ...options.hart, bus: this.bus, mmu, clock, hartid: id, code: harts[0]?.code }));
+    }
+    for (const h of harts) h.peers = harts;
+    this.harts = harts;
+    this.hart = harts[0]!;
+    this.mmus = mmus;
+    this.mmu = mmus[0]!;
+    const sinks = harts.map((h) => h.irqSink);
+    this.clint = new Clint(sinks, time, CLINT_BASE, () => this.current.requestYield());
+    this.plic = new Plic(sinks, options.plicGateway);
     this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));
     this.syscon = new Syscon((e) => this.power(e));
     const specs = options.virtio ?? [];
@@ -182,7 +226,28 @@ export class Virt {
 
   private finish(stop: MachineStop): void {
     if (this.result === undefined) this.result = stop;
-    this.hart.requestStop(stop.reason);
+    for (const h of this.harts) h.requestStop(stop.reason);
+  }
+
+  /** Instructions retired by all harts (what mtime, --max-insns and slices count). */
+  get retired(): number {
+    const hs = this.harts;
+    if (hs.length === 1) return hs[0]!.retired;
+    let n = 0;
+    for (const h of hs) n += h.retired;
+    return n;
+  }
+
+  /** The hart the scheduler runs next: the one whose turn it is, or the next after it with something to do. */
+  get current(): Hart {
+    return this.harts[Math.max(0, this.nextRunnable())]!;
+  }
+
+  /** The hartid of the next hart with something to do from the current turn on, or -1 if every hart waits in WFI. */
+  private nextRunnable(): number {
+    const harts = this.harts, smp = harts.length;
+    for (let k = 0, id = this.turn; k < smp; k++, id = (id + 1) % smp) if (Virt.runnable(harts[id]!)) return id;
+    return -1;
   }
 
   /**
@@ -218,7 +283,7 @@ export class Virt {
     const fdt = buildVirtFdt({
       memBase: RAM_BASE, memSize: this.ram.size, isa: virtIsa(this.mmu.svnapot),
       mmuType: modes.includes('sv57') ? 'riscv,sv57' : modes.includes('sv48') ? 'riscv,sv48' : 'riscv,sv39',
-      timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs,
+      timebaseFrequency: TIMEBASE_FREQUENCY, bootargs: this.options.bootargs, harts: this.harts.length,
       initrd: initrdImage && { start: initrdImage.entry, end: initrdImage.entry + initrd!.length },
     });
     this.dtbAddr = this.placeFdt(fdt.length, [firmware, kernel, initrdImage]);
@@ -241,9 +306,10 @@ export class Virt {
         (msg) => this.finish({ kind: 'stopped', reason: `HTIF: ${msg}` }));
       const htif = this.htif;
       this.hart.code.watch(tohost);
-      this.hart.onWatchedStore = (pa, size) => htif.noteStore(pa, size);
+      for (const h of this.harts) h.onWatchedStore = (pa, size) => htif.noteStore(pa, size);
     }
-    this.hart.pc = BOOTROM_BASE;
+    // Every hart starts at the reset vector, as on QEMU: firmware picks its boot hart by mhartid.
+    for (const h of this.harts) h.pc = BOOTROM_BASE;
   }
 
   /**
@@ -304,7 +370,7 @@ export class Virt {
   input(bytes: Uint8Array): void {
     this.uart.pushInput(bytes);
     this.htif?.pushInput(bytes);
-    this.hart.requestYield();
+    this.current.requestYield();
   }
 
   /** The stop, once there is one. */
@@ -312,12 +378,13 @@ export class Virt {
     return this.result;
   }
 
-  /** The current time-source reading and the next one at which a timer fires (CLINT or Sstc). */
+  /** The time-source reading at which the next timer fires (CLINT or any hart's Sstc), if any. */
   private nextDeadline(): bigint | undefined {
     let d = this.clint.nextDeadline();
-    const h = this.hart;
-    if (h.sstcEnabled()) {
-      const now = this.clint.mtime();
+    let now: bigint | undefined;
+    for (const h of this.harts) {
+      if (!h.sstcEnabled()) continue;
+      now ??= this.clint.mtime();
       if (h.stimecmp > now) {
         const t = this.timeNow() + (h.stimecmp - now);
         if (d === undefined || t < d) d = t;
@@ -327,53 +394,116 @@ export class Virt {
   }
 
   private timeNow(): bigint {
-    return this.timeSource === 'insns' ? BigInt(this.hart.retired) + this.idleTicks
+    return this.timeSource === 'insns' ? BigInt(this.retired) + this.idleTicks
       : BigInt(Math.floor((performance.now() - this.wallStart) * (TIMEBASE_FREQUENCY / 1000)));
   }
 
   /** Devices' view of time catches up: MTIP, Sstc's STIP, HTIF. */
   private service(): void {
     this.clint.update();
-    this.hart.updateStimecmp(this.clint.mtime());
+    const mtime = this.clint.mtime();
+    for (const h of this.harts) h.updateStimecmp(mtime);
     this.htif?.poll();
   }
 
+  /** Whether hart h has something to do: not in WFI, or in WFI with an interrupt to wake it. */
+  private static runnable(h: Hart): boolean {
+    return !h.waiting || h.wakeable();
+  }
+
   /**
-   * Runs until the guest stops, `maxInsns` instructions have retired in total, or the hart idles
-   * waiting for input. Synchronous; an async caller (the CLI) calls it again after input arrives.
+   * Runs until the guest stops, `maxInsns` instructions have retired in total (all harts), or every
+   * hart idles waiting for input. Synchronous; an async caller (the CLI) calls it again after input
+   * arrives, and the round-robin goes on where it left off.
    */
   run(maxInsns = Number.POSITIVE_INFINITY, chunk = CHUNK, slice = Number.POSITIVE_INFINITY): MachineStop {
-    const h = this.hart;
-    const sliceEnd = h.retired + slice;
+    return this.schedule(maxInsns, chunk, slice, -1);
+  }
+
+  /**
+   * Runs hart `i` alone for up to n instructions (the debugger's step of one hart), devices serviced
+   * and time advancing, leaving the round-robin where it was. Undefined when the n instructions ran.
+   */
+  runHart(i: number, n: number): MachineStop | undefined {
+    if (!this.harts[i]) throw new RangeError(`no hart ${i}: the machine has ${this.harts.length}`);
+    const s = this.schedule(this.retired + n, CHUNK, Number.POSITIVE_INFINITY, i);
+    return s.kind === 'limit' ? undefined : s;
+  }
+
+  /** The scheduler: `only` ≥ 0 runs that hart alone. */
+  private schedule(maxInsns: number, chunk: number, slice: number, only: number): MachineStop {
+    const harts = this.harts, smp = harts.length;
+    const sliceEnd = this.retired + slice;
     for (;;) {
-      if (h.retired >= sliceEnd && !this.result && h.stopReason === undefined && h.retired < maxInsns) {
+      const total = this.retired;
+      if (total >= sliceEnd && !this.result && total < maxInsns && harts.every((x) => x.stopReason === undefined)) {
         return { kind: 'slice', reason: 'slice done' };
       }
       if (this.result) return this.result;
-      if (h.stopReason !== undefined) return (this.result = { kind: 'stopped', reason: h.stopReason });
-      const left = maxInsns - h.retired;
+      const halted = harts.find((x) => x.stopReason !== undefined);
+      if (halted) return (this.result = { kind: 'stopped', reason: halted.stopReason! });
+      const left = maxInsns - total;
       if (left <= 0) return { kind: 'limit', reason: `instruction limit reached (${maxInsns})` };
-      let n = Math.min(chunk, left, sliceEnd - h.retired);
+      // Whose turn: the next hart with something to do (with one hart, always hart 0).
+      let id = only >= 0 ? only : this.turn;
+      if (smp > 1 && only < 0) {
+        id = this.nextRunnable();
+        if (id < 0) {
+          const idle = this.idle();
+          if (idle) return idle;
+          continue;
+        }
+        if (id !== this.turn) { this.turn = id; this.quantumLeft = this.quantum; }
+      }
+      const h = harts[id]!;
+      let n = Math.min(chunk, left, sliceEnd - total);
+      if (smp > 1 && only < 0) n = Math.min(n, this.quantumLeft);
       if (this.timeSource === 'insns') {
         const d = this.nextDeadline();
         if (d !== undefined) n = Math.max(1, Math.min(n, Number(d - this.timeNow())));
       }
-      if (this.warmPending && h.retired >= WARM_AFTER) this.warmUpOnce();
+      if (this.warmPending && total >= WARM_AFTER) this.warmUpOnce();
+      const before = h.retired;
       const why = h.run(n);
       this.service();
-      if (why?.kind === 'debug') return { kind: 'debug', reason: why.reason };
+      if (smp > 1 && only < 0) {
+        this.quantumLeft -= h.retired - before;
+        if (this.quantumLeft <= 0 || why?.kind === 'wfi') this.nextTurn();
+      }
+      if (why?.kind === 'debug') return { kind: 'debug', reason: why.reason, hart: id };
       if (why?.kind !== 'wfi') continue;
       if (h.wakeable()) { h.waiting = false; continue; }
-      const d = this.nextDeadline();
-      if (this.timeSource === 'insns' && d !== undefined) {
-        this.idleTicks += d - this.timeNow();
-        this.service();
-        continue;
-      }
-      if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
-      if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
-      return (this.result = { kind: 'stopped', reason: `wfi at pc 0x${h.pcBig().toString(16)} with no interrupt that could ever wake it` });
+      if (smp > 1 && only < 0) continue; // the others' turn; all waiting is handled above
+      const idle = this.idle();
+      if (idle) return idle;
     }
+  }
+
+  /** The next hart's turn, with a whole quantum. */
+  private nextTurn(): void {
+    this.turn = (this.turn + 1) % this.harts.length;
+    this.quantumLeft = this.quantum;
+  }
+
+  /**
+   * Every hart that may run waits in WFI with nothing pending: time jumps to the next timer deadline
+   * (insns), or the caller waits for the host (wall time, input), or nothing can ever wake them.
+   */
+  private idle(): MachineStop | undefined {
+    const d = this.nextDeadline();
+    if (this.timeSource === 'insns' && d !== undefined) {
+      this.idleTicks += d - this.timeNow();
+      this.service();
+      return undefined;
+    }
+    if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
+    if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
+    const where = this.harts.map((h) => `0x${h.pcBig().toString(16)}`).join(', ');
+    return (this.result = {
+      kind: 'stopped',
+      reason: this.harts.length === 1 ? `wfi at pc 0x${this.hart.pcBig().toString(16)} with no interrupt that could ever wake it`
+        : `every hart in wfi (pcs ${where}) with no interrupt that could ever wake them`,
+    });
   }
 }
 

@@ -2,12 +2,14 @@
 // the helper semantics/a.ts calls. Addresses must be naturally aligned (misaligned → address-
 // misaligned exception: LR a load, SC and AMOs stores). The MMU is asked with atomic = true so PMA
 // refuses atomics outside RAM. Reservation: one physical address; cleared by any SC, by a store
-// that overlaps it, and by traps and xRET (hart.ts), as the spec allows.
+// that overlaps it (this hart's or, through the page's MARK_RESERVED, another's: memory.ts), and by
+// traps and xRET (hart.ts), as the spec allows.
 
 import { LOAD, STORE } from '../mmu/access.js';
 import { CAUSE, Trap } from '../isa/trap.js';
 import type { Hart } from './hart.js';
 import { storePa } from './memory.js';
+import { MARK_RESERVED } from './decode-cache.js';
 import { lt, ltu, toBig, toBigU } from './int64.js';
 
 /** The operations, independent of width. */
@@ -37,6 +39,7 @@ export function amo(h: Hart, size: number, op: number, rd: number, rs1: number, 
     xl[rd] = vlo;
     h.resValid = true;
     h.resAddr = pa;
+    if (h.peers.length > 1) h.code.marks[Math.floor(o / 4096)] |= MARK_RESERVED; // other harts' stores look
     return;
   }
   const pa = h.mmu.translate(lo, hi, size, STORE, true);

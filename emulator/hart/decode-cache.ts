@@ -17,7 +17,8 @@ import { toBigU } from './int64.js';
 
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
-export const MARK_CODE = 1, MARK_WATCH = 2;
+/** RAM page marks: cached decodes; stores reported (HTIF); a reservation some hart holds (with several harts). */
+export const MARK_CODE = 1, MARK_WATCH = 2, MARK_RESERVED = 4;
 
 export interface CodePage {
   readonly info: Int32Array;
@@ -41,7 +42,8 @@ interface Fetcher { readonly mmu: HartMmu }
 export class CodeCache {
   private readonly pages = new Map<number, CodePage>();
   /** One byte per RAM page, checked on every RAM store: MARK_CODE when it has cached decodes,
-   *  MARK_WATCH when stores to it are reported (HTIF tohost). */
+   *  MARK_WATCH when stores to it are reported (HTIF tohost), MARK_RESERVED when a hart may hold an
+   *  LR reservation in it (only with several harts; cleared lazily by the next store there). */
   readonly marks: Uint8Array;
   /** A page used before the first fetch (all slots empty). */
   readonly scratchPage: CodePage;

@@ -48,6 +48,9 @@ export interface HartOptions {
   interpreter?: Interpreter;
   /** Its CSRs (a test's with extra records); csr.ts's by default. */
   csrs?: CsrMap;
+  /** The decode cache, shared by the harts of one machine (decoding depends only on the bytes, and a
+   *  store by any hart then drops what every hart decoded there); a new one by default. */
+  code?: CodeCache;
 }
 
 /** A store the trace sees: virtual address, size, value. */
@@ -127,6 +130,8 @@ export class Hart {
   resValid = false;
   /** Physical address of the reservation (the reserved doubleword or word). */
   resAddr = -1;
+  /** Every hart of the machine, this one included (index = hartid): a store breaks their reservations. */
+  peers: readonly Hart[] = [this];
 
   // --- run state ---
   /** Instructions retired since reset. */
@@ -180,7 +185,7 @@ export class Hart {
     this.interpreter = opts.interpreter ?? projectInterpreter();
     this.csrs = opts.csrs ?? (defaultCsrs ??= new CsrMap(CSRS));
     this.runFast = this.interpreter.runFast;
-    this.code = new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
+    this.code = opts.code ?? new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
     this.fetchPage = this.code.scratchPage;
     this.mstatus = 0;
     this.privChanged();

@@ -7,7 +7,7 @@
 
 import { LOAD, STORE } from '../mmu/access.js';
 import type { AccessSize } from '../board/device.js';
-import { MARK_CODE, MARK_WATCH } from './decode-cache.js';
+import { MARK_CODE, MARK_RESERVED, MARK_WATCH } from './decode-cache.js';
 import type { Hart } from './hart.js';
 import { hiOf, loOf, toBigU } from './int64.js';
 
@@ -96,6 +96,22 @@ export function storeMarked(h: Hart, pa: number, size: number): void {
   const n = Math.floor((pa - h.ramBase) / 4096), m = h.code.marks[n]!;
   if (m & MARK_CODE) h.code.invalidateRamPage(n);
   if (m & MARK_WATCH && h.onWatchedStore !== undefined) h.onWatchedStore(pa, size);
+  if (m & MARK_RESERVED) breakReservations(h, n, pa, size);
+}
+
+/**
+ * A store to RAM page n, where some hart may hold a reservation: another hart's reservation on the
+ * stored bytes is lost (its SC then fails, unprivileged spec 14.2: the store "can be observed to have
+ * occurred between the LR and SC"). The mark goes once no hart holds a reservation in the page.
+ */
+function breakReservations(h: Hart, n: number, pa: number, size: number): void {
+  let held = false;
+  for (const p of h.peers) {
+    if (!p.resValid) continue;
+    if (pa < p.resAddr + 8 && pa + size > p.resAddr) p.resValid = false;
+    else if (Math.floor((p.resAddr - h.ramBase) / 4096) === n) held = true;
+  }
+  if (!held) h.code.marks[n] &= ~MARK_RESERVED;
 }
 
 /** A store outside the fast window (the caller has dropped an overlapped reservation): RAM beyond the first chunk, or the bus. */

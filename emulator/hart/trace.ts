@@ -30,9 +30,10 @@ function peekBits(h: Hart): number | undefined {
 
 /**
  * Runs one instruction and describes it. `step` runs the machine for one instruction (so devices
- * are serviced as usual); returns the line, or undefined if nothing ran.
+ * are serviced as usual); returns the line, or undefined if nothing ran. With several harts each
+ * line starts with the hart's name (`named`).
  */
-export function traceStep(h: Hart, step: () => void): string {
+export function traceStep(h: Hart, step: () => void, named = false): string {
   const priv = PRIV[h.priv], pc = h.pcBig(), bits = peekBits(h);
   const before = Array.from({ length: 32 }, (_, n) => h.reg(n));
   const fBefore = h.fpu.f.slice(), flagsBefore = h.fpu.fflags;
@@ -70,5 +71,5 @@ export function traceStep(h: Hart, step: () => void): string {
   const raw = bits === undefined ? '????????' : ((bits & 3) === 3 ? bits.toString(16).padStart(8, '0') : bits.toString(16).padStart(4, '0').padStart(8, ' '));
   const text = bits === undefined ? '(fetch fault)' : disassemble(bits, pc).text.replace('\t', ' ');
   if (more > 0) trap += ` (+${more} more traps)`;
-  return `${priv} ${hex(pc, 16)} ${raw} ${text.padEnd(32)} ${writes.join(' ')}${trap}`.trimEnd();
+  return `${named ? `hart${h.hartid} ` : ''}${priv} ${hex(pc, 16)} ${raw} ${text.padEnd(32)} ${writes.join(' ')}${trap}`.trimEnd();
 }

@@ -23,6 +23,9 @@ export interface RunAsmOptions {
   input?: string;
   /** Assemble with RVC (default true). */
   rvc?: boolean;
+  /** Harts (every one starts at _start with a0 = mhartid, through the boot ROM) and their quantum. */
+  smp?: number;
+  quantum?: number;
 }
 
 export interface RunAsmResult {
@@ -69,6 +72,7 @@ export function runAsm(source: string, opts: RunAsmOptions = {}): RunAsmResult {
   const decoder = new TextDecoder();
   const machine = new Virt({
     mem: opts.mem ?? 16 * 1024 * 1024, satpModes: opts.satpModes, pmpEntries: opts.pmpEntries, ad: opts.ad,
+    smp: opts.smp, quantum: opts.quantum,
     output: (b) => { uart += decoder.decode(b, { stream: true }); },
   });
   machine.boot(bootImage(elf));

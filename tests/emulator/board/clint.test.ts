@@ -5,7 +5,7 @@ import { IRQ } from '../../../emulator/isa/trap.js';
 function board() {
   const pending = new Map<number, boolean>();
   const clock = { t: 0n, read() { return this.t; } };
-  const clint = new Clint({ setPending: (irq, level) => pending.set(irq, level) }, clock);
+  const clint = new Clint([{ setPending: (irq, level) => pending.set(irq, level) }], clock);
   return { clint, clock, pending };
 }
 

@@ -11,7 +11,7 @@ const M = 0, S = 1;
 
 function board(gateway?: PlicGateway) {
   const pending = new Map<number, boolean>();
-  const plic = new Plic({ setPending: (irq, level) => pending.set(irq, level) }, gateway);
+  const plic = new Plic([{ setPending: (irq, level) => pending.set(irq, level) }], gateway);
   const w = (off: number, v: number) => plic.write(off, 4, BigInt(v));
   const r = (off: number) => Number(plic.read(off, 4));
   return { plic, pending, w, r };
