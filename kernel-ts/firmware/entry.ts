@@ -1,13 +1,17 @@
-// The firmware's assembly: the reset entry (first in .text.boot, so at 0x80000000), the M-mode trap
-// entry/exit that saves every register in a frame for fw_trap, and the final mret into S-mode.
-// Trap frame: x[i] at sp + 8i (x0's slot unused), 256 bytes, on the trap stack mscratch points at.
+// The firmware's assembly: the reset entry (first in .text.boot, so at 0x80000000), which every hart
+// runs at once, the M-mode trap entry/exit that saves every register in a frame for fw_trap, and the
+// final mret into S-mode. Each hart has its own M-mode stack (scratch.ts's hart_stacks, by mhartid),
+// and mscratch holds its top while the hart is outside M-mode.
+// Trap frame: x[i] at sp + 8i (x0's slot unused), 256 bytes, on the stack mscratch points at.
 
-import { type u64, naked, staticBuffer } from '../runtime/intrinsics.js';
+import { type u64, naked } from '../runtime/intrinsics.js';
+import { SBI_HARTS_MAX, HART_STACK_SIZE } from './scratch.js';
 
-export const TRAP_STACK_SIZE = 8192n;
-export const trap_stack = staticBuffer(TRAP_STACK_SIZE, 16n);
-
-/** Reset: a0 = hartid, a1 = DTB, a2 = fw_dynamic_info (boot ROM contract); they reach fw_main untouched. */
+/**
+ * Reset, on every hart: a0 = hartid, a1 = DTB, a2 = fw_dynamic_info (boot ROM contract); they reach
+ * fw_main untouched. sp = mscratch = the top of this hart's stack. A hart the firmware has no stack
+ * for (mhartid ≥ SBI_HARTS_MAX) stays here, asleep: it never takes an interrupt (mie = 0).
+ */
 export function _start_boot(): void {
   naked`
     .section .text.boot, "ax"
@@ -15,17 +19,23 @@ export function _start_boot(): void {
 _start:
     csrw mie, zero
     csrw mip, zero
-    la sp, boot_stack_top
+    csrr t0, mhartid
+    li t1, ${SBI_HARTS_MAX}
+    bgeu t0, t1, 2f
+    addi t0, t0, 1
+    li t1, ${HART_STACK_SIZE}
+    mul t0, t0, t1
+    la sp, hart_stacks
+    add sp, sp, t0
+    csrw mscratch, sp
     mv s0, zero
-    la t0, trap_stack
-    li t1, ${TRAP_STACK_SIZE}
-    add t0, t0, t1
-    csrw mscratch, t0
     la t0, fw_trap_entry
     csrw mtvec, t0
     call fw_main
 1:  wfi
     j 1b
+2:  wfi
+    j 2b
     .text
   `;
 }
@@ -107,8 +117,9 @@ export function fw_trap_entry(): void {
   `;
 }
 
-/** mret with a0 = hartid, a1 = DTB (already in a0/a1 as this call's arguments); mepc/mstatus set by the caller. */
-export function enter_supervisor(hartid: u64, dtb: u64): void {
+/** mret with a0 = hartid, a1 = DTB or the opaque of hart_start/hart_suspend (already in a0/a1 as this
+ *  call's arguments); mepc/mstatus set by the caller. The M-mode stack below mscratch is abandoned. */
+export function enter_supervisor(hartid: u64, arg1: u64): void {
   naked`
     mret
   `;

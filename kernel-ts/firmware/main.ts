@@ -1,7 +1,10 @@
-// The M-mode firmware (DESIGN §6): PMP, delegation, counters, Sstc, then mret into the S-mode kernel
-// at 0x80200000 with a0 = hartid, a1 = DTB. Afterwards it only runs in fw_trap: SBI calls from S,
-// the machine timer (forwarded as STIP when there is no Sstc), and anything unexpected — reported
-// with mcause/mtval/mepc, then a failing shutdown.
+// The M-mode firmware (DESIGN §6). Every hart enters fw_main at once (QEMU virt's boot ROM starts
+// them all). Each sets up its own M-mode state — PMP, delegation, counters, Sstc, MSIE for IPIs. The
+// boot hart (hart 0) then does the cold boot — the device tree's RAM and harts, the HSM states — and
+// enters the S-mode kernel at 0x80200000 with a0 = hartid, a1 = DTB; every other hart waits, STOPPED,
+// until S-mode starts it (HSM hart_start). Afterwards the firmware only runs in fw_trap: SBI calls
+// from S, IPIs (the M-mode software interrupt), the machine timer (forwarded as STIP when there is
+// no Sstc), and anything unexpected — reported with mcause/mtval/mepc, then a failing shutdown.
 
 import { u64, wfi, csrr, csrw, csrs, csrc, sym, struct_at } from '../runtime/intrinsics.js';
 import { uart_putc } from './uart.js';
@@ -9,6 +12,9 @@ import { printk, printk_set_output } from '../lib/printk.js';
 import { pmp_setup, napot_size } from './pmp.js';
 import { sbi_init, sbi_ecall, timer_interrupt, system_off } from './sbi.js';
 import { enter_supervisor } from './entry.js';
+import { FW_BOOT_HARTID, fdt_hart_mask, sbi_set_hart_present_mask, sbi_hart_present_mask, sbi_hart_count } from './scratch.js';
+import { sbi_hsm_init, sbi_hsm_hart_wait } from './hsm.js';
+import { sbi_ipi_process } from './ipi.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size } from '../kernel/fdt.js';
 
 export const KERNEL_ENTRY = 0x80200000n;
@@ -20,6 +26,7 @@ const BOOTROM_END = 0x2000n;
 const FW_DYNAMIC_INFO_MAGIC = 0x4942534fn;
 
 const CAUSE_SUPERVISOR_ECALL = 9n;
+const IRQ_M_SOFT = 3n;
 const IRQ_M_TIMER = 7n;
 const INTERRUPT_BIT = 0x8000000000000000n;
 
@@ -31,6 +38,7 @@ const MIDELEG = 0x222n;
 const MSTATUS_MPP_MASK = 0x1800n;
 const MSTATUS_MPP_S = 0x800n;
 const MSTATUS_MPIE = 0x80n;
+const MIE_MSIE = 0x8n;
 const MENVCFG_STCE = 0x8000000000000000n;
 
 /** What the boot ROM passes in a2 (OpenSBI's struct fw_dynamic_info, include/sbi/fw_dynamic.h). */
@@ -51,7 +59,11 @@ function next_stage(fw_dyn: u64): u64 {
   return info.next_addr != 0n ? info.next_addr : KERNEL_ENTRY;
 }
 
-export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
+/**
+ * What every hart sets up for itself (OpenSBI's warm-boot part of sbi_hart_init): PMP, delegation,
+ * counters, Sstc, and MSIE so that IPIs reach M-mode. Returns [pmp_ok, sstc, fw_start, fw_size].
+ */
+function hart_init(): [u64, u64, u64, u64] {
   const fw_start = sym("_fw_start");
   const fw_size = napot_size(sym("_fw_end") - fw_start);
   const pmp_ok = pmp_setup(fw_start, fw_size);
@@ -62,11 +74,36 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
   csrs("menvcfg", MENVCFG_STCE);                // Sstc: S-mode owns stimecmp, if the hart has it
   const sstc = (csrr("menvcfg") & MENVCFG_STCE) != 0n ? 1n : 0n;
   if (sstc != 0n) csrw("stimecmp", 0xffffffffffffffffn);
+  csrs("mie", MIE_MSIE);
+  return [pmp_ok, sstc, fw_start, fw_size];
+}
+
+/** Harts first..last of the mask as "0..3" (the console line of an N-hart boot). */
+function print_harts(mask: u64, skip: u64): void {
+  let first = 0xffffffffffffffffn;
+  let last = 0n;
+  for (let h = 0n; h < 64n; h++) {
+    if (h == skip || ((mask >> h) & 1n) == 0n) continue;
+    if (first == 0xffffffffffffffffn) first = h;
+    last = h;
+  }
+  if (first == last) printk("%lu", first); else printk("%lu..%lu", first, last);
+}
+
+export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
+  const [pmp_ok, sstc, fw_start, fw_size] = hart_init();
+  if (hartid != FW_BOOT_HARTID) {
+    sbi_hsm_hart_wait(hartid);                  // warm boot: STOPPED until hart_start
+    return;
+  }
 
   let ram_base = 0x80000000n;
   let ram_size = 0x8000000n;
   if (fdt_find_memory(dtb) != 0n) { ram_base = fdt_mem_base(); ram_size = fdt_mem_size(); }
   sbi_init(ram_base, ram_base + ram_size, fw_start, fw_start + fw_size, sstc);
+  // The harts: the device tree's cpu nodes (the boot hart at least, whatever the blob says).
+  sbi_set_hart_present_mask(fdt_hart_mask(dtb) | (1n << FW_BOOT_HARTID));
+  sbi_hsm_init(FW_BOOT_HARTID);
 
   const entry = next_stage(fw_dyn);
   printk_set_output(uart_putc);
@@ -74,6 +111,11 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
   printk("rvhart firmware: SBI v2.0 in M-mode; %s %#lx..%#lx; %s; entering S-mode at %#lx\n",
     pmp_ok != 0n ? "PMP denies S/U" : "PMP NOT SET (the hart did not keep it) for", fw_start, fw_start + fw_size,
     sstc != 0n ? "Sstc on" : "no Sstc", entry);
+  if (sbi_hart_count() > 1n) {
+    printk("rvhart firmware: %lu harts; boot hart %lu; harts ", sbi_hart_count(), hartid);
+    print_harts(sbi_hart_present_mask(), hartid);
+    printk(" STOPPED until HSM hart_start\n");
+  }
 
   csrw("mepc", entry);
   csrc("mstatus", MSTATUS_MPP_MASK | MSTATUS_MPIE);
@@ -98,6 +140,7 @@ function unexpected(regs: u64, mcause: u64): void {
 export function fw_trap(regs: u64): void {
   const mcause = csrr("mcause");
   if ((mcause & INTERRUPT_BIT) != 0n) {
+    if ((mcause & 0xffn) == IRQ_M_SOFT) { sbi_ipi_process(csrr("mhartid")); return; }
     if ((mcause & 0xffn) == IRQ_M_TIMER) { timer_interrupt(); return; }
     unexpected(regs, mcause);
     return;

@@ -66,7 +66,7 @@ describe('SBI v2.0 (firmware)', () => {
     expect(call(0x0a000000n, 0n)[0]).toBe(neg(2n));
     expect(call(sbi.SBI_EXT_BASE, 99n)[0]).toBe(neg(2n));
     expect(call(sbi.SBI_EXT_RFENCE, 3n, 1n, 0n)[0]).toBe(neg(2n));   // HFENCE: no H extension
-    expect(call(sbi.SBI_EXT_HSM, 3n)[0]).toBe(neg(2n));
+    expect(call(sbi.SBI_EXT_HSM, 4n)[0]).toBe(neg(2n));             // HSM has FIDs 0..3
   });
 
   it('TIME: stimecmp with Sstc; otherwise mtimecmp, STIP cleared, MTIE on, and the M timer forwarded as STIP', () => {
