@@ -1,6 +1,10 @@
 // The stepping shell's command interpreter (DESIGN §9): GDB's words and output shapes, plus the
 // memory-management views. It produces text through `out` and knows nothing of terminals, files or
 // sockets — the Node adapter (bin/debug.ts) feeds it lines and prints what it says.
+//
+// With several harts (`--smp N`) every command acts on the selected hart (`hart N`, GDB's `thread
+// N`): its registers, its satp for `x`, `walk` and `info mem`, its TLB. A stop on any hart stops
+// the machine and selects that hart, as GDB does with threads.
 
 import { procCommand } from './proc.js';
 import { disassemble, newDisasmState } from '../isa/disasm.js';
@@ -17,7 +21,7 @@ import { formatMappings } from './info-mem.js';
 import { MemoryError } from './memory.js';
 import { csrName, implementedCsrs, readReg, regByName, writeReg } from './regs.js';
 import type { SymbolTable } from './symbols.js';
-import type { StopEvent, Target } from './target.js';
+import { SCHEDULER_LOCKING_MODES, type ResumeOptions, type SchedulerLocking, type StopEvent, type Target } from './target.js';
 import { floatUnion, formatCsrs, formatFloat, formatPma, formatPmp, formatRegisters, formatTlb, formatWalk, parseWalkOptions } from './views.js';
 import { watchValue } from './watchpoints.js';
 
@@ -42,7 +46,7 @@ interface Command {
 
 class CommandError extends Error {}
 
-const INFO_TOPICS = ['breakpoints', 'watchpoints', 'registers', 'all-registers', 'float', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program', 'proc', 'vma'];
+const INFO_TOPICS = ['harts', 'threads', 'breakpoints', 'watchpoints', 'registers', 'all-registers', 'float', 'csr', 'priv', 'mem', 'tlb', 'pmp', 'pma', 'symbol', 'trap', 'frame', 'program', 'proc', 'vma'];
 
 export class Session {
   private readonly commands: Command[] = [];
@@ -57,8 +61,14 @@ export class Session {
 
   get quit(): boolean { return this.quitRequested; }
 
-  /** The prompt: the current privilege, as `(rvhart S) `. */
-  prompt(): string { return `(rvhart ${PRIV_NAMES[this.target.hart.priv]}) `; }
+  /** The prompt: the current privilege, as `(rvhart S) `; with several harts, the selected one's: `(rvhart hart1 S) `. */
+  prompt(): string {
+    const t = this.target;
+    return `(rvhart ${t.harts.length > 1 ? `hart${t.selected} ` : ''}${PRIV_NAMES[t.hart.priv]}) `;
+  }
+
+  /** More than one hart: stops name the hart, as GDB names the thread once there are several. */
+  private get smp(): boolean { return this.target.harts.length > 1; }
 
   private say(...lines: string[]): void { this.host.out(lines.map((l) => l + '\n').join('')); }
 
@@ -118,6 +128,9 @@ export class Session {
     else if (/^\s*catch\s+trap\s+/.test(line)) pool = trapNames();
     else if (/^\s*catch\s+\S*$/.test(line)) pool = ['trap'];
     else if (/^\s*trace\s+\S*$/.test(line)) pool = ['on', 'off'];
+    else if (/^\s*(set|show)\s+\S*$/.test(line)) pool = ['scheduler-locking'];
+    else if (/^\s*set\s+scheduler-locking\s+\S*$/.test(line)) pool = [...SCHEDULER_LOCKING_MODES];
+    else if (/^\s*(hart|thread)\s+\S*$/.test(line)) pool = ['apply', ...this.target.harts.map((_, i) => String(i))];
     else if (word.startsWith('$')) pool = [...ABI_NAMES, ...FP_ABI_NAMES, 'fp', 'pc', 'priv', ...implementedCsrs(this.target.hart).map((c) => csrName(this.target.hart, c))].map((n) => '$' + n);
     else pool = this.symbols.names();
     return pool.filter((n) => n.startsWith(word)).map((n) => head + n);
@@ -209,20 +222,31 @@ export class Session {
     return `${kind} ${p.num}: ${p.spec}`;
   }
 
+  /** Resumes the target; when the stop is on another hart than the selected one, says so (it is now selected). */
+  private async resume(opts: ResumeOptions = {}): Promise<StopEvent> {
+    const before = this.target.selected;
+    const e = await this.target.resume(opts);
+    if ('hart' in e && e.hart !== before) this.say(`[Switching to hart ${e.hart}]`);
+    return e;
+  }
+
+  /** GDB's "Thread 2 hit " before a stop's title once there are several threads. */
+  private hit(e: StopEvent): string { return this.smp && 'hart' in e ? `Hart ${e.hart} hit ` : ''; }
+
   /** Reports a stop in GDB's words. */
   private report(e: StopEvent): void {
     switch (e.kind) {
       case 'step': case 'reached': this.showLocation(); return;
       case 'breakpoint': {
         const bp = e.bp;
-        this.say('', `${bp.temporary ? 'Temporary breakpoint' : 'Breakpoint'} ${bp.num}, ${this.where(bp.addr)}`);
+        this.say('', `${this.hit(e)}${bp.temporary ? 'Temporary breakpoint' : 'Breakpoint'} ${bp.num}, ${this.where(bp.addr)}`);
         if (bp.temporary) this.target.points.remove(bp.num);
         this.say(this.insnLine(this.target.hart.pcBig(), '=> ').text);
         return;
       }
       case 'watchpoint': {
         const h = e.hit, fmt = (v: bigint | undefined): string => (v === undefined ? '<unreadable>' : `${hex(v)}`);
-        this.say('', this.watchTitle(h.wp), '');
+        this.say('', this.hit(e) + this.watchTitle(h.wp), '');
         if (h.access === 'write') this.say(`Old value = ${fmt(h.old)}`, `New value = ${fmt(h.value)}`);
         else this.say(`Value = ${fmt(h.value)}`);
         this.say(`(${h.access} at ${hex(h.va)}${this.sym(h.va)} by the instruction before ${hex(this.target.hart.pcBig())})`);
@@ -230,8 +254,8 @@ export class Session {
         return;
       }
       case 'trap':
-        if (e.catchpoint) this.say('', `Catchpoint ${e.catchpoint.num} (trap ${e.catchpoint.trap ? trapName(e.catchpoint.trap.cause, e.catchpoint.trap.interrupt) : 'any'}), ${this.trapText(e.trap)}`);
-        else this.say(`Trap taken: ${this.trapText(e.trap)}; stopped at the handler's first instruction`);
+        if (e.catchpoint) this.say('', `${this.hit(e)}Catchpoint ${e.catchpoint.num} (trap ${e.catchpoint.trap ? trapName(e.catchpoint.trap.cause, e.catchpoint.trap.interrupt) : 'any'}), ${this.trapText(e.trap)}`);
+        else this.say(`${this.smp ? `Hart ${e.hart}: t` : 'T'}rap taken: ${this.trapText(e.trap)}; stopped at the handler's first instruction`);
         this.showLocation();
         return;
       case 'exit':
@@ -239,7 +263,12 @@ export class Session {
         return;
       case 'stopped': this.say(`[Inferior 1 (process 1) stopped: ${e.reason}]`); return;
       case 'limit': this.say('', `Stopped: ${e.reason}.`); this.showLocation(); return;
-      case 'interrupted': this.say('', 'Program received signal SIGINT, Interrupt.'); this.showLocation(); return;
+      case 'waiting':
+        this.say(`Hart ${e.hart} waits in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking ${this.target.schedulerLocking}): ` +
+          'nothing could wake it. "set scheduler-locking off" lets them run.');
+        this.showLocation();
+        return;
+      case 'interrupted': this.say('', `${this.smp ? `Hart ${e.hart} received` : 'Program received'} signal SIGINT, Interrupt.`); this.showLocation(); return;
     }
   }
 
@@ -250,9 +279,9 @@ export class Session {
 
   private async stepInsns(n: number): Promise<void> {
     this.running();
-    let e: StopEvent = { kind: 'step' };
+    let e: StopEvent = { kind: 'step', hart: this.target.selected };
     for (let i = 0; i < n; i++) {
-      e = await this.target.resume({ step: true });
+      e = await this.resume({ step: true });
       if (e.kind !== 'step') break;
     }
     this.report(e);
@@ -272,7 +301,7 @@ export class Session {
     const t = this.target;
     const add = (c: Command): void => { this.commands.push(c); };
 
-    add({ names: ['stepi', 'si'], usage: 'si [N]', help: 'Step exactly one instruction (N times); a step that takes a trap stops at the handler.', repeats: true,
+    add({ names: ['stepi', 'si'], usage: 'si [N]', help: 'Step exactly one instruction (N times) of the selected hart, the others stopped (set scheduler-locking off: they run meanwhile); a step that takes a trap stops at the handler.', repeats: true,
       run: (a) => this.stepInsns(this.count(a)) });
     add({ names: ['step', 's'], usage: 'step [N]', help: 'Same as stepi (no source lines in these images).', repeats: true,
       run: (a) => this.stepInsns(this.count(a)) });
@@ -283,10 +312,10 @@ export class Session {
         for (let i = 0; i < n; i++) {
           const pc = t.hart.pcBig(), len = callAt(t.mem, pc);
           let e: StopEvent;
-          if (len === undefined) e = await t.resume({ step: true });
+          if (len === undefined) e = await this.resume({ step: true });
           else {
             const back = pc + BigInt(len), sp0 = BigInt.asUintN(64, t.hart.reg(2));
-            e = await t.resume({ until: (h) => h.pcBig() === back && BigInt.asUintN(64, h.reg(2)) >= sp0 });
+            e = await this.resume({ until: (h) => h.pcBig() === back && BigInt.asUintN(64, h.reg(2)) >= sp0 });
           }
           if (e.kind !== 'step' && e.kind !== 'reached' || i === n - 1) { this.report(e); return; }
         }
@@ -298,7 +327,7 @@ export class Session {
         let ignore = a ? this.count(a) - 1 : 0;
         this.say('Continuing.');
         for (;;) {
-          const e = await t.resume();
+          const e = await this.resume();
           if (e.kind === 'breakpoint' && ignore-- > 0) continue;
           this.report(e);
           return;
@@ -311,7 +340,7 @@ export class Session {
         const target = this.address(a);
         const frames = backtrace(t.hart, t.mem, this.symbols, 2);
         const caller = frames[1], sp0 = BigInt.asUintN(64, t.hart.reg(2));
-        const e = await t.resume({ until: (h) => h.pcBig() === target || (caller !== undefined && h.pcBig() === caller.pc && BigInt.asUintN(64, h.reg(2)) >= (caller.sp ?? sp0)) });
+        const e = await this.resume({ until: (h) => h.pcBig() === target || (caller !== undefined && h.pcBig() === caller.pc && BigInt.asUintN(64, h.reg(2)) >= (caller.sp ?? sp0)) });
         this.report(e);
       } });
     add({ names: ['finish', 'fin'], usage: 'finish', help: 'Run until the current function returns (frame pointers), then show a0.',
@@ -324,7 +353,7 @@ export class Session {
         if (caller.trap) throw new CommandError('"finish" not meaningful at a trap handler\'s entry; try "until *ADDR" or "c".');
         this.say(`Run till exit from #0  ${this.where(frames[0]!.pc)}`);
         const sp0 = BigInt.asUintN(64, t.hart.reg(2));
-        const e = await t.resume({ until: (h) => h.pcBig() === caller.pc && BigInt.asUintN(64, h.reg(2)) >= (caller.sp ?? sp0) });
+        const e = await this.resume({ until: (h) => h.pcBig() === caller.pc && BigInt.asUintN(64, h.reg(2)) >= (caller.sp ?? sp0) });
         this.report(e);
         if (e.kind === 'reached') this.say(`Value returned: $a0 = ${hex(BigInt.asUintN(64, t.hart.reg(10)))} (${BigInt.asIntN(64, t.hart.reg(10))})`);
       } });
@@ -392,13 +421,22 @@ export class Session {
         const text = this.formatValue(v, fmt); // a bad format takes no history number
         this.say(`$${++this.history} = ${text}`);
       } });
-    add({ names: ['set'], usage: 'set $R = EXPR | set *(u64*)ADDR = EXPR', help: 'Write a register, CSR, $priv or memory.',
-      run: (a) => {
+    add({ names: ['set'], usage: 'set $R = EXPR | set *(u64*)ADDR = EXPR | set scheduler-locking off|step|on',
+      help: 'Write a register, CSR, $priv or memory; or choose which harts run: step (default) = si runs the selected hart alone, c runs all; on = the selected hart alone for both; off = all harts for both.',
+      run: (a, w) => {
+        if (w[0] === 'scheduler-locking') { this.setLocking(w[1]); return; }
         const s = a.replace(/^var\s+/, '');
         if (!/=/.test(s)) throw new CommandError('Usage: set $R = EXPR  or  set *(u64*)ADDR = EXPR');
         const physical = /^-p\s+/.test(s);
         evaluate(s.replace(/^-p\s+/, ''), this.ctx(physical));
       } });
+    add({ names: ['show'], usage: 'show scheduler-locking', help: 'Show which harts run during a step and a continue.',
+      run: (_a, w) => {
+        if (w[0] !== 'scheduler-locking') throw new CommandError('Usage: show scheduler-locking');
+        this.say(`Mode for locking scheduler during execution is "${t.schedulerLocking}".`);
+      } });
+    add({ names: ['hart', 'thread'], usage: 'hart [N] | hart apply all|N... CMD', help: 'Select hart N (its mhartid) for the commands that follow, or show the selected one; `hart apply` runs CMD on each listed hart (all: highest first, as GDB; -ascending) and selects the first again.',
+      run: (_a, w) => this.hartCommand(w) });
     add({ names: ['x'], usage: 'x/NFU [-p] ADDR', help: 'Examine memory: N units, format x d u o t c a s i, size b h w g; virtual through the current satp (-p: physical).', repeats: true,
       run: (a) => {
         this.examine(a);
@@ -419,7 +457,7 @@ export class Session {
         const vaText = (optAt < 0 ? w : w.slice(0, optAt)).join(' ');
         const opts = parseWalkOptions(optAt < 0 ? [] : w.slice(optAt));
         if (typeof opts === 'string') throw new CommandError(opts);
-        this.say(...formatWalk(t.machine, { va: this.address(vaText), ...opts }, (x) => this.symbols.describe(x)));
+        this.say(...formatWalk(t.view, { va: this.address(vaText), ...opts }, (x) => this.symbols.describe(x)));
       } });
     add({ names: ['draw'], usage: 'draw pt|walk VA [--priv s|u] [--access r|w|x]|frames|tlb [FILE.svg|FILE.html]',
       help: 'Draw the page table (walk VA: with that walk\'s path), the physical frames or the TLB as SVG; FILE.html wraps it in a page. Default FILE: rvhart-WHAT.svg.',
@@ -441,7 +479,7 @@ export class Session {
           req.walk = { va: this.address(vaText), ...opts };
         } else if (words.length) throw new CommandError(`draw ${kind}: unexpected "${words.join(' ')}" (${usage})`);
         if (!this.host.writeDrawing) throw new CommandError('draw: this session cannot write files');
-        const svg = drawing(t.machine, req);
+        const svg = drawing(t.view, req);
         const err = this.host.writeDrawing(file, drawingFile(svg, file, `rvhart: draw ${kind}`));
         if (err) throw new CommandError(err);
         this.say(`Drew ${kind} to ${file} (${svg.length} bytes of SVG).`);
@@ -471,6 +509,74 @@ export class Session {
     add({ names: ['quit', 'q', 'exit'], usage: 'quit', help: 'Leave the debugger.', run: () => { this.quitRequested = true; } });
   }
 
+  /** What hart i is doing, for `info harts` and `hart`: `S-mode, running`. */
+  private hartState(i: number): string {
+    const h = this.target.harts[i]!;
+    return `${PRIV_NAMES[h.priv]}-mode, ${h.waiting ? 'WFI' : 'running'}`;
+  }
+
+  /** `info harts` (GDB's `info threads`): one line per hart, `*` at the selected one. */
+  private hartLines(): string[] {
+    const t = this.target;
+    return ['  Hart  Priv  State    Frame', ...t.harts.map((h, i) =>
+      `${i === t.selected ? '*' : ' '} ${String(i).padEnd(5)} ${PRIV_NAMES[h.priv]!.padEnd(5)} ${(h.waiting ? 'WFI' : 'running').padEnd(8)} ${this.where(h.pcBig())}`)];
+  }
+
+  private parseHart(text: string): number {
+    const n = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(n < this.target.harts.length)) throw new CommandError(`Invalid hart ID: ${text} (harts 0..${this.target.harts.length - 1}).`);
+    return n;
+  }
+
+  private async hartCommand(w: string[]): Promise<void> {
+    const t = this.target;
+    if (w.length === 0) { this.say(`[Current hart is ${t.selected} (${this.hartState(t.selected)})]`); return; }
+    if (w[0] !== 'apply') {
+      if (w.length > 1) throw new CommandError('Usage: hart [N] | hart apply all|N... CMD');
+      t.select(this.parseHart(w[0]!));
+      this.say(`[Switching to hart ${t.selected} (${this.hartState(t.selected)})]`, `#0  ${this.where(t.hart.pcBig())}`);
+      return;
+    }
+    // hart apply all [-ascending] [-q] CMD | hart apply 1 2 4-5 [-q] CMD
+    let rest = w.slice(1), list: number[] = [];
+    if (rest[0] === 'all') {
+      rest = rest.slice(1);
+      const asc = rest[0] === '-ascending';
+      if (asc) rest = rest.slice(1);
+      list = t.harts.map((_, i) => i);
+      if (!asc) list.reverse();
+    } else {
+      while (rest.length && /^\d+(-\d+)?$/.test(rest[0]!)) {
+        const [lo, hi] = rest[0]!.split('-').map((x) => this.parseHart(x));
+        for (let i = lo!; i <= (hi ?? lo!); i++) list.push(i);
+        rest = rest.slice(1);
+      }
+      if (list.length === 0) throw new CommandError('Please specify a hart ID list (hart apply all|N... CMD).');
+    }
+    const quiet = rest[0] === '-q';
+    if (quiet) rest = rest.slice(1);
+    const cmd = rest.join(' ');
+    if (rest.length === 0 || cmd === '') throw new CommandError('Please specify a command following the hart ID list.');
+    const first = t.selected;
+    try {
+      for (const i of list) {
+        t.select(i);
+        if (!quiet) this.say('', `Hart ${i} (${this.hartState(i)}):`);
+        await this.execute(cmd);
+        if (this.quitRequested) break;
+      }
+    } finally {
+      t.select(first);
+      this.lastRepeat = undefined;
+    }
+  }
+
+  private setLocking(mode: string | undefined): void {
+    const m = SCHEDULER_LOCKING_MODES.find((x) => x === mode);
+    if (!m) throw new CommandError(`Usage: set scheduler-locking ${SCHEDULER_LOCKING_MODES.join('|')}`);
+    this.target.schedulerLocking = m satisfies SchedulerLocking;
+  }
+
   private formatValue(v: Value, fmt: string): string {
     const x = v.v;
     switch (fmt) {
@@ -491,16 +597,17 @@ export class Session {
 
   /** info proc / info vma / proc: the kernel's processes read from guest memory (proc.ts). */
   private procLines(cmd: 'info proc' | 'info vma' | 'proc', w: string[]): string[] {
-    const r = procCommand(this.target.machine, this.target.mem, this.symbols, cmd, w, (x) => this.address(x));
+    const r = procCommand(this.target.view, this.target.mem, this.symbols, cmd, w, (x) => this.address(x));
     if (r instanceof Error) throw new CommandError(r.message);
     return r;
   }
 
   private info(w: string[]): void {
-    const t = this.target, m = t.machine, topic = (w[0] ?? '').toLowerCase(), rest = w.slice(1);
+    const t = this.target, m = t.view, topic = (w[0] ?? '').toLowerCase(), rest = w.slice(1);
     const d = (x: bigint): string | undefined => this.symbols.describe(x);
     const pick = (name: string): boolean => name.startsWith(topic) && topic.length > 0;
     if (topic === '') throw new CommandError(`"info" must be followed by a topic: ${INFO_TOPICS.join(', ')}.`);
+    if (topic === 'harts' || topic === 'hart' || topic === 'h' || (topic.length >= 2 && 'threads'.startsWith(topic))) { this.say(...this.hartLines()); return; }
     if (topic === 'proc' || topic === 'vma') { this.say(...this.procLines(`info ${topic}`, rest)); return; }
     if (pick('breakpoints') || pick('watchpoints') || topic === 'b') {
       const list = t.points.all().filter((p) => !pick('watchpoints') || p.kind === 'watchpoint');
@@ -561,7 +668,8 @@ export class Session {
     }
     if (pick('frame') || pick('program')) {
       const f = t.finished;
-      this.say(f ? `The program is not being run (${f.kind === 'exit' ? `exited with code ${f.code}` : f.kind === 'stopped' ? f.reason : f.kind}).` : `Stopped at ${this.where(t.hart.pcBig())}, ${t.hart.retired} instructions retired, privilege ${PRIV_NAMES[t.hart.priv]}.`);
+      this.say(f ? `The program is not being run (${f.kind === 'exit' ? `exited with code ${f.code}` : f.kind === 'stopped' ? f.reason : f.kind}).`
+        : `${this.smp ? `Hart ${t.selected} stopped` : 'Stopped'} at ${this.where(t.hart.pcBig())}, ${t.hart.retired} instructions retired${this.smp ? ` (${t.machine.retired} by all harts)` : ''}, privilege ${PRIV_NAMES[t.hart.priv]}.`);
       return;
     }
     throw new CommandError(`Undefined info command: "${topic}".  Try "help info".`);

@@ -2,10 +2,13 @@
 // through the side-effect-free translate() (no TLB fill, no A/D update); the debugger reads with
 // the hart's effective data privilege, but as a debugger may: SUM and MXR on, U pages seen from U
 // as from S. Only RAM and the boot ROM are read: a device register read has side effects (UART RX),
-// so a device address is refused as GDB refuses unmapped memory.
+// so a device address is refused as GDB refuses unmapped memory. With several harts, a virtual
+// address means what it means to the selected hart (its satp, its privilege, its MPRV).
 
 import type { RamView } from '../board/ram-view.js';
 import type { Virt } from '../board/virt.js';
+import type { Hart } from '../hart/hart.js';
+import { mmuOf } from './hart-view.js';
 import { LOAD, PRV_M, PRV_S, PRV_U } from '../mmu/access.js';
 import { hex } from './format.js';
 import { translate } from './translate.js';
@@ -15,12 +18,13 @@ export class MemoryError extends Error {
 }
 
 export class DebugMemory {
-  constructor(private readonly m: Virt) {}
+  /** `hart`: whose address space a virtual address is in (default: hart 0). */
+  constructor(private readonly m: Virt, private readonly hart: () => Hart = () => m.hart) {}
 
   /** The physical address of one byte, or a MemoryError saying why not. */
   physical(va: bigint, physical: boolean, fetch = false): bigint | MemoryError {
     if (physical) return va;
-    const mmu = this.m.mmu;
+    const mmu = mmuOf(this.hart());
     let priv = fetch ? mmu.priv : mmu.dataPriv;
     if (priv === PRV_M) return va & ((1n << 64n) - 1n);
     if (priv === PRV_U) priv = PRV_S;
@@ -97,7 +101,7 @@ export class DebugMemory {
       targets.push(b);
     }
     targets.forEach((t, i) => { t.view.setUint8(t.off, data[i]!); });
-    this.m.hart.flushCode();
+    this.m.hart.flushCode(); // the harts share one decode cache
     return undefined;
   }
 

@@ -1,7 +1,9 @@
 // Text views of machine state for the shell and `monitor` commands: a page walk level by level,
-// the TLB, PMP entries, the board's PMA regions, registers and decoded CSRs.
+// the TLB, PMP entries, the board's PMA regions, registers and decoded CSRs — of one hart (the
+// selected one: each hart has its own registers, satp, TLB and PMP).
 
-import type { Virt } from '../board/virt.js';
+import type { HartView } from './hart-view.js';
+import type { MemView } from './page-table-tree.js';
 import { ACCESS_NAMES, FETCH, LOAD, PRV_M, PRV_S, PRV_U, STORE, type AccessType } from '../mmu/access.js';
 import { pageSizeName } from '../mmu/modes.js';
 import { entryPages } from '../mmu/tlb.js';
@@ -47,7 +49,7 @@ function specRef(step: number, specStep: number, mode: string): string {
   return `walk step ${step} (docs/ARCHITECTURE.md); privileged spec 12.3.2 step ${specStep}`;
 }
 
-export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
+export function formatWalk(m: MemView, args: WalkArgs, d: Describe): string[] {
   const mmu = m.mmu;
   const access = args.access ?? LOAD;
   const priv = args.priv ?? inspectedPrivilege(mmu, access);
@@ -78,7 +80,7 @@ export function formatWalk(m: Virt, args: WalkArgs, d: Describe): string[] {
   return lines;
 }
 
-export function formatTlb(m: Virt): string[] {
+export function formatTlb(m: MemView): string[] {
   const es = m.mmu.tlb.entries();
   const s = m.mmu.stats;
   const lines = [`TLB: ${es.length} valid entries; hits ${s.hits}, misses ${s.misses}, walks ${s.walks}, faults ${Object.entries(s.faults).map(([c, n]) => `${CAUSE_NAMES[Number(c)] ?? c} ${n}`).join(', ') || 'none'}`];
@@ -94,7 +96,7 @@ export function formatTlb(m: Virt): string[] {
   return lines;
 }
 
-export function formatPmp(m: Virt): string[] {
+export function formatPmp(m: MemView): string[] {
   const pmp = m.mmu.pmp;
   if (pmp.count === 0) return ['PMP: no entries implemented (every access allowed).'];
   const es = pmp.entries();
@@ -108,7 +110,7 @@ export function formatPmp(m: Virt): string[] {
   return lines;
 }
 
-export function formatPma(m: Virt): string[] {
+export function formatPma(m: MemView): string[] {
   const lines = [`${'region'.padEnd(10)} ${'start'.padEnd(18)} ${'end'.padEnd(18)} attributes`];
   for (const r of m.bus.regions()) {
     const attrs = r.kind === 'ram' ? 'RAM: read/write/execute, AMO, LR/SC, misaligned ok'
@@ -125,7 +127,7 @@ export function regLine(name: string, v: bigint, natural: string): string {
   return `${name.padEnd(15)}${hex(v).padEnd(19)}${natural}`;
 }
 
-export function formatRegisters(m: Virt, d: Describe, only?: string[]): string[] {
+export function formatRegisters(m: HartView, d: Describe, only?: string[]): string[] {
   const h = m.hart;
   const lines: string[] = [];
   const names = only ?? [...ABI_NAMES.slice(1), 'pc', 'priv'];
@@ -184,7 +186,7 @@ const FRM_NAMES = ['RNE (round to nearest; ties to even)', 'RTZ (Round towards z
 const flagsText = (v: bigint): string => `NV:${bit(v, 4)} DZ:${bit(v, 3)} OF:${bit(v, 2)} UF:${bit(v, 1)} NX:${bit(v, 0)}`;
 
 /** `info float`: f0–f31 as GDB prints them for RV64 D, then fflags, frm and fcsr decoded. */
-export function formatFloat(m: Virt): string[] {
+export function formatFloat(m: HartView): string[] {
   const h = m.hart;
   const lines = FP_ABI_NAMES.map((n, i) => floatLine(n, fpBits(h, i)));
   const flags = BigInt(h.fpu.fflags), frm = BigInt(h.fpu.frm), fcsr = (frm << 5n) | flags;
@@ -225,7 +227,7 @@ export function decodeCsr(name: string, v: bigint): string {
 }
 
 /** `info csr [NAME]`: the named CSR decoded, or every implemented CSR except the unused counters. */
-export function formatCsrs(m: Virt, name?: string): string[] | string {
+export function formatCsrs(m: HartView, name?: string): string[] | string {
   const h = m.hart;
   const list = name ? [name] : implementedCsrs(h).map((c) => csrName(h, c)).filter((n) =>
     !/^(m?hpmcounter|mhpmevent)\d+$/.test(n) && !/^pmp(cfg|addr)\d+$/.test(n) && !/^tdata|^tselect/.test(n));

@@ -1,9 +1,8 @@
 // The drawings by name, for the shell's `draw` and the CLI's `rvhart draw`: one dispatcher, so both
 // draw the same thing from the same words.
 
-import type { Virt } from '../../board/virt.js';
 import type { AccessType } from '../../mmu/access.js';
-import { drawFrames } from './frames.js';
+import { drawFrames, type FramesView } from './frames.js';
 import { drawPageTable } from './page-table.js';
 import { htmlDocument } from './svg.js';
 import { drawTlb } from './tlb.js';
@@ -18,8 +17,8 @@ export interface DrawRequest {
   describe?: (a: bigint) => string | undefined;
 }
 
-/** The SVG of a drawing of the machine as it is now. */
-export function drawing(m: Virt, r: DrawRequest): string {
+/** The SVG of a drawing of the machine as it is now, as one hart sees it (its satp and TLB). */
+export function drawing(m: FramesView, r: DrawRequest): string {
   switch (r.kind) {
     case 'pt': return drawPageTable(m, { describe: r.describe });
     case 'walk': return drawPageTable(m, { describe: r.describe, walk: r.walk });
