@@ -1,12 +1,16 @@
 // The GDB remote stub: the RSP state machine over an abstract byte transport (the Node TCP adapter
-// is node-server.ts). All-stop, one thread. While the hart runs, only 0x03 (interrupt) is read;
-// every other packet is answered when it arrives. A malformed packet gets an error reply (E01) and
-// changes nothing; an unknown one the empty reply the protocol prescribes.
+// is node-server.ts). All-stop, one thread per hart (threads.ts: thread id = mhartid + 1, named
+// "hart N"): `Hg` selects the hart registers and memory are read through (its satp), a stop reply
+// names the hart that stopped (which GDB then takes as the selected thread, and so do we), and
+// vCont says which hart steps and whether the others run meanwhile. While the machine runs, only
+// 0x03 (interrupt) is read; every other packet is answered when it arrives. A malformed packet gets
+// an error reply (E01) and changes nothing; an unknown one the empty reply the protocol prescribes.
 
 import { MemoryError } from '../memory.js';
 import { readReg, regByName, writeReg, csrName, implementedCsrs, type RegRef } from '../regs.js';
 import type { StopEvent, Target } from '../target.js';
 import { fromHex, frame, PACKET_SIZE, PacketParser, parseRegHex, REG_FIRST_CSR, REG_FIRST_FP, REG_PC, REG_PRIV, regHex, targetXml, toHex } from './protocol.js';
+import { parseThread, parseVCont, planVCont, threadId, threadList, threadName, threadsXml, xferSlice, type VContPlan } from './threads.js';
 
 export interface StubTransport {
   /** Sends bytes (latin1 string). */
@@ -28,6 +32,8 @@ export class GdbStub {
   /** Points GDB inserted, by "type,addr,kind" → point number. */
   private readonly inserted = new Map<string, number>();
   private lastStop: StopEvent | undefined;
+  /** Hc: the hart a plain c/s/C/S resumes (undefined: the selected one). */
+  private continueHart: number | undefined;
   /** Resolves when the session ends. */
   readonly ended: Promise<StubEnd>;
   private endWith!: (why: StubEnd) => void;
@@ -85,25 +91,40 @@ export class GdbStub {
 
   /** The reply, or undefined when the reply comes later (resume) or not at all. */
   private async dispatch(p: string): Promise<string | undefined> {
-    const t = this.target, h = t.hart;
+    const t = this.target, h = t.hart, harts = t.harts.length;
     const c = p[0];
-    if (p.startsWith('qSupported')) return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+`;
+    if (p.startsWith('qSupported')) return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;qXfer:threads:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+`;
     if (p === 'QStartNoAckMode') { this.reply('OK'); this.noAck = true; return undefined; }
     if (p.startsWith('qXfer:features:read:')) {
       const m = /^qXfer:features:read:([^:]+):([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
       if (!m) return 'E01';
       if (m[1] !== 'target.xml') return 'E00';
-      const off = parseInt(m[2]!, 16), len = parseInt(m[3]!, 16);
-      const part = this.xml.slice(off, off + len);
-      return (off + len >= this.xml.length ? 'l' : 'm') + part;
+      return xferSlice(this.xml, parseInt(m[2]!, 16), parseInt(m[3]!, 16));
+    }
+    if (p.startsWith('qXfer:threads:read:')) {
+      const m = /^qXfer:threads:read::([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
+      if (!m) return 'E01';
+      return xferSlice(threadsXml(t.harts.map((_, i) => this.hartState(i))), parseInt(m[1]!, 16), parseInt(m[2]!, 16));
     }
     if (p === '?') return this.stopReply(this.lastStop);
     if (p === 'qAttached') return '1';
-    if (p === 'qC') return 'QC1';
-    if (p === 'qfThreadInfo') return 'm1';
+    if (p === 'qC') return `QC${threadId(t.selected).toString(16)}`;
+    if (p === 'qfThreadInfo') return threadList(harts);
     if (p === 'qsThreadInfo') return 'l';
-    if (p.startsWith('qThreadExtraInfo')) return toHex(`hart 0 (${['U', 'S', '?', 'M'][h.priv]}-mode)`);
-    if (p.startsWith('H') || p.startsWith('T')) return 'OK';
+    if (p.startsWith('qThreadExtraInfo,')) {
+      const id = parseThread(p.slice(17), harts);
+      if (typeof id !== 'number') return 'E01';
+      return toHex(`${threadName(id)} (${this.hartState(id)})`);
+    }
+    if (c === 'H') {
+      // Hg: the hart g/G/p/P/m/M read and write; Hc: the one c/s resume. 0 (any) and -1 (all) keep the current.
+      const m = /^H([gc])(-1|[0-9a-fA-F]+)$/.exec(p);
+      const id = m ? parseThread(m[2]!, harts) : undefined;
+      if (!m || id === undefined) return 'E01';
+      if (m[1] === 'g') { if (typeof id === 'number') t.select(id); } else this.continueHart = typeof id === 'number' ? id : undefined;
+      return 'OK';
+    }
+    if (c === 'T') return typeof parseThread(p.slice(1), harts) === 'number' ? 'OK' : 'E01';
     if (p === 'vMustReplyEmpty') return '';
     if (p === 'vCont?') return 'vCont;c;C;s;S';
     if (p.startsWith('qSymbol')) return 'OK';
@@ -164,15 +185,17 @@ export class GdbStub {
         const m = c === 'c' || c === 's' ? /^[cs]()([0-9a-fA-F]+)?$/.exec(p) : /^[CS]([0-9a-fA-F]{2})(?:;([0-9a-fA-F]+))?$/.exec(p);
         if (!m) return 'E01';
         const addr = m[2];
-        if (addr) h.setPcBig(BigInt('0x' + addr));
-        return this.resume(c === 's' || c === 'S');
+        const me = this.continueHart ?? t.selected;
+        if (addr) t.harts[me]!.setPcBig(BigInt('0x' + addr));
+        // The old packets resume "the" thread: a step steps it alone, a continue runs every hart.
+        return this.resume(c === 's' || c === 'S' ? { step: me, others: false, only: undefined } : { step: undefined, others: true, only: undefined });
       }
       case 'v': {
         if (p.startsWith('vCont;')) {
-          const actions = p.slice(6).split(';');
-          const first = actions[0]!;
-          if (!/^[cCsS]/.test(first)) return 'E01';
-          return this.resume(first[0] === 's' || first[0] === 'S');
+          const actions = parseVCont(p.slice(6), harts);
+          const plan = actions && planVCont(actions, harts, t.selected);
+          if (!plan) return 'E01';
+          return this.resume(plan);
         }
         if (p.startsWith('vKill')) { this.reply('OK'); this.finish('kill'); return undefined; }
         return '';
@@ -216,9 +239,17 @@ export class GdbStub {
     return undefined;
   }
 
-  private async resume(step: boolean): Promise<undefined> {
+  /** What hart i is doing, for GDB's thread list: `S-mode` or `M-mode, WFI`. */
+  private hartState(i: number): string {
+    const h = this.target.harts[i]!;
+    return `${['U', 'S', '?', 'M'][h.priv]}-mode${h.waiting ? ', WFI' : ''}`;
+  }
+
+  private async resume(plan: VContPlan): Promise<undefined> {
+    const t = this.target;
     this.running = true;
-    const e = await this.target.resume({ step });
+    const hart = plan.step ?? plan.only ?? t.selected;
+    const e = await t.resume({ step: plan.step !== undefined, hart, others: plan.step !== undefined ? plan.others : plan.only === undefined });
     this.running = false;
     if (this.done) return undefined;
     this.lastStop = e;
@@ -227,20 +258,22 @@ export class GdbStub {
     return undefined;
   }
 
+  /** The stop reply, naming the hart it happened on (before any stop: the selected one). */
   private stopReply(e: StopEvent | undefined): string {
     const sig = (n: number): string => n.toString(16).padStart(2, '0');
-    if (!e) return `T${sig(SIGTRAP)}thread:1;`;
+    const thread = `thread:${threadId(e && 'hart' in e ? e.hart : this.target.selected).toString(16)};`;
+    if (!e) return `T${sig(SIGTRAP)}${thread}`;
     switch (e.kind) {
-      case 'breakpoint': return `T${sig(SIGTRAP)}thread:1;${e.bp.spec === 'gdb Z1' ? 'hwbreak' : 'swbreak'}:;`;
+      case 'breakpoint': return `T${sig(SIGTRAP)}${thread}${e.bp.spec === 'gdb Z1' ? 'hwbreak' : 'swbreak'}:;`;
       case 'watchpoint': {
         const w = e.hit.wp;
         const kind = w.type === 'watch' ? 'watch' : w.type === 'rwatch' ? 'rwatch' : 'awatch';
-        return `T${sig(SIGTRAP)}thread:1;${kind}:${w.addr.toString(16)};`;
+        return `T${sig(SIGTRAP)}${thread}${kind}:${w.addr.toString(16)};`;
       }
-      case 'interrupted': return `T${sig(SIGINT)}thread:1;`;
+      case 'interrupted': return `T${sig(SIGINT)}${thread}`;
       case 'exit': return `W${sig(e.code & 0xff)}`;
       case 'stopped': return `X${sig(SIGTRAP)}`;
-      default: return `T${sig(SIGTRAP)}thread:1;`;
+      default: return `T${sig(SIGTRAP)}${thread}`;
     }
   }
 }

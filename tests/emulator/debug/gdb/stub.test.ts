@@ -61,7 +61,7 @@ describe('RSP framing', () => {
 describe('GDB stub', () => {
   it('answers qSupported, features, ?, registers and memory; bad packets get E01', async () => {
     const { s, ask, stub } = stubOn(CALLS);
-    expect(await ask('qSupported:multiprocess+;swbreak+;hwbreak+')).toBe('PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+');
+    expect(await ask('qSupported:multiprocess+;swbreak+;hwbreak+')).toBe('PacketSize=4000;qXfer:features:read+;qXfer:threads:read+;swbreak+;hwbreak+;QStartNoAckMode+;vContSupported+');
     const xml = await ask('qXfer:features:read:target.xml:0,ffff');
     expect(xml.startsWith('l<?xml')).toBe(true);
     expect(await ask('qXfer:features:read:target.xml:0,10')).toBe('m<?xml version="1');
