@@ -4,12 +4,15 @@
 // STOPPED until the payload starts them through HSM. The payload writes what it sees into memory
 // (`results`, per-hart tables) and ends with an SRST shutdown; the test reads that memory back.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../kernel-ts/compiler/compile.js';
 import { buildImage } from '../../../bin/build.js';
 import { repoRoot } from '../../../bin/bundled-images.js';
+import { buildBundled } from '../../../bin/bundled.js';
+import { loadImage } from '../../../bin/load.js';
 import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { bootImage } from '../../../linker/elf/boot-image.js';
@@ -97,13 +100,14 @@ stacks: .zero ${4096 * 9}
 
 interface Run { machine: Virt; stop: MachineStop; uart: string; symbols: Map<string, bigint>; read(label: string, i?: number): bigint }
 
-function boot(source: string, smp = 4, maxInsns = 20_000_000): Run {
+/** Boots the payload under the firmware; `smp: undefined` leaves the option out (the board's default). */
+function boot(source: string, opts: { smp?: number; quantum?: number; maxInsns?: number } = { smp: 4 }): Run {
   const linked = linkAsm(source, 'smp-payload.s', { base: 0x8020_0000 });
   let uart = '';
   const dec = new TextDecoder();
-  const machine = new Virt({ smp, output: (b) => { uart += dec.decode(b, { stream: true }); } });
+  const machine = new Virt({ smp: opts.smp, quantum: opts.quantum, output: (b) => { uart += dec.decode(b, { stream: true }); } });
   machine.boot(bootImage(readElf(linked.elf, 'smp-payload.elf')), bootImage(readElf(firmwareElf, 'firmware.elf')));
-  const stop = machine.run(maxInsns);
+  const stop = machine.run(opts.maxInsns ?? 20_000_000);
   const read = (label: string, i = 0): bigint => {
     const pa = Number(linked.symbols.get(label)!) + 8 * i;
     return new DataView(machine.ram.readBytes(pa - machine.ram.base, 8).buffer).getBigUint64(0, true);
@@ -199,5 +203,469 @@ ${SHUTDOWN}`;
   it('hart_suspend: reserved types are INVALID_PARAM, platform types NOT_SUPPORTED, a bad resume address INVALID_ADDRESS', () => {
     expect([28, 29, 30, 31].map((i) => run.read('results', i))).toEqual([
       SBI_ERR_INVALID_PARAM, SBI_ERR_NOT_SUPPORTED, SBI_ERR_INVALID_ADDRESS, SBI_ERR_INVALID_PARAM]);
+  });
+});
+
+describe('builtin firmware, --smp 4: IPI', () => {
+  // Each started hart counts its supervisor software interrupts in counts[hartid].
+  const secondary = `
+ipi_secondary:
+  call set_sp
+  la t0, ssi_handler
+  csrw stvec, t0
+  li t0, 2
+  csrs sie, t0                   # SSIE
+  csrsi sstatus, 2               # SIE
+  la t0, ready
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+1: wfi
+  j 1b
+  .balign 4
+ssi_handler:
+  csrci sip, 2
+  la t0, counts
+  slli t1, tp, 3
+  add t0, t0, t1
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+  sret
+`;
+  const main = `
+main:
+${[1, 2, 3].map((h) => sbi(EXT.HSM, 0, h, '=ipi_secondary', 0)).join('')}
+${waitGe('ready', 3)}
+${sbi(EXT.IPI, 0, 0b1010, 0)}  sd a0, ${R(0)}
+${waitGe('counts+8', 1)}
+${waitGe('counts+24', 1)}
+${delay(20000)}
+  la t0, counts
+  ld t1, 8(t0)
+  sd t1, ${R(6)}
+  ld t1, 16(t0)
+  sd t1, ${R(7)}
+  ld t1, 24(t0)
+  sd t1, ${R(8)}
+${sbi(EXT.IPI, 0, 1, 2)}  sd a0, ${R(1)}
+${waitGe('counts+16', 1)}
+${sbi(EXT.IPI, 0, 0x10, 0)}  sd a0, ${R(2)}
+${sbi(EXT.IPI, 0, 1, 64)}  sd a0, ${R(3)}
+${sbi(EXT.IPI, 0, 0, -1)}  sd a0, ${R(4)}
+  csrr t1, sip
+  sd t1, ${R(5)}
+${waitGe('counts+8', 2)}
+${waitGe('counts+16', 2)}
+${waitGe('counts+24', 2)}
+${delay(20000)}
+${SHUTDOWN}`;
+  const run = boot(payload(main + secondary, 'ready: .dword 0'));
+
+  it('send_ipi to harts 1 and 3: only they take the supervisor software interrupt', () => {
+    expectPass(run);
+    expect(run.read('results', 0)).toBe(0n);
+    expect([6, 7, 8].map((i) => run.read('results', i))).toEqual([1n, 0n, 1n]);
+  });
+
+  it('hart_mask_base shifts the mask (1 at base 2 is hart 2); base -1 is every hart, the caller included', () => {
+    expect(run.read('results', 1)).toBe(0n);
+    expect(run.read('results', 4)).toBe(0n);
+    expect(run.read('results', 5) & 2n).toBe(2n);                  // hart 0's own SSIP (its sie leaves it pending)
+    expect([0, 1, 2, 3].map((h) => run.read('counts', h))).toEqual([0n, 2n, 2n, 2n]);
+  });
+
+  it('a mask naming a hart that does not exist, or a base past the last hart, is SBI_ERR_INVALID_PARAM', () => {
+    expect(run.read('results', 2)).toBe(SBI_ERR_INVALID_PARAM);
+    expect(run.read('results', 3)).toBe(SBI_ERR_INVALID_PARAM);
+  });
+
+  it('the IPIs went through M-mode: a software interrupt (irq 3) on each target, none on the sender for its own', () => {
+    expect(run.machine.harts[0]!.trapCounts.get('irq:3') ?? 0).toBe(0);
+    for (const h of [1, 2, 3]) expect(run.machine.harts[h]!.trapCounts.get('irq:3')).toBe(2);
+  });
+});
+
+describe('builtin firmware, --smp 4: RFENCE and the stale TLB', () => {
+  // Sv39 tables built by hart 0 (paging off): VA 0x40000000 -> page_a, and a 1 GiB identity map at
+  // 0x80000000 so that hart 1 reaches the payload's code and data. Hart 1 runs with them, reading
+  // 0x40000000 at each phase hart 0 opens; hart 0 moves the PTE between page_a and page_b.
+  const tables = `
+  .balign 4096
+root: .zero 4096
+l1: .zero 4096
+l0: .zero 4096
+page_a: .dword 0xaaaa
+  .balign 4096
+page_b: .dword 0xbbbb
+  .balign 4096
+phase: .dword 0
+ack: .dword 0
+obs: .zero 64
+`;
+  const pte = (reg: string, label: string, flags: number): string => `  la t1, ${label}\n  srli t1, t1, 12\n  slli t1, t1, 10\n  ori t1, t1, ${flags}\n  sd t1, 0(${reg})\n`;
+  const secondary = `
+tlb_secondary:
+  call set_sp
+  csrw satp, a1
+  sfence.vma
+  li s1, 0x40000000
+  la s2, obs
+  li s3, 1                       # the phase to wait for
+1:
+  la t0, phase
+2: ld t1, 0(t0)
+  bltu t1, s3, 2b
+  ld t1, 0(s1)                   # through the TLB
+  addi t2, s3, -1
+  slli t2, t2, 3
+  add t2, t2, s2
+  sd t1, 0(t2)
+  la t0, ack
+  sd s3, 0(t0)
+  addi s3, s3, 1
+  li t1, 7
+  bltu s3, t1, 1b
+3: j 3b
+`;
+  const phase = (n: number): string => `${store('phase', n)}${waitGe('ack', n)}`;
+  const main = `
+main:
+  la t0, root
+  addi t0, t0, 16                # root[2]: 0x80000000, 1 GiB, VRWXAD
+  li t1, 0x80000000
+  srli t1, t1, 12
+  slli t1, t1, 10
+  ori t1, t1, 0xcf
+  sd t1, 0(t0)
+  la t0, root
+  addi t0, t0, 8                 # root[1] -> l1
+${pte('t0', 'l1', 1)}
+  la t0, l1
+${pte('t0', 'l0', 1)}
+  la s1, l0                      # l0[0]: VA 0x40000000 -> page_a, VRW-AD
+${pte('s1', 'page_a', 0xc7)}
+  la t0, root
+  srli t0, t0, 12
+  li t1, 8
+  slli t1, t1, 60
+  or a2, t0, t1                  # satp: Sv39, ASID 0
+${sbi(EXT.HSM, 0, 1, '=tlb_secondary', 'a2')}
+${phase(1)}
+${pte('s1', 'page_b', 0xc7)}
+${phase(2)}
+  sfence.vma                     # hart 0's own fence: not hart 1's TLB
+${phase(3)}
+${sbi(EXT.RFENCE, 1, 0b10, 0, 0x40000000, 0x1000)}  sd a0, ${R(0)}
+${phase(4)}
+${pte('s1', 'page_a', 0xc7)}
+${phase(5)}
+${sbi(EXT.RFENCE, 2, 1, 1, 0, 0, 0)}  sd a0, ${R(1)}
+${phase(6)}
+${sbi(EXT.RFENCE, 1, 0b10000, 0, 0, 0)}  sd a0, ${R(2)}
+${sbi(EXT.RFENCE, 3, 0b10, 0, 0, 0)}  sd a0, ${R(3)}
+${sbi(EXT.RFENCE, 1, 0, -1, 0, -1)}  sd a0, ${R(4)}
+${SHUTDOWN}`;
+  const run = boot(payload(main + secondary, tables));
+
+  it('a PTE changed without a remote fence: the other hart still translates through its stale TLB entry, even after the changing hart\'s own sfence.vma', () => {
+    expectPass(run);
+    expect([0, 1, 2].map((i) => run.read('obs', i))).toEqual([0xaaaan, 0xaaaan, 0xaaaan]);
+  });
+
+  it('remote_sfence_vma over the page: when the call returns the other hart sees the new PTE', () => {
+    expect(run.read('results', 0)).toBe(0n);
+    expect(run.read('obs', 3)).toBe(0xbbbbn);
+  });
+
+  it('remote_sfence_vma_asid for the whole space (start = size = 0), hart_mask_base 1: stale again until then, then the new PTE', () => {
+    expect(run.read('obs', 4)).toBe(0xbbbbn);
+    expect(run.read('results', 1)).toBe(0n);
+    expect(run.read('obs', 5)).toBe(0xaaaan);
+  });
+
+  it('errors: no such hart is INVALID_PARAM, HFENCE NOT_SUPPORTED; every hart (-1) with two STOPPED ones returns', () => {
+    expect(run.read('results', 2)).toBe(SBI_ERR_INVALID_PARAM);
+    expect(run.read('results', 3)).toBe(SBI_ERR_NOT_SUPPORTED);
+    expect(run.read('results', 4)).toBe(0n);
+  });
+
+  it('the fences ran on hart 1 in M-mode, one M-mode IPI per remote fence that named it', () => {
+    expect(run.machine.harts[1]!.trapCounts.get('irq:3')).toBe(3);
+    expect(run.machine.harts[2]!.trapCounts.get('irq:3') ?? 0).toBe(0);
+  });
+});
+
+describe('builtin firmware, --smp 4: remote_fence_i', () => {
+  // Hart 1 keeps calling patchme; hart 0 rewrites patchme's first instruction (li a0, 1 -> li a0, 2,
+  // copied from patch_src), fences its own fetch and asks for hart 1's through RFENCE.
+  const code = `
+fi_secondary:
+  call set_sp
+1: call patchme
+  la t0, seen
+  sd a0, 0(t0)
+  li t1, 2
+  bne a0, t1, 1b
+2: j 2b
+patchme:
+  li a0, 1
+patchme_end:
+  ret
+patch_src:
+  li a0, 2
+patch_src_end:
+main:
+${sbi(EXT.HSM, 0, 1, '=fi_secondary', 0)}
+${waitGe('seen', 1)}
+  la t0, patch_src
+  la t1, patch_src_end
+  la t2, patchme
+1: lhu t3, 0(t0)
+  sh t3, 0(t2)
+  addi t0, t0, 2
+  addi t2, t2, 2
+  bltu t0, t1, 1b
+  fence.i
+${sbi(EXT.RFENCE, 0, 0b10, 0)}  sd a0, ${R(0)}
+${waitGe('seen', 2)}
+${sbi(EXT.RFENCE, 0, 0, -1)}  sd a0, ${R(1)}
+${SHUTDOWN}`;
+  const run = boot(payload(code, 'seen: .dword 0'));
+
+  it('returns SBI_SUCCESS once hart 1 has run fence.i (through an M-mode IPI); hart 1 then runs the new code', () => {
+    expectPass(run);
+    expect(run.symbols.get('patch_src_end')! - run.symbols.get('patch_src')!).toBe(run.symbols.get('patchme_end')! - run.symbols.get('patchme')!);
+    expect([run.read('results', 0), run.read('results', 1)]).toEqual([0n, 0n]);
+    expect(run.read('seen')).toBe(2n);
+    expect(run.machine.harts[1]!.trapCounts.get('irq:3')).toBe(2);     // mask 0b10, then base -1
+    expect(run.machine.harts[3]!.trapCounts.get('irq:3') ?? 0).toBe(0); // STOPPED: not asked, it fences when started
+  });
+});
+
+describe('builtin firmware, --smp 4: hart_suspend', () => {
+  const code = `
+susp_secondary:
+  call set_sp
+  la t0, susp_handler
+  csrw stvec, t0
+  li t0, 2
+  csrs sie, t0                   # SSIE; sstatus.SIE stays 0: the IPI wakes the hart, no trap is taken
+${sbi(EXT.HSM, 3, 0, 0, 0)}
+  la t0, obs
+  sd a0, 0(t0)
+  csrr t1, sip
+  sd t1, 8(t0)
+  csrci sip, 2
+${store('resumed', 1)}
+${waitGe('go2', 1)}
+  csrsi sstatus, 2               # SIE on: the non-retentive resume must clear it
+${sbi(EXT.HSM, 3, 0x80000000, '=resume_here', 0x5555)}
+${store('suspend_failed', 'a0')}
+1: j 1b
+resume_here:
+  call set_sp
+  la t0, obs
+  sd a0, 16(t0)
+  sd a1, 24(t0)
+  csrr t1, sstatus
+  sd t1, 32(t0)
+  csrr t1, sip
+  sd t1, 40(t0)
+  csrr t1, satp
+  sd t1, 48(t0)
+${store('resumed', 2)}
+2: j 2b
+  .balign 4
+susp_handler:                    # never taken (SIE is 0 whenever SSIP is pending)
+${store('trapped', 1)}
+3: j 3b
+main:
+${sbi(EXT.HSM, 0, 1, '=susp_secondary', 0)}
+${waitState(1, SUSPENDED)}
+${sbi(EXT.RFENCE, 1, 0b10, 0, 0, 0)}  sd a0, ${R(3)}
+${delay(20000)}
+${sbi(EXT.HSM, 2, 1)}  sd a1, ${R(0)}
+${sbi(EXT.IPI, 0, 0b10, 0)}
+${waitGe('resumed', 1)}
+${sbi(EXT.HSM, 2, 1)}  sd a1, ${R(1)}
+${store('go2', 1)}
+${waitState(1, SUSPENDED)}
+${sbi(EXT.IPI, 0, 0b10, 0)}
+${waitGe('resumed', 2)}
+${sbi(EXT.HSM, 2, 1)}  sd a1, ${R(2)}
+${SHUTDOWN}`;
+  const run = boot(payload(code, 'resumed: .dword 0\ngo2: .dword 0\nsuspend_failed: .dword 0\ntrapped: .dword 0\nobs: .zero 64'));
+
+  it('retentive: SUSPENDED until an interrupt S-mode enabled (an IPI); a remote fence is done without resuming; then SBI_SUCCESS to the caller', () => {
+    expectPass(run);
+    expect(run.read('results', 3)).toBe(0n);
+    expect(run.read('results', 0)).toBe(SUSPENDED);
+    expect(run.read('obs', 0)).toBe(0n);
+    expect(run.read('obs', 1) & 2n).toBe(2n);          // the SSIP that woke it, still pending
+    expect(run.read('results', 1)).toBe(STARTED);
+  });
+
+  it('non-retentive: resumes at resume_addr with a0 = hartid, a1 = opaque, SIE = 0, satp = 0; STARTED', () => {
+    expect(run.read('suspend_failed')).toBe(0n);
+    expect(run.read('obs', 2)).toBe(1n);
+    expect(run.read('obs', 3)).toBe(0x5555n);
+    expect(run.read('obs', 4) & 2n).toBe(0n);
+    expect(run.read('obs', 5) & 2n).toBe(2n);
+    expect(run.read('obs', 6)).toBe(0n);
+    expect(run.read('results', 2)).toBe(STARTED);
+    expect(run.read('trapped')).toBe(0n);
+  });
+});
+
+describe('builtin firmware, --smp 4: harts racing each other', () => {
+  // Harts 1 and 2 call hart_start(3) at once: exactly one wins. Then all four harts fence each other
+  // and send each other IPIs at once, in a loop: every call must succeed and none may wait forever
+  // (two harts each waiting for the other's fence is the deadlock the firmware's wait loops avoid).
+  // The quantum decides how finely the harts interleave: one instruction each, a few, or 1000.
+  const ITERATIONS = 12;
+  let site = 0;
+  const call = (line: string): string => `${line}  beqz a0, 1f\n  la t0, errors\n  li t1, 1\n  amoadd.d zero, t1, (t0)\n  la t0, lasterr\n  sd a0, 0(t0)\n  sd tp, 8(t0)\n  li t1, ${++site}\n  sd t1, 16(t0)\n1:\n`;
+  const code = `
+racer:
+  call set_sp
+  la t0, ready
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+${waitGe('go', 1)}
+${sbi(EXT.HSM, 0, 3, '=storm3', 0x33)}
+  la t0, results
+  slli t1, tp, 3
+  add t0, t0, t1
+  sd a0, 0(t0)
+  j storm
+storm3:
+  call set_sp
+  la t0, arrived3
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+storm:                           # tp = hartid, sp set
+  li s1, ${ITERATIONS}
+2:
+${call(sbi(EXT.RFENCE, 1, 0, -1, 0, 0))}
+  addi a0, tp, 1
+  andi a0, a0, 3
+  li t0, 1
+  sll a0, t0, a0
+  li a1, 0
+  li a6, 0
+  li a7, ${EXT.IPI}
+  ecall
+${call('')}
+${call(sbi(EXT.RFENCE, 0, 0xf, 0))}
+  li t0, 1
+  sll t0, t0, tp
+  xori a0, t0, 0xf               # every hart but this one
+  li a1, 0
+  li a2, 0x40000000
+  li a3, 0x3000
+  li a4, 0
+  li a6, 2
+  li a7, ${EXT.RFENCE}
+  ecall
+${call('')}
+  addi s1, s1, -1
+  bnez s1, 2b
+  la t0, done
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+  bnez tp, 3f
+${waitGe('done', 4)}
+${SHUTDOWN}
+3: wfi
+  j 3b
+main:
+${sbi(EXT.HSM, 0, 1, '=racer', 0)}
+${sbi(EXT.HSM, 0, 2, '=racer', 0)}
+${waitGe('ready', 2)}
+${store('go', 1)}
+${waitState(3, STARTED)}
+  j storm
+`;
+  for (const quantum of [1, 3, 7, 1000]) {
+    it(`quantum ${quantum}: one hart_start wins, every fence and IPI succeeds, nobody deadlocks`, () => {
+      const run = boot(payload(code, 'lasterr: .zero 24\nready: .dword 0\ngo: .dword 0\narrived3: .dword 0\ndone: .dword 0\nerrors: .dword 0'), { smp: 4, quantum, maxInsns: 4_000_000 });
+      const { read, machine } = run;
+      expectPass(run);
+      expect(read('done')).toBe(4n);
+      expect([read('errors'), read('lasterr'), read('lasterr', 1), read('lasterr', 2)]).toEqual([0n, 0n, 0n, 0n]);
+      expect(read('arrived3')).toBe(1n);
+      const starts = [read('results', 1), read('results', 2)].sort();
+      // The loser finds hart 3 START_PENDING (INVALID_PARAM, as OpenSBI) or already STARTED.
+      expect(starts[0]).toBe(0n);
+      expect([SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE]).toContain(starts[1]);
+      console.log(`quantum ${quantum}: ${machine.retired} instructions; loser ${starts[1] === SBI_ERR_INVALID_PARAM ? 'INVALID_PARAM' : 'ALREADY_AVAILABLE'}`);
+    });
+  }
+});
+
+describe('builtin firmware, one hart (--smp 1, the default)', () => {
+  const main = `
+main:
+${sbi(EXT.HSM, 2, 0)}  sd a0, ${R(0)}
+  sd a1, ${R(1)}
+${sbi(EXT.HSM, 2, 1)}  sd a0, ${R(2)}
+${sbi(EXT.HSM, 0, 0, '=main', 0)}  sd a0, ${R(3)}
+${sbi(EXT.HSM, 0, 1, '=main', 0)}  sd a0, ${R(4)}
+${sbi(EXT.IPI, 0, 1, 0)}  sd a0, ${R(5)}
+  csrr t1, sip
+  sd t1, ${R(6)}
+  csrci sip, 2
+${sbi(EXT.IPI, 0, 2, 0)}  sd a0, ${R(7)}
+${sbi(EXT.IPI, 0, 0, -1)}  sd a0, ${R(8)}
+  csrr t1, sip
+  sd t1, ${R(9)}
+${sbi(EXT.RFENCE, 1, 1, 0, 0, 0)}  sd a0, ${R(10)}
+${sbi(EXT.RFENCE, 0, 2, 0)}  sd a0, ${R(11)}
+${sbi(EXT.RFENCE, 2, 0, -1, 0x40000000, 0x2000, 5)}  sd a0, ${R(12)}
+${SHUTDOWN}`;
+  for (const smp of [undefined, 1]) {
+    it(`${smp === undefined ? 'no smp option' : 'smp: 1'}: the one-line banner, hart 0 alone, IPI and RFENCE to itself`, () => {
+      const run = boot(payload(main), smp === undefined ? {} : { smp });
+      expectPass(run);
+      expect(run.uart).toMatch(/^rvhart firmware: SBI v2\.0 in M-mode; PMP denies S\/U 0x80000000\.\.0x800[0-9a-f]+; Sstc on; entering S-mode at 0x80200000\n$/);
+      expect(Array.from({ length: 13 }, (_, i) => run.read('results', i))).toEqual([
+        0n, STARTED, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, SBI_ERR_INVALID_PARAM,
+        0n, 2n, SBI_ERR_INVALID_PARAM, 0n, 2n,
+        0n, SBI_ERR_INVALID_PARAM, 0n]);
+      expect(run.machine.harts).toHaveLength(1);
+      expect(run.machine.hart.trapCounts.get('irq:3') ?? 0).toBe(0);   // its own IPIs need no M-mode interrupt
+    });
+  }
+});
+
+describe('the bundled kernel (one hart) under the firmware', () => {
+  const out = mkdtempSync(join(tmpdir(), 'rvhart-smp-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const imgs = buildBundled({ satp: 'sv39', outDir: out });
+  const bootKernel = (smp: number): { text: string; stop: MachineStop; machine: Virt } => {
+    let text = '';
+    const dec = new TextDecoder();
+    const machine = new Virt({ smp, output: (b) => { text += dec.decode(b, { stream: true }); } });
+    machine.boot(loadImage(imgs.kernel), loadImage(imgs.firmware));
+    const stop = machine.run(100_000_000);
+    return { text, stop, machine };
+  };
+  const one = bootKernel(1);
+  const four = bootKernel(4);
+
+  it('--smp 1: boots to its shutdown with the one-hart transcript', () => {
+    expect(one.stop, one.text).toMatchObject({ kind: 'exit', code: 0 });
+    expect(one.text).toContain('SBI: hart 0 status STARTED; an unknown extension answers SBI_ERR_NOT_SUPPORTED');
+    expect(one.text).not.toContain('harts;');
+  });
+
+  it('--smp 4: the same transcript but for the firmware line about the other harts, which stay parked in WFI', () => {
+    expect(four.stop, four.text).toMatchObject({ kind: 'exit', code: 0 });
+    const extra = 'rvhart firmware: 4 harts; boot hart 0; harts 1..3 STOPPED until HSM hart_start\n';
+    expect(four.text).toContain(extra);
+    expect(four.text.replace(extra, '')).toBe(one.text);
+    for (const h of [1, 2, 3]) {
+      expect(four.machine.harts[h]!.retired).toBeLessThan(1000);    // their set-up, then WFI until the end
+      expect(four.machine.harts[h]!.trapCounts.size).toBe(0);
+    }
   });
 });
