@@ -17,6 +17,7 @@ import type { InsnDef } from '../isa/table.js';
 import { makeDecoder, type Decoder } from '../isa/decode.js';
 import { CAUSE, Trap } from '../isa/trap.js';
 import { LOAD, STORE } from '../mmu/access.js';
+import { Mmu } from '../mmu/mmu.js';
 import type { Hart } from './hart.js';
 import { EV_IRQ } from './events.js';
 import { hiOf, loOf, lt, ltu, mulhu32, sar, setPcRel, shl, shr, toBig, toBigU } from './int64.js';
@@ -86,6 +87,15 @@ function expand(run: string, leave: string): string {
     // past 2^32 made it deoptimize the loop for "lost precision").
     .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')
     .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
+  // The PA of the access at (lo, hi): the MMU's fast cache inline, else (pc written back first, as
+  // the walk may fault) its translate.
+  s = expandCall(s, 'pa', (a) => {
+    const [size, access] = a.split(',').map((x) => x.trim());
+    if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $pa(${a}): the access is LOAD or STORE`);
+    const acc = access === 'LOAD' ? LOAD : STORE;
+    return `let pa = -1; ${Mmu.fastHitSource(acc, 'pa')}
+    if (pa < 0) { ${SYNC} pa = mmu.translate(lo, hi, ${size}, ${access}); }`;
+  });
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
   s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);

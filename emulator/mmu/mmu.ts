@@ -61,11 +61,12 @@ export class Mmu implements WalkContext {
   sum = false;
   mxr = false;
 
-  private readonly fastTagLo = new Int32Array(FAST * SEGMENTS).fill(INVALID_TAG);
-  private readonly fastTagHi = new Int32Array(FAST * SEGMENTS);
-  private readonly fastPage = new Float64Array(FAST * SEGMENTS);
+  // The fast cache. Public only for fastHitSource's copy of translate()'s hit path: nothing else touches them.
+  readonly fastTagLo = new Int32Array(FAST * SEGMENTS).fill(INVALID_TAG);
+  readonly fastTagHi = new Int32Array(FAST * SEGMENTS);
+  readonly fastPage = new Float64Array(FAST * SEGMENTS);
   /** Segment base for fetch, load, store under the current privilege / effective data privilege. */
-  private readonly seg = new Int32Array(3);
+  readonly seg = new Int32Array(3);
   private readonly out = new WalkOut();
   readonly ptePages = new PtePages();
   private pmaTable: Pma | undefined;
@@ -207,6 +208,17 @@ export class Mmu implements WalkContext {
     // Unary +: V8 then knows both returns are numbers, so where translate is inlined (the hart's
     // loads and stores) the hit path's physical address stays an unboxed double, never a heap number.
     return +this.slowTranslate(vaLo, vaHi, size, access, atomic === true);
+  }
+
+  /**
+   * translate()'s hit path as JavaScript source, for the interpreter to paste where a load or store
+   * needs its PA (so a hit costs no call and no pc write-back): with the VA in `lo`/`hi` and this
+   * MMU in `mmu`, sets `out` to the physical address on a hit and leaves it alone on a miss. Kept
+   * beside translate() so the fast cache's layout is known in one file.
+   */
+  static fastHitSource(access: AccessType, out: string): string {
+    return `{ const i_ = mmu.seg[${access}] + ((lo >>> 12) & ${FAST_MASK});
+      if (mmu.fastTagLo[i_] === (lo & ~0xfff) && mmu.fastTagHi[i_] === hi) { mmu.stats.hits++; ${out} = mmu.fastPage[i_] + (lo & 0xfff); } }`;
   }
 
   private slowTranslate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic: boolean): number {

@@ -1,27 +1,29 @@
 // RV64I (unprivileged spec chapters 2 and 4): integer computation on 32-bit halves, branches as a
 // pc delta, loads and stores through the RAM fast window with the MMU's checks, fences.
 
-import type { Semantics } from './semantics.js';
+import { crosses, type Semantics } from './semantics.js';
 
-/** A load of `size` bytes: the fast window read `fast` (o = offset), else memory.ts. */
+/** A load of `size` bytes: the fast window read `fast` (o = offset), else memory.ts (which may fault or reach a device: sync first). */
 const ld = (size: number, signed: boolean, fast: string): Semantics => ({
-  run: `$ea $sync
-    if (h.loadObserver !== undefined || (lo & 0xfff) > ${4096 - size}) { load(h, lo, hi, ${size}, ${signed}, rd); break; }
-    const pa = mmu.translate(lo, hi, ${size}, LOAD), o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { loadPa(h, pa, ${size}, ${signed}, rd); break; }
+  run: `$ea
+    if (h.loadObserver !== undefined${crosses(size)}) { $sync load(h, lo, hi, ${size}, ${signed}, rd); break; }
+    $pa(${size}, LOAD)
+    const o = pa - ramBase;
+    if (!(o >= 0 && o <= lowSize - ${size})) { $sync loadPa(h, pa, ${size}, ${signed}, rd); break; }
     ${fast}`,
 });
 
 /** A store of `size` bytes of x[rs2]: the fast window write `fast`, else memory.ts. */
 const st = (size: number, fast: string): Semantics => ({
-  run: `$ea $sync
+  run: `$ea
     const vlo = xl[rs2], vhi = xh[rs2];
-    if (h.storeObserver !== undefined || (lo & 0xfff) > ${4096 - size}) { store(h, lo, hi, ${size}, vlo, vhi); break; }
-    const pa = mmu.translate(lo, hi, ${size}, STORE), o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { storePa(h, pa, ${size}, vlo, vhi); break; }
+    if (h.storeObserver !== undefined${crosses(size)}) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
+    $pa(${size}, STORE)
+    const o = pa - ramBase;
+    if (!(o >= 0 && o <= lowSize - ${size})) { $sync storePa(h, pa, ${size}, vlo, vhi); break; }
     if (h.resValid && pa < h.resAddr + 8 && pa + ${size} > h.resAddr) h.resValid = false;
     ${fast}
-    if (marks[o >>> 12] !== 0) storeMarked(h, pa, ${size});`,
+    if (marks[o >>> 12] !== 0) { $sync storeMarked(h, pa, ${size}); }`,
 });
 
 const branch = (cond: string): Semantics => ({ run: `if (${cond}) d = im;` });

@@ -20,6 +20,9 @@
 //   $sync        write pc and the retired count back to the hart: before anything that can trap or
 //                look at them (the MMU, devices, CSRs)
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
+//   $pa(size, LOAD|STORE)  let pa: the physical address of that access at (lo, hi) — the MMU's fast
+//                cache inline, else its full check (which syncs first: it may fault). Anything after
+//                it that is not a plain RAM access must $sync itself
 //   $setw(v)     x[rd] = sign-extended 32-bit v
 //   $set64(v)    x[rd] = the bigint v modulo 2^64
 //   $trap(c, lo, hi)  take exception c with tval (lo, hi) now; the instruction does not retire
@@ -36,3 +39,6 @@ export interface Semantics {
 
 /** A piece that may change privilege, translation or interrupts. */
 export const system = (run: string): Semantics => ({ run, system: true });
+
+/** The source of `|| <the access of size bytes at (lo, hi) crosses a page>` (nothing for a byte, which cannot). */
+export const crosses = (size: number): string => size === 1 ? '' : ` || (lo & 0xfff) > ${4096 - size}`;
