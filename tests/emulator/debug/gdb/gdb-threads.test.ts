@@ -65,6 +65,16 @@ describe.skipIf(!haveGdb)('gdb-multiarch against the stub, four harts', () => {
       '-ex', 'stepi',
       '-ex', 'p $s1',
       '-ex', 'info threads',
+      '-ex', 'thread apply all bt 1',
+      '-ex', 'echo LOCKED\\n',
+      '-ex', 'set scheduler-locking on',
+      '-ex', 'thread 2',
+      '-ex', 'p $minstret',
+      '-ex', 'thread 1',
+      '-ex', 'stepi',
+      '-ex', 'stepi',
+      '-ex', 'thread 2',
+      '-ex', 'p $minstret',
       '-ex', 'kill',
     ]);
     // Before anything ran: four threads, every one at the reset vector.
@@ -87,5 +97,11 @@ describe.skipIf(!haveGdb)('gdb-multiarch against the stub, four harts', () => {
     const s1 = [...step.matchAll(/\$(?:6|7) = (\d+)/g)].map((m) => Number(m[1]));
     expect(s1.length).toBe(2);
     expect(s1[1]! - s1[0]!).toBeLessThanOrEqual(1); // two steps of hart 0's loop: addi, j
+    expect(out).toMatch(/Thread 4 \(Thread 4 "hart 3" \(M-mode, WFI\)\):\n#0  0x[0-9a-f]+ in h3_park \(\)[^]*Thread 1 \(Thread 1 "hart 0" \(M-mode\)\):\n#0  0x[0-9a-f]+ in p_loop \(\)/);
+    // scheduler-locking on: GDB steps thread 1 alone (vCont;s:1), and hart 1 retires nothing meanwhile
+    const locked = out.slice(out.indexOf('LOCKED'));
+    const minstret = [...locked.matchAll(/\$(?:8|9) = (\d+)/g)].map((m) => Number(m[1]));
+    expect(minstret.length).toBe(2);
+    expect(minstret[1]).toBe(minstret[0]);
   });
 });
