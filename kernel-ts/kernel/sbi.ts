@@ -43,7 +43,15 @@ export function sbi_remote_sfence_vma_asid(mask: u64, mask_base: u64, start: u64
   last_value = ecall_value();
   return err;
 }
+export function sbi_remote_fence_i(mask: u64, mask_base: u64): u64 { return call(SBI_EXT_RFENCE, 0n, mask, mask_base, 0n, 0n); }
+export function sbi_remote_sfence_vma(mask: u64, mask_base: u64, start: u64, size: u64): u64 { return call(SBI_EXT_RFENCE, 1n, mask, mask_base, start, size); }
 export function sbi_hart_get_status(hartid: u64): u64 { call(SBI_EXT_HSM, 2n, hartid, 0n, 0n, 0n); return last_value; }
+/** HSM hart_start: the hart enters S-mode at start_addr with a0 = hartid, a1 = opaque, satp = 0. */
+export function sbi_hart_start(hartid: u64, start_addr: u64, opaque: u64): u64 { return call(SBI_EXT_HSM, 0n, hartid, start_addr, opaque, 0n); }
+/** HSM hart_stop: returns only on failure. */
+export function sbi_hart_stop(): u64 { return call(SBI_EXT_HSM, 1n, 0n, 0n, 0n, 0n); }
+/** HSM hart_suspend: suspend_type 0 returns here once an enabled interrupt is pending; 0x80000000 resumes at resume_addr. */
+export function sbi_hart_suspend(suspend_type: u64, resume_addr: u64, opaque: u64): u64 { return call(SBI_EXT_HSM, 3n, suspend_type, resume_addr, opaque, 0n); }
 export function sbi_system_reset(reset_type: u64, reason: u64): u64 { return call(SBI_EXT_SRST, 0n, reset_type, reason, 0n, 0n); }
 
 /** DBCN console_write: n bytes at physical address pa; returns the SBI error. */

@@ -4,6 +4,7 @@
 import { describe, expect, it, beforeEach } from 'vitest';
 import { installHost } from '../../../kernel-ts/runtime/host.js';
 import { SparseMemory, type HostMemory } from '../../../kernel-ts/runtime/memory.js';
+import { buildVirtFdt } from '../../../emulator/board/fdt.js';
 
 const UART_THR = 0x10000000n, UART_LSR = 0x10000005n;
 
@@ -28,6 +29,9 @@ const csrs: Record<string, bigint> = {};
 const host = installHost({ memory: board, csrs, staticBase: 0x80010000n });
 const sbi = await import('../../../kernel-ts/firmware/sbi.js');
 const pmp = await import('../../../kernel-ts/firmware/pmp.js');
+const scratch = await import('../../../kernel-ts/firmware/scratch.js');
+const ipi = await import('../../../kernel-ts/firmware/ipi.js');
+const hsm = await import('../../../kernel-ts/firmware/hsm.js');
 
 const REGS = 0x80008000n;
 const M64 = (1n << 64n) - 1n;
@@ -48,6 +52,7 @@ beforeEach(() => {
   host.events.length = 0;
   board.out = '';
   sbi.sbi_init(0x80000000n, 0x88000000n, 0x80000000n, 0x80008000n, 1n);
+  scratch.sbi_set_hart_present_mask(1n);
 });
 
 describe('SBI v2.0 (firmware)', () => {
@@ -111,6 +116,56 @@ describe('SBI v2.0 (firmware)', () => {
     expect(call(sbi.SBI_EXT_DBCN, 1n, 8n, buf, 0n)).toEqual([0n, 2n]);
     expect(board.mem.read(buf, 2)).toBe(0x4241n);
     expect(call(2n, 0n)[0]).toBe(M64);                                // legacy getchar: nothing waiting
+  });
+});
+
+describe('which harts exist, and hart masks', () => {
+  const fdtAt = (harts: number, addr: bigint): bigint => {
+    const blob = buildVirtFdt({ memBase: 0x80000000, memSize: 0x8000000, isa: 'rv64imafdc_zicsr_zifencei_sstc', mmuType: 'riscv,sv39', timebaseFrequency: 10_000_000, harts });
+    blob.forEach((b, i) => board.mem.write(addr + BigInt(i), 1, BigInt(b)));
+    return addr;
+  };
+
+  it('fdt_hart_mask: one bit per /cpus/cpu@N node of the board\'s own device tree (cpu-map and the interrupt controllers are not harts)', () => {
+    expect(scratch.fdt_hart_mask(fdtAt(1, 0x87e00000n))).toBe(1n);
+    expect(scratch.fdt_hart_mask(fdtAt(4, 0x87e00000n))).toBe(0xfn);
+    expect(scratch.fdt_hart_mask(fdtAt(8, 0x87e00000n))).toBe(0xffn);
+    expect(scratch.fdt_hart_mask(0x87f00000n)).toBe(0n);            // no blob there
+  });
+
+  it('hart_mask/hart_mask_base: -1 is every hart; a bit past the last hart, or past bit 63, is invalid', () => {
+    scratch.sbi_set_hart_present_mask(0xfn);
+    expect(ipi.sbi_hartmask_targets(0n, M64)).toEqual([1n, 0xfn]);
+    expect(ipi.sbi_hartmask_targets(0b101n, 1n)).toEqual([1n, 0b1010n]);
+    expect(ipi.sbi_hartmask_targets(0n, 1000n)).toEqual([1n, 0n]);      // an empty mask names nobody
+    expect(ipi.sbi_hartmask_targets(1n, 4n)).toEqual([0n, 0n]);
+    expect(ipi.sbi_hartmask_targets(0x10n, 0n)).toEqual([0n, 0n]);
+    expect(ipi.sbi_hartmask_targets(1n, 64n)).toEqual([0n, 0n]);
+    expect(ipi.sbi_hartmask_targets(1n << 63n, 1n)).toEqual([0n, 0n]);
+    expect(scratch.sbi_hart_count()).toBe(4n);
+  });
+
+  it('HSM and IPI for four harts: get_status of each, hart_start of a STOPPED hart publishes its start and raises its msip', () => {
+    scratch.sbi_set_hart_present_mask(0xfn);
+    hsm.sbi_hsm_init(0n);
+    const msip = (h: bigint): bigint => board.mem.read(0x2000000n + 4n * h, 4);
+    expect([0n, 1n, 2n, 3n, 4n].map((h) => call(sbi.SBI_EXT_HSM, 2n, h))).toEqual([[0n, 0n], [0n, 1n], [0n, 1n], [0n, 1n], [neg(3n), 0n]]);
+    expect(call(sbi.SBI_EXT_HSM, 0n, 2n, 0x80201000n, 77n)[0]).toBe(0n);
+    const s2 = scratch.sbi_scratch_of(2n);
+    expect([s2.hsm_state, s2.start_ready, s2.next_addr, s2.next_arg1, msip(2n)]).toEqual([2n, 1n, 0x80201000n, 77n, 1n]);
+    expect(call(sbi.SBI_EXT_HSM, 0n, 2n, 0x80201000n, 77n)[0]).toBe(neg(3n));   // START_PENDING: on its way
+    expect(call(sbi.SBI_EXT_HSM, 0n, 0n, 0x80201000n, 0n)[0]).toBe(neg(6n));    // STARTED
+    expect(call(sbi.SBI_EXT_HSM, 0n, 3n, 0x80004000n, 0n)[0]).toBe(neg(5n));    // the firmware's own memory
+    expect(call(sbi.SBI_EXT_HSM, 0n, 3n, 0x90000000n, 0n)[0]).toBe(neg(5n));    // past RAM
+    // IPI: hart 1 STOPPED and hart 2 START_PENDING take none; once hart 1 is STARTED it gets SOFT and its msip.
+    expect(call(sbi.SBI_EXT_IPI, 0n, 0b110n, 0n)[0]).toBe(0n);
+    expect([msip(1n), scratch.sbi_scratch_of(1n).ipi_type]).toEqual([0n, 0n]);
+    scratch.sbi_scratch_of(1n).hsm_state = 0n;
+    expect(call(sbi.SBI_EXT_IPI, 0n, 0b110n, 0n)[0]).toBe(0n);
+    expect([msip(1n), scratch.sbi_scratch_of(1n).ipi_type]).toEqual([1n, scratch.SBI_IPI_EVENT_SOFT]);
+    csrs.mip = 0n;
+    ipi.sbi_ipi_process(1n);                                       // as hart 1's M-mode handler
+    expect([msip(1n), scratch.sbi_scratch_of(1n).ipi_type, csrs.mip]).toEqual([0n, 0n, 2n]);
   });
 });
 
