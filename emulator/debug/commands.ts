@@ -315,7 +315,7 @@ export class Session {
           if (len === undefined) e = await this.resume({ step: true });
           else {
             const back = pc + BigInt(len), sp0 = BigInt.asUintN(64, t.hart.reg(2));
-            e = await this.resume({ until: (h) => h.pcBig() === back && BigInt.asUintN(64, h.reg(2)) >= sp0 });
+            e = await this.resume({ stepping: true, until: (h) => h.pcBig() === back && BigInt.asUintN(64, h.reg(2)) >= sp0 });
           }
           if (e.kind !== 'step' && e.kind !== 'reached' || i === n - 1) { this.report(e); return; }
         }
@@ -422,7 +422,7 @@ export class Session {
         this.say(`$${++this.history} = ${text}`);
       } });
     add({ names: ['set'], usage: 'set $R = EXPR | set *(u64*)ADDR = EXPR | set scheduler-locking off|step|on',
-      help: 'Write a register, CSR, $priv or memory; or choose which harts run: step (default) = si runs the selected hart alone, c runs all; on = the selected hart alone for both; off = all harts for both.',
+      help: 'Write a register, CSR, $priv or memory; or choose which harts run: step (default) = si/ni run the selected hart alone, c/finish/until run all; on = the selected hart alone for both; off = all harts for both.',
       run: (a, w) => {
         if (w[0] === 'scheduler-locking') { this.setLocking(w[1]); return; }
         const s = a.replace(/^var\s+/, '');

@@ -7,9 +7,9 @@
 // the whole machine (the others stay where they are). Commands read the selected hart (`select`),
 // as GDB's read the selected thread; a stop selects the hart it happened on. Which harts run during
 // a step or a continue follows GDB's `set scheduler-locking`: `step` (the default) steps the
-// selected hart alone and continues all of them; `on` runs the selected hart alone for both; `off`
-// lets the scheduler run every hart for both (a step ends when the selected hart has retired one
-// instruction).
+// selected hart alone (si, and ni over a call) and continues all of them (c, finish, until ADDR);
+// `on` runs the selected hart alone for both; `off` lets the scheduler run every hart for both (a
+// step ends when the selected hart has retired one instruction).
 //
 // A step that takes a trap (an ecall, a fault, an interrupt that arrives first) stops at the trap
 // handler's first instruction and reports the trap: the hook runs at the next boundary, which is
@@ -50,6 +50,8 @@ export interface ResumeOptions {
   readonly step?: boolean;
   /** An extra stop condition checked before each of the hart's instructions (not at the starting one). */
   readonly until?: (h: Hart) => boolean;
+  /** A stepping command that runs to its `until` (ni over a call): scheduler-locking `step` locks it as a step. */
+  readonly stepping?: boolean;
   /** The hart that steps and whose `until` counts (default: the selected one). */
   readonly hart?: number;
   /** Whether the other harts run meanwhile (default: as `schedulerLocking` says). */
@@ -139,7 +141,7 @@ export class Target {
     const h = harts[me];
     if (!h) throw new RangeError(`no hart ${me}`);
     const lock = this.schedulerLocking;
-    const others = opts.others ?? (lock === 'off' || (lock === 'step' && !opts.step));
+    const others = opts.others ?? (lock === 'off' || (lock === 'step' && !opts.step && !opts.stepping));
     /** Only hart `me` runs (runHart); else the board's scheduler runs them all. */
     const alone = !others && harts.length > 1;
     const named = harts.length > 1;

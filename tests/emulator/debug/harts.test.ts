@@ -133,6 +133,18 @@ describe('harts in the shell', () => {
     expect(await s.run('set scheduler-locking sometimes')).toBe('Usage: set scheduler-locking off|on|step\n');
   });
 
+  it('ni over a call runs the selected hart alone under scheduler-locking step, as si does', async () => {
+    const s = smp();
+    await s.run('b *hart2', 'c', 'delete');
+    expect(s.target.selected).toBe(2);
+    const before = retired(s);
+    const out = await s.run('ni 2'); // auipc, then the jalr of `call wait_go`, stepped over
+    expect(out).toMatch(/in hart2 \(\)/);
+    const after = retired(s);
+    expect(after[2]).toBeGreaterThan(before[2]! + 2);
+    expect([after[0], after[1], after[3]]).toEqual([before[0], before[1], before[3]]);
+  });
+
   it('stepping a hart that waits in WFI alone says nothing could wake it, and the machine goes on', async () => {
     const s = smp();
     await s.run('b h3_park', 'c', 'delete', 'hart 2');
