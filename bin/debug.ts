@@ -2,7 +2,8 @@
 // board, with the same machine options as `boot`. Interactive on a terminal (prompt with the
 // privilege, history, tab completion of commands and symbols, Ctrl-C stops a running `c`);
 // `-x FILE` or piped stdin run the commands and exit. `--gdb PORT` first serves a GDB remote
-// session (the hart waits for GDB to continue), then the shell takes over when GDB detaches.
+// session (the harts wait for GDB to continue), then the shell takes over when GDB detaches. With
+// `--smp N` the shell and GDB see every hart (info harts / info threads).
 
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -1,5 +1,5 @@
 // Node adapter for the GDB stub: a TCP server on 127.0.0.1 that accepts one GDB at a time. The
-// port is printed on stderr; the hart does not run until GDB resumes it (QEMU's -s -S).
+// port is printed on stderr; the harts do not run until GDB resumes them (QEMU's -s -S).
 
 import { createServer, type Socket } from 'node:net';
 import type { SymbolTable } from '../symbols.js';
