@@ -215,6 +215,8 @@ export class Virt {
       write: (pa, bytes) => w.ram.load(pa, bytes),
       start: (pc) => { w.hart.pc = pc; },
       run: (n) => { w.run(w.hart.retired + n); },
+      fastCache: (on) => { w.mmu.fastFill = on; w.mmu.refreshPma(); },
+      watch: (pa) => { w.hart.code.watch(pa); w.hart.onWatchedStore = () => {}; },
     }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
   }
 

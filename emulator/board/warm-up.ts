@@ -1,6 +1,7 @@
 // Warming the interpreter up: once per process, before the first real machine runs, a throwaway
 // machine executes every instruction the interpreter compiles into its loop, along each memory
-// path (the RAM window, RAM beyond it, a page-crossing access, a store into a code page).
+// path (the MMU's fast cache hit and missed, the RAM window, RAM beyond it, a page-crossing access,
+// a store into a code page and into a watched page) and with an interrupt pending but not taken.
 //
 // Why: V8 optimizes the loop as soon as it is hot, and an instruction it has never seen executed
 // has no type feedback, so meeting it later deoptimizes the whole loop; re-optimizing it then costs
@@ -12,6 +13,7 @@ import { encode } from '../isa/encode.js';
 import { FIELDS, type FieldName } from '../isa/fields.js';
 import { BY_MNEMONIC, type InsnDef } from '../isa/table.js';
 import { isHot } from '../hart/interpreter.js';
+import { CLINT_BASE, CLINT_MSIP } from './clint.js';
 
 /** What warmUp needs of a machine: its RAM at `base`, a way to start the hart and to run it. */
 export interface WarmMachine {
@@ -19,8 +21,13 @@ export interface WarmMachine {
   write(pa: number, bytes: Uint8Array): void;
   start(pc: number): void;
   run(insns: number): void;
+  /** Whether the MMU keeps translations in its fast cache (off: every access takes the slow path). */
+  fastCache(on: boolean): void;
+  /** Makes stores to the RAM page holding pa reported (as HTIF's tohost page is). */
+  watch(pa: number): void;
 }
 
+/** Rounds with the fast cache off, then on. */
 const ROUNDS = 3;
 const X_RD = 5, X_BASE = 6, X_SRC = 7, X_LINK = 28, X_RES = 29;
 
@@ -91,12 +98,12 @@ function bytesOf(words: readonly number[]): Uint8Array {
  * each direction).
  */
 export function warmUp(m: WarmMachine, table: readonly InsnDef[], farData: number): void {
-  const code = m.base, handlerAt = m.base + 0x1000, bounce = m.base + 0x2000, near = m.base + 0x4000;
+  const code = m.base, handlerAt = m.base + 0x1000, bounce = m.base + 0x2000, near = m.base + 0x4000, watched = m.base + 0x6000;
   const insns = body(table);
   const passes: [number, number][] = [
     // The last pass stores into the handler's page (it has decoded code), not the program's: only
     // the handler's decodes are dropped each round.
-    [near, 5], [farData, -1], [near + 0x1000 - 9, near + 0x1000 - 9], [handlerAt + 0xf00, 0x7fffffff],
+    [near, 5], [farData, -1], [near + 0x1000 - 9, near + 0x1000 - 9], [handlerAt + 0xf00, 0x7fffffff], [watched, 3],
   ];
   // mtvec = the handler (on the next page); then the passes.
   const program: number[] = [...li(X_LINK, handlerAt, true), op('csrrw', { rd: 0, csr: 0x305, rs1: X_LINK }),
@@ -104,6 +111,15 @@ export function warmUp(m: WarmMachine, table: readonly InsnDef[], farData: numbe
   const pads: number[] = [];
   passes.forEach(([base, src], i) => {
     program.push(...li(X_BASE, base, true), ...li(X_SRC, src), op('ecall', {}), op('lr.d', { rd: 0, rs1: X_RES }), ...insns);
+    // msip set and cleared by a plain store: an interrupt pending that mie does not enable, which the
+    // loop's boundary check consumes without leaving.
+    program.push(...li(X_LINK, CLINT_BASE + CLINT_MSIP, true), op('addi', { rd: X_RD, rs1: 0, imm12: 1 }),
+      op('sw', { rs1: X_LINK, rs2: X_RD, imm12: 0 }), op('sw', { rs1: X_LINK, rs2: 0, imm12: 0 }));
+    // TLB flushes, by address and ASID and of everything: the loop refetches after a system
+    // instruction that moved the MMU's generation.
+    program.push(op('sfence.vma', { rs1: X_BASE, rs2: X_SRC }), op('sfence.vma', { rs1: 0, rs2: 0 }));
+    // A load from address 0 (no memory there): an access fault the MMU throws, caught by the loop.
+    program.push(op('ld', { rd: 0, rs1: 0, imm12: 0 }));
     // jal to this pass's pad on the bounce page, which jumps straight back to the next instruction.
     const here = code + 4 * program.length, pad = bounce + 4 * i;
     program.push(op('jal', { rd: 0, jimm21: pad - here }));
@@ -112,10 +128,14 @@ export function warmUp(m: WarmMachine, table: readonly InsnDef[], farData: numbe
   m.write(code, bytesOf(program));
   m.write(handlerAt, bytesOf(handler()));
   m.write(bounce, bytesOf(pads));
+  m.watch(watched);
   // Several rounds: V8 allocates a function's feedback only once it has run a while.
-  for (let round = 0; round < ROUNDS; round++) {
-    m.start(code);
-    // Each pass: its ecall does not retire, the handler's instructions and the pad's jal do.
-    m.run(program.length + passes.length * handler().length);
+  for (const fast of [false, true]) {
+    m.fastCache(fast);
+    for (let round = 0; round < ROUNDS; round++) {
+      m.start(code);
+        // Each pass: its ecall and faulting load do not retire, the handler's instructions and the pad's jal do.
+      m.run(program.length + passes.length * (2 * handler().length - 1));
+    }
   }
 }

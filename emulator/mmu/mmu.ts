@@ -47,6 +47,9 @@ export class Mmu implements WalkContext {
   /** TLB flushes by kind (SFENCE.VMA and satp writes), for `--stats`. */
   readonly flushes: FlushStats = newFlushStats();
   generation = 0;
+  /** Whether the slow path fills the fast cache: false only while the interpreter's warm-up wants
+   *  every load and store to take the slow path once (board/warm-up.ts). */
+  fastFill = true;
   get ad(): AdPolicy { return this.options.ad; }
   get svnapot(): boolean { return this.options.svnapot; }
   adue = false;
@@ -226,7 +229,7 @@ export class Mmu implements WalkContext {
     const pa = this.decide(vaLo, vaHi, size, access, priv, this.sum, this.mxr, atomic, this.mode, this.rootPpn, this.out, null);
     if (pa < 0) this.fault(this.out.cause, vaLo, vaHi);
     const paPage = pa - (vaLo & 0xfff);
-    if (!atomic && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
+    if (!atomic && this.fastFill && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
       const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
       if (this.fastTagLo[i] === INVALID_TAG) {
         if (this.nFilled === this.filled.length) { this.fastTagLo.fill(INVALID_TAG); this.nFilled = 0; }

@@ -20,7 +20,7 @@ const divu = (q: boolean): Semantics => ({
 export const M: Readonly<Record<string, Semantics>> = {
   mul: {
     run: `const al = xl[rs1], ah = xh[rs1], bl = xl[rs2], bh = xh[rs2];
-    const hi = (mulhu32(al, bl) + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
+    const hi = (((mulhu32(al, bl) + Math.imul(ah, bl)) | 0) + Math.imul(al, bh)) | 0; // each sum wraps: an int32 add, never an overflow check
     xl[rd] = Math.imul(al, bl); xh[rd] = hi;`,
   },
   mulh: { run: `$set64((${A} * ${B}) >> 64n)` },
