@@ -424,7 +424,8 @@ export class Virt {
 
   /**
    * Runs hart `i` alone for up to n instructions (the debugger's step of one hart), devices serviced
-   * and time advancing, leaving the round-robin where it was. Undefined when the n instructions ran.
+   * and time advancing, leaving the round-robin where it was. Undefined when the n instructions ran;
+   * kind 'idle' when the hart waits in WFI for what only another hart could send.
    */
   runHart(i: number, n: number): MachineStop | undefined {
     if (!this.harts[i]) throw new RangeError(`no hart ${i}: the machine has ${this.harts.length}`);
@@ -476,7 +477,7 @@ export class Virt {
       if (why?.kind !== 'wfi') continue;
       if (h.wakeable()) { h.waiting = false; continue; }
       if (smp > 1 && only < 0) continue; // the others' turn; all waiting is handled above
-      const idle = this.idle();
+      const idle = this.idle(smp > 1 && only >= 0);
       if (idle) return idle;
     }
   }
@@ -491,7 +492,7 @@ export class Virt {
    * Every hart that may run waits in WFI with nothing pending: time jumps to the next timer deadline
    * (insns), or the caller waits for the host (wall time, input), or nothing can ever wake them.
    */
-  private idle(): MachineStop | undefined {
+  private idle(othersMayWake = false): MachineStop | undefined {
     const d = this.nextDeadline();
     if (this.timeSource === 'insns' && d !== undefined) {
       this.idleTicks += d - this.timeNow();
@@ -500,6 +501,8 @@ export class Virt {
     }
     if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
     if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
+    // runHart: the harts not running may still send the interrupt (the machine is not over).
+    if (othersMayWake) return { kind: 'idle', reason: 'wfi: the hart waits for an interrupt another hart may send' };
     const where = this.harts.map((h) => `0x${h.pcBig().toString(16)}`).join(', ');
     return (this.result = {
       kind: 'stopped',

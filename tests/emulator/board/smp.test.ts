@@ -499,3 +499,29 @@ describe('--smp: the device tree', () => {
     for (const [path, p] of checks) expect(`${path} ${p} = ${get(ours, path, p)}`).toBe(`${path} ${p} = ${get(qemu, path, p)}`);
   });
 });
+
+describe('--smp: one hart run alone (the debugger\'s scheduler-locking)', () => {
+  it('runs only that hart, and a WFI nothing but another hart could end is not the end of the machine', () => {
+    const r = runAsm(`
+      csrr t0, mhartid
+      bnez t0, 2f
+    1: addi a0, a0, 1
+      j 1b
+    2: li t1, 8
+      csrw mie, t1
+    3: wfi
+      j 3b
+      ${DATA}`, { smp: 2, quantum: 10, maxInsns: 0 });
+    const m = r.machine;
+    expect(m.runHart(0, 500)).toBeUndefined();
+    expect([m.harts[0]!.retired, m.harts[1]!.retired]).toEqual([500, 0]);
+    const s = m.runHart(1, 100);
+    expect(s?.kind).toBe('idle');
+    expect(m.stopped).toBeUndefined();
+    expect(m.harts[1]!.waiting).toBe(true);
+    // Hart 0 sends the IPI by hand (msip of hart 1); hart 1 then wakes.
+    m.clint.write(4, 4, 1n);
+    expect(m.runHart(1, 3)).toBeUndefined();
+    expect(m.harts[1]!.waiting).toBe(false);
+  });
+});
