@@ -148,8 +148,6 @@ export class Target {
     /** Only hart `me` runs (runHart); else the board's scheduler runs them all. */
     const alone = !others && harts.length > 1;
     const named = harts.length > 1;
-    // The board would find no hart to wake it and end the run for good; it is the debugger that
-    // keeps the others stopped, so it says so instead.
     /**
      * Hart `me` alone would wait in WFI with nothing pending. The board, running it alone, would find
      * no hart to wake it and end the run for good (Virt.runHart treats it as every hart idle), though
@@ -214,7 +212,7 @@ export class Target {
     const needHook = alone || opts.step || points.anyBreakpoints || wps.length > 0 || points.catchpoints().length > 0 || opts.until !== undefined || this.trace !== undefined;
     if (needHook) harts.forEach((x, i) => x.setDebugHook(() => check(i, !(opts.step && i === me))));
 
-    /** Runs `run` for one instruction of hart x, tracing it when `trace on`; false when the hook stopped it first. */
+    /** Runs `run` for one instruction of hart x, with a trace line when `trace on` (none when its hook stopped it first). */
     const traced = (x: Hart, run: () => MachineStop | undefined): MachineStop | undefined => {
       const trace = this.trace;
       if (!trace) return run();
@@ -280,7 +278,7 @@ export class Target {
         const other = s ? this.machineStop(s, me) : undefined;
         if (other) return other;
         await this.pause();
-        if (this.interruptRequested) return { kind: 'interrupted', hart: this.sel };
+        if (this.interruptRequested) return { kind: 'interrupted', hart: me };
       }
     } finally {
       for (const [i, x] of harts.entries()) {
