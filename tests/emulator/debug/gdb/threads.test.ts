@@ -109,6 +109,23 @@ describe('the stub with four harts', () => {
     expect(await ask2('qC')).toBe('QC4');
   });
 
+  it('vCont;c:N runs hart N-1 alone; a hart that would wait in WFI alone stops where it is', async () => {
+    const { s, ask } = stubOn(SMP, 4);
+    const h3Park = s.symbols.lookup('h3_park')!.addr, pLoop = s.symbols.lookup('p_loop')!.addr;
+    await ask(`Z0,${h3Park.toString(16)},2`);
+    expect(await ask('vCont;c')).toBe('T05thread:4;swbreak:;');
+    await ask(`z0,${h3Park.toString(16)},2`);
+    const before = s.machine.harts.map((h) => h.retired);
+    expect(await ask('vCont;s:4')).toBe('T05thread:4;'); // its wfi: nothing pending, the others stopped
+    expect(s.machine.harts.map((h) => h.retired)).toEqual(before);
+    expect(s.target.finished).toBeUndefined();
+    await ask(`Z0,${pLoop.toString(16)},2`);
+    expect(await ask('vCont;c:1')).toBe('T05thread:1;swbreak:;');
+    const after = s.machine.harts.map((h) => h.retired);
+    expect(after[0]).toBeGreaterThan(before[0]!);
+    expect(after.slice(1)).toEqual(before.slice(1));
+  });
+
   it('one hart: one thread, as before', async () => {
     const { ask } = stubOn(SMP, 1);
     expect(await ask('qfThreadInfo')).toBe('m1');
