@@ -4,7 +4,8 @@
 // STOPPED until the payload starts them through HSM. The payload writes what it sees into memory
 // (`results`, per-hart tables) and ends with an SRST shutdown; the test reads that memory back.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,7 +67,13 @@ function delay(n: number): string {
 /** Result slot i (dwords at `results`), from s11. */
 const R = (i: number): string => `${8 * i}(s11)`;
 
-const SHUTDOWN = `${sbi(EXT.SRST, 0, 0, 0)}1: j 1b\n`;
+/** The end of every payload: the memory the tests read, printed through DBCN as hex dwords (so a run
+ *  on QEMU can be compared), then SRST shutdown. */
+const SHUTDOWN = '  j dump_shutdown\n';
+/** What dump_shutdown prints, in order: label and dwords. */
+const DUMP: [string, number][] = [['results', 32], ['hartinfo', 16], ['counts', 4], ['obs', 8]];
+const DUMP_LINES = DUMP.reduce((n, [, k]) => n + k, 0);
+const EXT_DBCN = 0x4442434e;
 
 /** The payload: sp from a0 (the hartid: every entry point has it) in `stacks`, 4 KiB each; tp = hartid. */
 function payload(body: string, data = ''): string {
@@ -86,15 +93,50 @@ set_sp:
   add sp, sp, t0
   ret
 ${body}
+hex64:                           # a0 as 16 hex digits and a newline at a1; a1 += 17
+  li t0, 60
+1: srl t1, a0, t0
+  andi t1, t1, 15
+  li t2, 10
+  blt t1, t2, 2f
+  addi t1, t1, 87
+  j 3f
+2: addi t1, t1, 48
+3: sb t1, 0(a1)
+  addi a1, a1, 1
+  addi t0, t0, -4
+  bgez t0, 1b
+  li t1, 10
+  sb t1, 0(a1)
+  addi a1, a1, 1
+  ret
+dump_shutdown:
+  la s2, dumpbuf
+${DUMP.map(([label, n], i) => `  la s3, ${label}
+  li s4, ${n}
+9${i}: ld a0, 0(s3)
+  mv a1, s2
+  call hex64
+  mv s2, a1
+  addi s3, s3, 8
+  addi s4, s4, -1
+  bnez s4, 9${i}b
+`).join('')}
+  la a1, dumpbuf
+  sub a0, s2, a1
+${sbi(EXT_DBCN, 0, 'a0', 'a1', 0)}
+${sbi(EXT.SRST, 0, 0, 0)}1: j 1b
   .data
   .balign 8
 results: .zero 512
 hartinfo: .zero 512
 counts: .zero 64
+obs: .zero 64
 ${data}
   .bss
   .balign 16
 stacks: .zero ${4096 * 9}
+dumpbuf: .zero ${17 * DUMP_LINES}
 `;
 }
 
@@ -113,6 +155,19 @@ function boot(source: string, opts: { smp?: number; quantum?: number; maxInsns?:
     return new DataView(machine.ram.readBytes(pa - machine.ram.base, 8).buffer).getBigUint64(0, true);
   };
   return { machine, stop, uart, symbols: linked.symbols, read };
+}
+
+/** The runs whose payloads QEMU runs too (at the end), by name. */
+const named = new Map<string, { source: string; run: Run }>();
+function bootNamed(name: string, source: string): Run {
+  const run = boot(source);
+  named.set(name, { source, run });
+  return run;
+}
+
+/** The hex dwords dump_shutdown printed. */
+function dumpOf(uart: string): string[] {
+  return uart.split('\n').filter((l) => /^[0-9a-f]{16}$/.test(l)).slice(-DUMP_LINES);
 }
 
 function expectPass(run: Run): void {
@@ -164,7 +219,7 @@ ${sbi(EXT.HSM, 3, 0x10000000, 0, 0)}  sd a0, ${R(29)}
 ${sbi(EXT.HSM, 3, 0x80000000, 0x1000, 0)}  sd a0, ${R(30)}
 ${sbi(EXT.HSM, 3, 0x1_0000_0000, 0, 0)}  sd a0, ${R(31)}
 ${SHUTDOWN}`;
-  const run = boot(payload(main + secondary, 'arrived: .dword 0\ngo_stop: .dword 0\nstop_failed: .dword 0'));
+  const run = bootNamed('HSM', payload(main + secondary, 'arrived: .dword 0\ngo_stop: .dword 0\nstop_failed: .dword 0'));
 
   it('boots: hart 0 enters the payload, the firmware says how many harts wait', () => {
     expectPass(run);
@@ -258,7 +313,7 @@ ${waitGe('counts+16', 2)}
 ${waitGe('counts+24', 2)}
 ${delay(20000)}
 ${SHUTDOWN}`;
-  const run = boot(payload(main + secondary, 'ready: .dword 0'));
+  const run = bootNamed('IPI', payload(main + secondary, 'ready: .dword 0'));
 
   it('send_ipi to harts 1 and 3: only they take the supervisor software interrupt', () => {
     expectPass(run);
@@ -299,7 +354,6 @@ page_b: .dword 0xbbbb
   .balign 4096
 phase: .dword 0
 ack: .dword 0
-obs: .zero 64
 `;
   const pte = (reg: string, label: string, flags: number): string => `  la t1, ${label}\n  srli t1, t1, 12\n  slli t1, t1, 10\n  ori t1, t1, ${flags}\n  sd t1, 0(${reg})\n`;
   const secondary = `
@@ -364,7 +418,7 @@ ${sbi(EXT.RFENCE, 1, 0b10000, 0, 0, 0)}  sd a0, ${R(2)}
 ${sbi(EXT.RFENCE, 3, 0b10, 0, 0, 0)}  sd a0, ${R(3)}
 ${sbi(EXT.RFENCE, 1, 0, -1, 0, -1)}  sd a0, ${R(4)}
 ${SHUTDOWN}`;
-  const run = boot(payload(main + secondary, tables));
+  const run = bootNamed('RFENCE', payload(main + secondary, tables));
 
   it('a PTE changed without a remote fence: the other hart still translates through its stale TLB entry, even after the changing hart\'s own sfence.vma', () => {
     expectPass(run);
@@ -429,7 +483,7 @@ ${sbi(EXT.RFENCE, 0, 0b10, 0)}  sd a0, ${R(0)}
 ${waitGe('seen', 2)}
 ${sbi(EXT.RFENCE, 0, 0, -1)}  sd a0, ${R(1)}
 ${SHUTDOWN}`;
-  const run = boot(payload(code, 'seen: .dword 0'));
+  const run = bootNamed('remote_fence_i', payload(code, 'seen: .dword 0'));
 
   it('returns SBI_SUCCESS once hart 1 has run fence.i (through an M-mode IPI); hart 1 then runs the new code', () => {
     expectPass(run);
@@ -493,7 +547,7 @@ ${sbi(EXT.IPI, 0, 0b10, 0)}
 ${waitGe('resumed', 2)}
 ${sbi(EXT.HSM, 2, 1)}  sd a1, ${R(2)}
 ${SHUTDOWN}`;
-  const run = boot(payload(code, 'resumed: .dword 0\ngo2: .dword 0\nsuspend_failed: .dword 0\ntrapped: .dword 0\nobs: .zero 64'));
+  const run = bootNamed('hart_suspend', payload(code, 'resumed: .dword 0\ngo2: .dword 0\nsuspend_failed: .dword 0\ntrapped: .dword 0'));
 
   it('retentive: SUSPENDED until an interrupt S-mode enabled (an IPI); a remote fence is done without resuming; then SBI_SUCCESS to the caller', () => {
     expectPass(run);
@@ -574,6 +628,15 @@ ${call('')}
   amoadd.d zero, t1, (t0)
   bnez tp, 3f
 ${waitGe('done', 4)}
+  la t0, errors                  # for the dump: results[5] = errors, [6] = hart 3's arrivals, [7] = done
+  ld t1, 0(t0)
+  sd t1, ${R(5)}
+  la t0, arrived3
+  ld t1, 0(t0)
+  sd t1, ${R(6)}
+  la t0, done
+  ld t1, 0(t0)
+  sd t1, ${R(7)}
 ${SHUTDOWN}
 3: wfi
   j 3b
@@ -585,10 +648,12 @@ ${store('go', 1)}
 ${waitState(3, STARTED)}
   j storm
 `;
+  const raceData = 'lasterr: .zero 24\nready: .dword 0\ngo: .dword 0\narrived3: .dword 0\ndone: .dword 0\nerrors: .dword 0';
+  named.set('race', { source: payload(code, raceData), run: undefined as unknown as Run });
   for (const quantum of [1, 3, 7, 1000]) {
     it(`quantum ${quantum}: one hart_start wins, every fence and IPI succeeds, nobody deadlocks`, () => {
-      const run = boot(payload(code, 'lasterr: .zero 24\nready: .dword 0\ngo: .dword 0\narrived3: .dword 0\ndone: .dword 0\nerrors: .dword 0'), { smp: 4, quantum, maxInsns: 4_000_000 });
-      const { read, machine } = run;
+      const run = boot(payload(code, raceData), { smp: 4, quantum, maxInsns: 4_000_000 });
+      const { read } = run;
       expectPass(run);
       expect(read('done')).toBe(4n);
       expect([read('errors'), read('lasterr'), read('lasterr', 1), read('lasterr', 2)]).toEqual([0n, 0n, 0n, 0n]);
@@ -597,7 +662,6 @@ ${waitState(3, STARTED)}
       // The loser finds hart 3 START_PENDING (INVALID_PARAM, as OpenSBI) or already STARTED.
       expect(starts[0]).toBe(0n);
       expect([SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE]).toContain(starts[1]);
-      console.log(`quantum ${quantum}: ${machine.retired} instructions; loser ${starts[1] === SBI_ERR_INVALID_PARAM ? 'INVALID_PARAM' : 'ALREADY_AVAILABLE'}`);
     });
   }
 });
@@ -626,7 +690,9 @@ ${SHUTDOWN}`;
     it(`${smp === undefined ? 'no smp option' : 'smp: 1'}: the one-line banner, hart 0 alone, IPI and RFENCE to itself`, () => {
       const run = boot(payload(main), smp === undefined ? {} : { smp });
       expectPass(run);
-      expect(run.uart).toMatch(/^rvhart firmware: SBI v2\.0 in M-mode; PMP denies S\/U 0x80000000\.\.0x800[0-9a-f]+; Sstc on; entering S-mode at 0x80200000\n$/);
+      const lines = run.uart.split('\n');
+      expect(lines[0]).toMatch(/^rvhart firmware: SBI v2\.0 in M-mode; PMP denies S\/U 0x80000000\.\.0x800[0-9a-f]+; Sstc on; entering S-mode at 0x80200000$/);
+      expect(lines.slice(1, -1)).toEqual(dumpOf(run.uart));           // nothing else but the payload's dump
       expect(Array.from({ length: 13 }, (_, i) => run.read('results', i))).toEqual([
         0n, STARTED, SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE, SBI_ERR_INVALID_PARAM,
         0n, 2n, SBI_ERR_INVALID_PARAM, 0n, 2n,
@@ -667,5 +733,39 @@ describe('the bundled kernel (one hart) under the firmware', () => {
       expect(four.machine.harts[h]!.retired).toBeLessThan(1000);    // their set-up, then WFI until the end
       expect(four.machine.harts[h]!.trapCounts.size).toBe(0);
     }
+  });
+});
+
+const haveQemu = spawnSync('sh', ['-c', 'command -v qemu-system-riscv64'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!haveQemu)('the same firmware and payloads on QEMU virt -smp 4', () => {
+  // The firmware ELF as -bios and the payload as -kernel on QEMU's own board: what the payload saw
+  // (its dump) must be what it saw on rvhart — the firmware, not this emulator, makes it so.
+  const dir = mkdtempSync(join(tmpdir(), 'rvhart-smp-qemu-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const fw = join(dir, 'firmware.elf');
+  writeFileSync(fw, firmwareElf);
+  const qemu = (name: string): string[] => {
+    const elf = join(dir, `${name}.elf`);
+    writeFileSync(elf, linkAsm(named.get(name)!.source, `${name}.s`, { base: 0x8020_0000 }).elf);
+    const q = spawnSync('qemu-system-riscv64', ['-machine', 'virt', '-smp', '4', '-m', '128M', '-bios', fw, '-kernel', elf,
+      '-display', 'none', '-monitor', 'none', '-serial', 'stdio'], { encoding: 'utf8', timeout: 60_000 });
+    expect(q.status, q.stdout + q.stderr).toBe(0);
+    const dump = dumpOf(q.stdout);
+    expect(dump).toHaveLength(DUMP_LINES);
+    return dump;
+  };
+  for (const name of ['HSM', 'IPI', 'RFENCE', 'remote_fence_i', 'hart_suspend']) {
+    it(`${name}: the same dump as on rvhart`, () => {
+      expect(qemu(name)).toEqual(dumpOf(named.get(name)!.run.uart));
+    });
+  }
+
+  it('harts racing, on host threads (QEMU runs each hart on its own): one hart_start wins, no errors, no deadlock', () => {
+    const d = qemu('race').map((l) => BigInt(`0x${l}`));
+    expect([d[5], d[6], d[7]]).toEqual([0n, 1n, 4n]);
+    const starts = [d[1]!, d[2]!].sort();
+    expect(starts[0]).toBe(0n);
+    expect([SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE]).toContain(starts[1]);
   });
 });
