@@ -3,8 +3,9 @@
 //
 // Fast path: a direct-mapped per-page cache, one segment per (privilege, access type), holding the
 // physical page of VA pages whose translation, PMP verdict and PMA verdict are all known good for every
-// byte of the page. A hit is three typed-array reads and two compares. Anything else (a page PMP covers
-// only partly, a device page, an atomic, a miss) takes the slow path, which checks byte-exactly.
+// byte of the page. A hit is three typed-array reads and two compares (an atomic also needs the page
+// to be RAM). Anything else (a page PMP covers only partly, a device page, an atomic outside RAM, a
+// miss) takes the slow path, which checks byte-exactly.
 
 import type { Bus } from '../board/bus.js';
 import { Trap } from '../isa/trap.js';
@@ -74,7 +75,12 @@ export class Mmu implements WalkContext {
   readonly ptePages = new PtePages();
   private pmaTable: Pma | undefined;
 
+  private readonly ramBase: number;
+  private readonly ramEnd: number;
+
   constructor(readonly bus: Bus, options: Partial<MmuOptions> = {}) {
+    this.ramBase = bus.ram.base;
+    this.ramEnd = bus.ram.base + bus.ram.size;
     this.options = {
       modes: options.modes ?? ['bare', 'sv39', 'sv48', 'sv57'],
       pmpEntries: options.pmpEntries ?? 16,
@@ -204,7 +210,7 @@ export class Mmu implements WalkContext {
 
   translate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic?: boolean): number {
     const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
-    if (this.fastTagLo[i] === (vaLo & ~0xfff) && this.fastTagHi[i] === vaHi && atomic !== true) {
+    if (this.fastTagLo[i] === (vaLo & ~0xfff) && this.fastTagHi[i] === vaHi && (atomic !== true || this.ramPage(this.fastPage[i]!))) {
       this.stats.hits++;
       return this.fastPage[i]! + (vaLo & 0xfff);
     }
@@ -224,12 +230,17 @@ export class Mmu implements WalkContext {
       if (mmu.fastTagLo[i_] === (lo & ~0xfff) && mmu.fastTagHi[i_] === hi) { mmu.stats.hits++; ${out} = mmu.fastPage[i_] + (lo & 0xfff); } }`;
   }
 
+  /** Whether a cached physical page is RAM, where atomics are allowed (PMA: ROM and devices refuse them). */
+  private ramPage(paPage: number): boolean {
+    return paPage >= this.ramBase && paPage < this.ramEnd;
+  }
+
   private slowTranslate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic: boolean): number {
     const priv = access === FETCH ? this.priv : this.dataPriv;
     const pa = this.decide(vaLo, vaHi, size, access, priv, this.sum, this.mxr, atomic, this.mode, this.rootPpn, this.out, null);
     if (pa < 0) this.fault(this.out.cause, vaLo, vaHi);
     const paPage = pa - (vaLo & 0xfff);
-    if (!atomic && this.fastFill && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
+    if (this.fastFill && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
       const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
       if (this.fastTagLo[i] === INVALID_TAG) {
         if (this.nFilled === this.filled.length) { this.fastTagLo.fill(INVALID_TAG); this.nFilled = 0; }
