@@ -32,6 +32,13 @@ export interface CsrRecord {
   readonly pair?: number;
   /** The pair's write rule on halves; read and write above are derived from it. */
   readonly writePair?: (h: Hart, lo: number, hi: number) => void;
+  /** A CSR whose writable bits all lie in its low 32 (halfCsr): its value as halves and its write
+   *  rule on the low half, which csrInsn uses without bigint; read and write are derived from them. */
+  readonly halves?: {
+    readonly lo: (h: Hart) => number;
+    readonly hi: (h: Hart) => number;
+    readonly writeLo?: (h: Hart, lo: number) => void;
+  };
 }
 
 /** The records of one hart, by number. */
@@ -95,6 +102,17 @@ function counterGate(n: number): (h: Hart) => boolean {
 
 const ZERO = (): bigint => 0n;
 
+/** A CSR whose writable bits lie in its low 32 (see CsrRecord.halves). */
+function halfCsr(name: string, halves: NonNullable<CsrRecord['halves']>, gate?: (h: Hart) => boolean): CsrRecord {
+  const { lo, hi, writeLo } = halves;
+  return csr(name, {
+    gate, halves,
+    read: (h) => (BigInt(hi(h) >>> 0) << 32n) | BigInt(lo(h) >>> 0),
+    write: writeLo && ((h, v) => writeLo(h, lo32(v))),
+  });
+}
+const HI0 = (): number => 0;
+
 /** A trap CSR held as halves (pair k of Hart.x64), with its WARL rule on halves (default: all bits). */
 function pairCsr(name: string, k: number, warl?: (h: Hart, lo: number, hi: number) => void): CsrRecord {
   const writePair = warl ?? ((h: Hart, lo: number, hi: number) => { h.x64[2 * k] = lo; h.x64[2 * k + 1] = hi; });
@@ -124,24 +142,25 @@ function records(): CsrRecord[] {
     csr('instret', { gate: counterGate(2), read: instretValue }),
 
     // ---- supervisor ----
-    csr('sstatus', {
-      read: (h) => (BigInt((SSTATUS_HI | sdBit(h.mstatus)) >>> 0) << 32n) | BigInt(h.mstatus & SSTATUS_MASK_LO),
-      write: (h, v) => { h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (lo32(v) & SSTATUS_WRITABLE); h.privChanged(); },
+    halfCsr('sstatus', {
+      lo: (h) => h.mstatus & SSTATUS_MASK_LO,
+      hi: (h) => SSTATUS_HI | sdBit(h.mstatus),
+      writeLo: (h, v) => { h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE); h.privChanged(); },
     }),
-    csr('sie', {
-      read: (h) => BigInt(h.mie & h.mideleg),
-      write: (h, v) => { const m = h.mideleg & S_INTERRUPTS; h.mie = (h.mie & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
+    halfCsr('sie', {
+      lo: (h) => h.mie & h.mideleg, hi: HI0,
+      writeLo: (h, v) => { const m = h.mideleg & S_INTERRUPTS; h.mie = (h.mie & ~m) | (v & m); h.events |= EV_IRQ; },
     }),
     pairCsr('stvec', X_STVEC, tvec(X_STVEC)),
-    csr('scounteren', { read: (h) => BigInt(h.scounteren >>> 0), write: (h, v) => { h.scounteren = lo32(v); } }),
+    halfCsr('scounteren', { lo: (h) => h.scounteren, hi: HI0, writeLo: (h, v) => { h.scounteren = v; } }),
     csr('senvcfg', { read: (h) => h.senvcfg, write: (h, v) => { h.senvcfg = v & (1n | ENVCFG_CBO); } }), // FIOM, CBIE/CBCFE/CBZE
     pairCsr('sscratch', X_SSCRATCH),
     pairCsr('sepc', X_SEPC, epc(X_SEPC)),
     pairCsr('scause', X_SCAUSE),
     pairCsr('stval', X_STVAL),
-    csr('sip', {
-      read: (h) => BigInt(h.mipValue() & h.mideleg),
-      write: (h, v) => { const m = h.mideleg & MIP_SSIP; h.mipSw = (h.mipSw & ~m) | (lo32(v) & m); h.events |= EV_IRQ; },
+    halfCsr('sip', {
+      lo: (h) => h.mipValue() & h.mideleg, hi: HI0,
+      writeLo: (h, v) => { const m = h.mideleg & MIP_SSIP; h.mipSw = (h.mipSw & ~m) | (v & m); h.events |= EV_IRQ; },
     }),
     csr('stimecmp', {
       // Sstc: S-mode needs menvcfg.STCE and mcounteren.TM.
@@ -158,25 +177,26 @@ function records(): CsrRecord[] {
 
     // ---- machine information (read-only) ----
     csr('mvendorid', { read: ZERO }), csr('marchid', { read: ZERO }), csr('mimpid', { read: ZERO }),
-    csr('mhartid', { read: (h) => BigInt(h.hartid) }),
+    halfCsr('mhartid', { lo: (h) => h.hartid, hi: HI0 }),
     csr('mconfigptr', { read: ZERO }),
 
     // ---- machine trap setup and handling ----
-    csr('mstatus', {
-      read: (h) => (BigInt((MSTATUS_HI | sdBit(h.mstatus)) >>> 0) << 32n) | BigInt(h.mstatus >>> 0),
-      write: (h, v) => {
-        let w = lo32(v);
+    halfCsr('mstatus', {
+      lo: (h) => h.mstatus,
+      hi: (h) => MSTATUS_HI | sdBit(h.mstatus),
+      writeLo: (h, v) => {
+        let w = v;
         if (((w & MSTATUS_MPP) >>> 11) === 2) w = (w & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP); // MPP=2 reserved: keep
         h.mstatus = (h.mstatus & ~MSTATUS_WRITABLE) | (w & MSTATUS_WRITABLE);
         h.privChanged();
       },
     }),
     csr('misa', { read: () => MISA, write: () => { /* WARL: fixed */ } }),
-    csr('medeleg', { read: (h) => BigInt(h.medeleg), write: (h, v) => { h.medeleg = lo32(v) & MEDELEG_MASK; } }),
-    csr('mideleg', { read: (h) => BigInt(h.mideleg), write: (h, v) => { h.mideleg = lo32(v) & S_INTERRUPTS; h.events |= EV_IRQ; } }),
-    csr('mie', { read: (h) => BigInt(h.mie), write: (h, v) => { h.mie = lo32(v) & MIE_MASK; h.events |= EV_IRQ; } }),
+    halfCsr('medeleg', { lo: (h) => h.medeleg, hi: HI0, writeLo: (h, v) => { h.medeleg = v & MEDELEG_MASK; } }),
+    halfCsr('mideleg', { lo: (h) => h.mideleg, hi: HI0, writeLo: (h, v) => { h.mideleg = v & S_INTERRUPTS; h.events |= EV_IRQ; } }),
+    halfCsr('mie', { lo: (h) => h.mie, hi: HI0, writeLo: (h, v) => { h.mie = v & MIE_MASK; h.events |= EV_IRQ; } }),
     pairCsr('mtvec', X_MTVEC, tvec(X_MTVEC)),
-    csr('mcounteren', { read: (h) => BigInt(h.mcounteren >>> 0), write: (h, v) => { h.mcounteren = lo32(v); } }),
+    halfCsr('mcounteren', { lo: (h) => h.mcounteren, hi: HI0, writeLo: (h, v) => { h.mcounteren = v; } }),
     csr('menvcfg', {
       read: (h) => h.menvcfg,
       write: (h, v) => {
@@ -201,11 +221,11 @@ function records(): CsrRecord[] {
     pairCsr('mepc', X_MEPC, epc(X_MEPC)),
     pairCsr('mcause', X_MCAUSE),
     pairCsr('mtval', X_MTVAL),
-    csr('mip', {
-      read: (h) => BigInt(h.mipValue()),
-      write: (h, v) => {
+    halfCsr('mip', {
+      lo: (h) => h.mipValue(), hi: HI0,
+      writeLo: (h, v) => {
         const m = MIP_SSIP | MIP_SEIP | h.stipWritable();
-        h.mipSw = (h.mipSw & ~m) | (lo32(v) & m);
+        h.mipSw = (h.mipSw & ~m) | (v & m);
         h.events |= EV_IRQ;
       },
     }),
@@ -288,6 +308,18 @@ export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: nu
       if (kind === 0) r.writePair!(h, sl, sh);
       else if (kind === 1) r.writePair!(h, oldLo | sl, oldHi | sh);
       else r.writePair!(h, oldLo & ~sl, oldHi & ~sh);
+    }
+    if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
+    return;
+  }
+  const hv = r.halves;
+  if (hv !== undefined) {
+    // Reads have no side effects, so csrrw x0 reading anyway changes nothing; the source's high
+    // half cannot reach a writable bit.
+    const oldLo = hv.lo(h), oldHi = hv.hi(h);
+    if (writes && hv.writeLo !== undefined) {
+      const sl = imm ? zimm : h.xl[rs1]!;
+      hv.writeLo(h, kind === 0 ? sl : kind === 1 ? oldLo | sl : oldLo & ~sl);
     }
     if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
     return;
