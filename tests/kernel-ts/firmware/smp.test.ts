@@ -2,7 +2,10 @@
 // payload assembled with our own assembler at 0x80200000, both booted on `new Virt({ smp: 4 })`. Every
 // hart enters the firmware from the boot ROM; hart 0 enters the payload at _start, the others wait
 // STOPPED until the payload starts them through HSM. The payload writes what it sees into memory
-// (`results`, per-hart tables) and ends with an SRST shutdown; the test reads that memory back.
+// (`results`, `hartinfo`, `counts`, `obs`), prints those as hex dwords through DBCN and ends with an
+// SRST shutdown; the test reads the memory back. At the end the same firmware and payloads run on
+// QEMU's virt board (-smp 4, the firmware as -bios) and must print the same: the SBI behaviour is the
+// firmware's, whichever board runs it. Also: one hart as before, and the bundled kernel on 1 and 4.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
