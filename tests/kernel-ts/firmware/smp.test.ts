@@ -445,6 +445,13 @@ ${SHUTDOWN}`;
     expect(run.read('results', 4)).toBe(0n);
   });
 
+  it('each fence as asked: one page is sfence.vma va; the whole space with an ASID sfence.vma zero, asid; size -1 everything', () => {
+    // Hart 1's full flushes: its start (the firmware's), its own after writing satp, and size -1.
+    expect(run.machine.mmus[1]!.flushes).toMatchObject({ sfenceVa: 1, sfenceAsid: 1, sfenceVaAsid: 0, sfenceAll: 3 });
+    // Hart 0: its own sfence.vma, and the last call's local fence (base -1 names it too).
+    expect(run.machine.mmus[0]!.flushes).toMatchObject({ sfenceVa: 0, sfenceAsid: 0, sfenceVaAsid: 0, sfenceAll: 2 });
+  });
+
   it('the fences ran on hart 1 in M-mode, one M-mode IPI per remote fence that named it', () => {
     expect(run.machine.harts[1]!.trapCounts.get('irq:3')).toBe(3);
     expect(run.machine.harts[2]!.trapCounts.get('irq:3') ?? 0).toBe(0);
