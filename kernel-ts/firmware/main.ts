@@ -78,16 +78,25 @@ function hart_init(): [u64, u64, u64, u64] {
   return [pmp_ok, sstc, fw_start, fw_size];
 }
 
-/** Harts first..last of the mask as "0..3" (the console line of an N-hart boot). */
+/** The harts of the mask but `skip`, for the console: "1..3" when they run without a gap, else "1,3". */
 function print_harts(mask: u64, skip: u64): void {
   let first = 0xffffffffffffffffn;
   let last = 0n;
+  let n = 0n;
   for (let h = 0n; h < 64n; h++) {
     if (h == skip || ((mask >> h) & 1n) == 0n) continue;
     if (first == 0xffffffffffffffffn) first = h;
     last = h;
+    n = n + 1n;
   }
-  if (first == last) printk("%lu", first); else printk("%lu..%lu", first, last);
+  if (n > 2n && last - first + 1n == n) { printk("%lu..%lu", first, last); return; }
+  let sep = 0n;
+  for (let h = 0n; h < 64n; h++) {
+    if (h == skip || ((mask >> h) & 1n) == 0n) continue;
+    if (sep != 0n) printk(",");
+    printk("%lu", h);
+    sep = 1n;
+  }
 }
 
 export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
@@ -112,7 +121,7 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
     pmp_ok != 0n ? "PMP denies S/U" : "PMP NOT SET (the hart did not keep it) for", fw_start, fw_start + fw_size,
     sstc != 0n ? "Sstc on" : "no Sstc", entry);
   if (sbi_hart_count() > 1n) {
-    printk("rvhart firmware: %lu harts; boot hart %lu; harts ", sbi_hart_count(), hartid);
+    printk("rvhart firmware: %lu harts; boot hart %lu; %s ", sbi_hart_count(), hartid, sbi_hart_count() > 2n ? "harts" : "hart");
     print_harts(sbi_hart_present_mask(), hartid);
     printk(" STOPPED until HSM hart_start\n");
   }
