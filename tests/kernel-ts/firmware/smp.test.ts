@@ -21,6 +21,7 @@ import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { bootImage } from '../../../linker/elf/boot-image.js';
 import { Virt, type MachineStop } from '../../../emulator/board/virt.js';
+import { linuxImage } from '../../../emulator/board/linux-image.js';
 
 const root = repoRoot();
 const M64 = (1n << 64n) - 1n;
@@ -777,5 +778,23 @@ describe.skipIf(!haveQemu)('the same firmware and payloads on QEMU virt -smp 4',
     const starts = [d[1]!, d[2]!].sort();
     expect(starts[0]).toBe(0n);
     expect([SBI_ERR_INVALID_PARAM, SBI_ERR_ALREADY_AVAILABLE]).toContain(starts[1]);
+  });
+});
+
+// A Linux `Image` built with CONFIG_SMP (none is in the repository): RVHART_LINUX_IMAGE=/path/Image,
+// and optionally RVHART_LINUX_INITRD. Linux starts its secondary harts with HSM hart_start and then
+// uses the firmware's IPIs and remote fences.
+const linuxPath = process.env.RVHART_LINUX_IMAGE;
+
+describe.skipIf(linuxPath === undefined)('Linux (RVHART_LINUX_IMAGE) on four harts under the firmware', () => {
+  it('brings up all four CPUs through SBI HSM', () => {
+    const img = linuxImage('Image', new Uint8Array(readFileSync(linuxPath!)), 0x8020_0000);
+    const initrd = process.env.RVHART_LINUX_INITRD ? new Uint8Array(readFileSync(process.env.RVHART_LINUX_INITRD)) : undefined;
+    let text = '';
+    const machine = new Virt({ smp: 4, mem: 256 << 20, bootargs: 'console=ttyS0 earlycon=sbi', output: (b) => { text += new TextDecoder().decode(b); } });
+    machine.boot(img, bootImage(readElf(firmwareElf, 'firmware.elf')), initrd);
+    while (!/smp: Brought up \d+ nodes?, \d+ CPUs/.test(text) && machine.retired < 1_000_000_000 && machine.stopped === undefined) machine.run(machine.retired + 5_000_000);
+    expect(text).toMatch(/smp: Brought up 1 node, 4 CPUs/);
+    expect(text).not.toMatch(/CPU\d+: failed to come online|failed to boot secondary/);
   });
 });
