@@ -89,6 +89,8 @@ export type MachineStop =
   | { readonly kind: 'stopped'; readonly reason: string }
   /** WFI with nothing pending: only host input or wall time can wake it (the async caller waits). */
   | { readonly kind: 'idle'; readonly reason: string }
+  /** runHart: the hart waits in WFI for an interrupt only another hart (not running) could send. */
+  | { readonly kind: 'waiting'; readonly reason: string }
   /** `slice` instructions ran; call run again (lets an async caller service its event loop). */
   | { readonly kind: 'slice'; readonly reason: string }
   /** The debugger's hook stopped hart `hart` before an instruction (breakpoint, watchpoint, caught trap); resumable. */
@@ -425,7 +427,7 @@ export class Virt {
   /**
    * Runs hart `i` alone for up to n instructions (the debugger's step of one hart), devices serviced
    * and time advancing, leaving the round-robin where it was. Undefined when the n instructions ran;
-   * kind 'idle' when the hart waits in WFI for what only another hart could send.
+   * kind 'waiting' when the hart waits in WFI for what only another hart could send.
    */
   runHart(i: number, n: number): MachineStop | undefined {
     if (!this.harts[i]) throw new RangeError(`no hart ${i}: the machine has ${this.harts.length}`);
@@ -502,7 +504,7 @@ export class Virt {
     if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
     if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
     // runHart: the harts not running may still send the interrupt (the machine is not over).
-    if (othersMayWake) return { kind: 'idle', reason: 'wfi: the hart waits for an interrupt another hart may send' };
+    if (othersMayWake) return { kind: 'waiting', reason: 'wfi: the hart waits for an interrupt only another hart could send' };
     const where = this.harts.map((h) => `0x${h.pcBig().toString(16)}`).join(', ');
     return (this.result = {
       kind: 'stopped',

@@ -264,7 +264,7 @@ export class Session {
       case 'stopped': this.say(`[Inferior 1 (process 1) stopped: ${e.reason}]`); return;
       case 'limit': this.say('', `Stopped: ${e.reason}.`); this.showLocation(); return;
       case 'waiting':
-        this.say(`Hart ${e.hart} would wait in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking ${this.target.schedulerLocking}): ` +
+        this.say(`Hart ${e.hart} waits in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking ${this.target.schedulerLocking}): ` +
           'nothing could wake it. "set scheduler-locking off" lets them run.');
         this.showLocation();
         return;

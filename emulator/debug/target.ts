@@ -21,7 +21,7 @@ import { traceStep } from '../hart/trace.js';
 import { Points, type Breakpoint, type Catchpoint } from './breakpoints.js';
 import { trapMatches, type TrapInfo } from './catch.js';
 import { hartView, type HartView } from './hart-view.js';
-import { DebugMemory, MemoryError } from './memory.js';
+import { DebugMemory } from './memory.js';
 import { evaluate, matchAccess, type WatchCandidate, type WatchHit } from './watchpoints.js';
 
 /** A stop; `hart` is the hart it happened on (the one a run-control command ran, for a step). */
@@ -148,13 +148,9 @@ export class Target {
     /** Only hart `me` runs (runHart); else the board's scheduler runs them all. */
     const alone = !others && harts.length > 1;
     const named = harts.length > 1;
-    /**
-     * Hart `me` alone would wait in WFI with nothing pending. The board, running it alone, would find
-     * no hart to wake it and end the run for good (Virt.runHart treats it as every hart idle), though
-     * the others, which only the debugger keeps stopped, might: stop before that instead.
-     */
-    const stuck = (): boolean => alone && !h.wakeable() && (h.waiting || wfiAt(this.mems[me]!, h.pcBig()));
-    if (stuck()) return { kind: 'waiting', hart: me };
+    // Hart `me` alone already waits in WFI with nothing pending: only the others, which the debugger
+    // keeps stopped, could wake it (Virt.runHart says the same as a 'waiting' stop once it gets there).
+    if (alone && h.waiting && !h.wakeable()) return { kind: 'waiting', hart: me };
     this.interruptRequested = false;
     // A hart resumed from where a stop was reported on it passes a breakpoint there (GDB steps the
     // thread over it); a hart that merely sits on one, unreported, reports it.
@@ -206,10 +202,9 @@ export class Target {
         if (bp) { bp.hits++; pending = { kind: 'breakpoint', bp, hart: i }; return 'breakpoint'; }
         if (i === me && opts.until?.(x)) { pending = { kind: 'reached', hart: i }; return 'reached'; }
       }
-      if (i === me && stuck()) { pending = { kind: 'waiting', hart: i }; return 'debug'; }
       return undefined;
     };
-    const needHook = alone || opts.step || points.anyBreakpoints || wps.length > 0 || points.catchpoints().length > 0 || opts.until !== undefined || this.trace !== undefined;
+    const needHook = opts.step || points.anyBreakpoints || wps.length > 0 || points.catchpoints().length > 0 || opts.until !== undefined || this.trace !== undefined;
     if (needHook) harts.forEach((x, i) => x.setDebugHook(() => check(i, !(opts.step && i === me))));
 
     /** Runs `run` for one instruction of hart x, with a trace line when `trace on` (none when its hook stopped it first). */
@@ -294,20 +289,13 @@ export class Target {
   /** The MachineStop kinds that end a resume (slice, idle and debug do not). */
   private machineStop(s: MachineStop, hart: number): StopEvent | undefined {
     switch (s.kind) {
+      case 'waiting': return { kind: 'waiting', hart };
       case 'exit': return { kind: 'exit', code: s.code, reason: s.reason };
       case 'stopped': return { kind: 'stopped', reason: s.reason };
       case 'limit': return { kind: 'limit', reason: s.reason, hart };
       default: return undefined;
     }
   }
-}
-
-/** Whether the instruction at pc is WFI (0x10500073), read as the hart would fetch it. */
-function wfiAt(mem: DebugMemory, pc: bigint): boolean {
-  const lo = mem.readCode(pc, 2);
-  if (lo instanceof MemoryError || lo[0] !== 0x73 || lo[1] !== 0x00) return false;
-  const hi = mem.readCode(pc + 2n, 2);
-  return !(hi instanceof MemoryError) && hi[0] === 0x50 && hi[1] === 0x10;
 }
 
 /** The privilege a trap goes to (onTrap runs before trap entry): S when delegated from S or U, else M. */

@@ -516,7 +516,7 @@ describe('--smp: one hart run alone (the debugger\'s scheduler-locking)', () => 
     expect(m.runHart(0, 500)).toBeUndefined();
     expect([m.harts[0]!.retired, m.harts[1]!.retired]).toEqual([500, 0]);
     const s = m.runHart(1, 100);
-    expect(s?.kind).toBe('idle');
+    expect(s?.kind).toBe('waiting');
     expect(m.stopped).toBeUndefined();
     expect(m.harts[1]!.waiting).toBe(true);
     // Hart 0 sends the IPI by hand (msip of hart 1); hart 1 then wakes.

@@ -151,21 +151,22 @@ describe('harts in the shell', () => {
     expect(s.machine.harts[2]!.waiting).toBe(true);
     const before = retired(s);
     const out = await s.run('si');
-    expect(out).toContain('Hart 2 would wait in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking step): nothing could wake it.');
+    expect(out).toContain('Hart 2 waits in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking step): nothing could wake it.');
     expect(retired(s)).toEqual(before);
     expect(s.target.finished).toBeUndefined();
     expect(await s.run('b s_park', 'c')).toContain('Hart 1 hit Breakpoint 2');
   });
 
-  it('continuing a hart alone (scheduler-locking on) stops before a WFI nothing could wake, not ending the machine', async () => {
+  it('continuing a hart alone (scheduler-locking on) stops in a WFI nothing could wake, not ending the machine', async () => {
     const s = smp();
     await s.run('b *hart3', 'c', 'delete', 'set scheduler-locking on');
     const out = await s.run('c');
-    expect(out).toContain('Hart 3 would wait in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking on)');
-    expect(out).toMatch(/=> 0x[0-9a-f]+ <h3_park>:\twfi/);
-    expect(s.machine.harts[3]!.pcBig()).toBe(s.symbols.lookup('h3_park')!.addr);
+    expect(out).toContain('Hart 3 waits in WFI with no interrupt pending, and the other harts are stopped (scheduler-locking on)');
+    expect(out).toMatch(/=> 0x[0-9a-f]+ <h3_park\+4>:\tj/); // the wfi retired: the hart waits after it
+    expect(s.machine.harts[3]!.pcBig()).toBe(s.symbols.lookup('h3_park')!.addr + 4n);
+    expect(s.machine.harts[3]!.waiting).toBe(true);
     expect(s.target.finished).toBeUndefined();
-    expect(await s.run('si')).toContain('Hart 3 would wait in WFI');
+    expect(await s.run('si')).toContain('Hart 3 waits in WFI');
     expect(await s.run('set scheduler-locking step', 'b s_park', 'c')).toContain('Hart 1 hit Breakpoint 2');
   });
 

@@ -109,21 +109,24 @@ describe('the stub with four harts', () => {
     expect(await ask2('qC')).toBe('QC4');
   });
 
-  it('vCont;c:N runs hart N-1 alone; a hart that would wait in WFI alone stops where it is', async () => {
+  it('vCont;c:N runs hart N-1 alone; a hart that waits in WFI alone stops there', async () => {
     const { s, ask } = stubOn(SMP, 4);
     const h3Park = s.symbols.lookup('h3_park')!.addr, pLoop = s.symbols.lookup('p_loop')!.addr;
     await ask(`Z0,${h3Park.toString(16)},2`);
     expect(await ask('vCont;c')).toBe('T05thread:4;swbreak:;');
     await ask(`z0,${h3Park.toString(16)},2`);
     const before = s.machine.harts.map((h) => h.retired);
-    expect(await ask('vCont;s:4')).toBe('T05thread:4;'); // its wfi: nothing pending, the others stopped
-    expect(s.machine.harts.map((h) => h.retired)).toEqual(before);
+    expect(await ask('vCont;s:4')).toBe('T05thread:4;'); // its wfi retires; the hart then waits
+    expect(s.machine.harts.map((h) => h.retired)).toEqual(before.map((n, i) => (i === 3 ? n + 1 : n)));
+    expect(s.machine.harts[3]!.waiting).toBe(true);
+    expect(await ask('vCont;c:4')).toBe('T05thread:4;'); // nothing pending, the others stopped: it stops where it waits
+    expect(s.machine.harts[3]!.retired).toBe(before[3]! + 1);
     expect(s.target.finished).toBeUndefined();
     await ask(`Z0,${pLoop.toString(16)},2`);
     expect(await ask('vCont;c:1')).toBe('T05thread:1;swbreak:;');
     const after = s.machine.harts.map((h) => h.retired);
     expect(after[0]).toBeGreaterThan(before[0]!);
-    expect(after.slice(1)).toEqual(before.slice(1));
+    expect(after.slice(1)).toEqual([before[1], before[2], before[3]! + 1]);
   });
 
   it('one hart: one thread, as before', async () => {
