@@ -677,6 +677,71 @@ ${waitState(3, STARTED)}
   }
 });
 
+describe('builtin firmware, --smp 4: a hart stopping and starting while the others fence it', () => {
+  // Hart 3 stops itself as soon as it starts; hart 0 starts it again each time it is STOPPED. Harts 1
+  // and 2 meanwhile fence every hart and send hart 3 IPIs: hart 3 is named while STARTED, STOP_PENDING,
+  // STOPPED or START_PENDING, and a request that reaches it on its way to STOPPED is still done (its
+  // wait acknowledges it) — no fencer may wait forever, and no call fails.
+  const RESTARTS = 6, ROUNDS = 10;
+  const code = `
+stopper:
+  call set_sp
+  la t0, starts3
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+${sbi(EXT.HSM, 1)}
+${store('stop_failed', 'a0')}
+1: j 1b
+fencer:
+  call set_sp
+  li s2, 0
+  li s1, ${ROUNDS}
+2:
+${sbi(EXT.RFENCE, 1, 0, -1, 0, 0)}  or s2, s2, a0
+${sbi(EXT.RFENCE, 0, 0, -1)}  or s2, s2, a0
+${sbi(EXT.IPI, 0, 0b1000, 0)}  or s2, s2, a0
+${sbi(EXT.RFENCE, 2, 0b1000, 0, 0x40000000, 0x2000, 0)}  or s2, s2, a0
+  addi s1, s1, -1
+  bnez s1, 2b
+  la t0, results
+  slli t1, tp, 3
+  add t0, t0, t1
+  sd s2, 0(t0)                   # results[1], [2]: the fencers' errors or'ed together
+  la t0, done
+  li t1, 1
+  amoadd.d zero, t1, (t0)
+3: wfi
+  j 3b
+main:
+  li s2, 0
+${sbi(EXT.HSM, 0, 3, '=stopper', 0)}
+${sbi(EXT.HSM, 0, 1, '=fencer', 0)}
+${sbi(EXT.HSM, 0, 2, '=fencer', 0)}
+  li s1, ${RESTARTS}
+4:
+${waitState(3, STOPPED)}
+${sbi(EXT.HSM, 0, 3, '=stopper', 's1')}  or s2, s2, a0
+  addi s1, s1, -1
+  bnez s1, 4b
+${waitGe('done', 2)}
+${waitState(3, STOPPED)}
+  sd s2, ${R(0)}                 # hart 0's hart_start errors
+  la t0, starts3
+  ld t1, 0(t0)
+  sd t1, ${R(3)}
+  la t0, stop_failed
+  ld t1, 0(t0)
+  sd t1, ${R(4)}
+${SHUTDOWN}`;
+  for (const quantum of [1, 5, 13, 100, 1000]) {
+    it(`quantum ${quantum}: every hart_start, fence and IPI succeeds; hart 3 started ${RESTARTS + 1} times`, () => {
+      const run = boot(payload(code, 'starts3: .dword 0\ndone: .dword 0\nstop_failed: .dword 0'), { smp: 4, quantum, maxInsns: 6_000_000 });
+      expectPass(run);
+      expect([0, 1, 2, 3, 4].map((i) => run.read('results', i))).toEqual([0n, 0n, 0n, BigInt(RESTARTS + 1), 0n]);
+    });
+  }
+});
+
 describe('builtin firmware, one hart (--smp 1, the default)', () => {
   const main = `
 main:
