@@ -5,21 +5,22 @@
 
 import type { Virt } from '../board/virt.js';
 import type { Hart } from '../hart/hart.js';
-import { Mmu } from '../mmu/mmu.js';
+import type { Mmu } from '../mmu/mmu.js';
 import type { FramesView } from './draw/frames.js';
 
 export interface HartView extends FramesView {
   readonly hart: Hart;
 }
 
-/** Hart h's MMU as the debugger reads it (the hart holds it by the narrower interface it calls). */
-export function mmuOf(h: Hart): Mmu {
-  if (!(h.mmu instanceof Mmu)) throw new TypeError(`hart ${h.hartid}: its MMU is not emulator/mmu's Mmu`);
-  return h.mmu;
+/** Hart h's MMU as the debugger reads it (the board's typed list; the hart holds it by the narrower port it calls). */
+export function mmuOf(m: Virt, h: Hart): Mmu {
+  const mmu = m.mmus[h.hartid];
+  if (mmu === undefined) throw new RangeError(`hart ${h.hartid} is not one of this machine's`);
+  return mmu;
 }
 
 export function hartView(m: Virt, i: number): HartView {
   const hart = m.harts[i];
   if (!hart) throw new RangeError(`no hart ${i}: the machine has ${m.harts.length}`);
-  return { hart, mmu: mmuOf(hart), bus: m.bus, loaded: m.loaded };
+  return { hart, mmu: mmuOf(m, hart), bus: m.bus, loaded: m.loaded };
 }

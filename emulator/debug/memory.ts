@@ -24,7 +24,7 @@ export class DebugMemory {
   /** The physical address of one byte, or a MemoryError saying why not. */
   physical(va: bigint, physical: boolean, fetch = false): bigint | MemoryError {
     if (physical) return va;
-    const mmu = mmuOf(this.hart());
+    const mmu = mmuOf(this.m, this.hart());
     let priv = fetch ? mmu.priv : mmu.dataPriv;
     if (priv === PRV_M) return va & ((1n << 64n) - 1n);
     if (priv === PRV_U) priv = PRV_S;
