@@ -168,11 +168,16 @@ export class Hart {
   private trapStreak = 0;
 
   // Fetch translation cache (interpreter.ts): the VA page the pc is on (halves), its code page, and
-  // the MMU generation it was translated under (-1: none yet).
+  // the MMU generation it was translated under (-1: none yet); and the page before it, so a call to
+  // another page and the return from it (a kernel crosses pages all the time) refetch without the MMU.
   fetchVaLo = 0;
   fetchVaHi = 0;
   fetchPage: CodePage;
   fetchGen = -1;
+  private prevVaLo = 0;
+  private prevVaHi = 0;
+  private prevPage: CodePage;
+  private prevGen = -1;
 
   constructor(opts: HartOptions) {
     this.bus = opts.bus;
@@ -186,7 +191,7 @@ export class Hart {
     this.csrs = opts.csrs ?? (defaultCsrs ??= new CsrMap(CSRS));
     this.runFast = this.interpreter.runFast;
     this.code = opts.code ?? new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
-    this.fetchPage = this.code.scratchPage;
+    this.fetchPage = this.prevPage = this.code.scratchPage;
     this.mstatus = 0;
     this.privChanged();
   }
@@ -346,12 +351,19 @@ export class Hart {
 
   /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
   refillFetch(lo: number, hi: number): void {
-    const pa = this.mmu.translate(lo, hi, 2, FETCH);
-    const pageOff = lo & 0xfff;
-    this.fetchPage = this.code.pageAt(pa - pageOff);
-    this.fetchVaLo = lo & ~0xfff;
+    const vaLo = lo & ~0xfff, gen = this.mmu.generation;
+    const curLo = this.fetchVaLo, curHi = this.fetchVaHi, cur = this.fetchPage, curGen = this.fetchGen;
+    if (vaLo === this.prevVaLo && hi === this.prevVaHi && this.prevGen === gen) {
+      // Back to the page before: nothing that decides a translation has changed since (the generation).
+      this.fetchPage = this.prevPage;
+    } else {
+      const pa = this.mmu.translate(lo, hi, 2, FETCH);
+      this.fetchPage = this.code.pageAt(pa - (lo & 0xfff));
+    }
+    this.fetchVaLo = vaLo;
     this.fetchVaHi = hi;
-    this.fetchGen = this.mmu.generation;
+    this.fetchGen = gen;
+    this.prevVaLo = curLo; this.prevVaHi = curHi; this.prevPage = cur; this.prevGen = curGen;
   }
 
   // ------------------------------------------------------------------ traps
