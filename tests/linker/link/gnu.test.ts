@@ -99,7 +99,7 @@ describe('kernel.ld as written', () => {
     expect(img.flags).toBe(1); // EF_RISCV_RVC, soft-float
   });
   it('the firmware script links at 0x80000000', () => {
-    const FW = '  .section .text.boot, "ax"\n  .globl _start\n_start:\n  la sp, boot_stack_top\n  la t0, _fw_end\n  j _start\n  .data\nx: .dword 1\n';
+    const FW = '  .section .text.boot, "ax"\n  .globl _start\n_start:\n  la t0, _fw_end\n  j _start\n  .data\nx: .dword 1\n';
     const fw = link([assemble(FW, 'fw.s')], FIRMWARE_LD, 'firmware.ld');
     expect(fw.entry).toBe(0x80000000n);
     expect(fw.symbols.get('_fw_end')! <= 0x80200000n).toBe(true);
