@@ -116,4 +116,12 @@ describe('rvhart test: unloadable programs are FAIL lines, never a crash', () =>
   it('--max-insns must be a positive integer', () => {
     for (const n of ['0', '1.5', 'abc']) expect(oneLine(['test', `--max-insns=${n}`, good], 2)).toContain('--max-insns');
   });
+  it('--smp takes 1 to 8 harts and --quantum at least one instruction', () => {
+    for (const n of ['0', '9', '1.5', 'two']) expect(oneLine(['boot', '--bios', 'none', `--smp=${n}`, good], 2)).toMatch(/^rvhart: --smp .*: expected a number of harts from 1 to 8$/);
+    for (const n of ['0', '-3', 'x']) expect(oneLine(['boot', '--bios', 'none', '--smp', '2', `--quantum=${n}`, good], 2)).toMatch(/^rvhart: --quantum .*: expected a number of instructions, at least 1$/);
+    const r = rvhart(['boot', '--bios', 'none', '--smp', '8', '--quantum', '7', '--stats=json', good]);
+    expect(r.status, r.stderr).toBe(0);
+    const stats = JSON.parse(r.stderr.trim()) as { harts: number[] };
+    expect(stats.harts).toHaveLength(8);
+  });
 });
