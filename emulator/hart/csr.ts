@@ -38,6 +38,8 @@ export interface CsrRecord {
     readonly lo: (h: Hart) => number;
     readonly hi: (h: Hart) => number;
     readonly writeLo?: (h: Hart, lo: number) => void;
+    /** What csrrs/csrrc modify, when not the value read (mip: the PLIC's SEIP is read but not set by software). */
+    readonly rmwLo?: (h: Hart) => number;
   };
 }
 
@@ -223,6 +225,9 @@ function records(): CsrRecord[] {
     pairCsr('mtval', X_MTVAL),
     halfCsr('mip', {
       lo: (h) => h.mipValue(), hi: HI0,
+      // Privileged spec 3.1.9: only the software-writable SEIP takes part in csrrs/csrrc; the PLIC's
+      // SEIP, read as 1, must not be latched into it.
+      rmwLo: (h) => h.mipSw | (h.mipHw & ~MIP_SEIP),
       writeLo: (h, v) => {
         const m = MIP_SSIP | MIP_SEIP | h.stipWritable();
         h.mipSw = (h.mipSw & ~m) | (v & m);
@@ -318,8 +323,8 @@ export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: nu
     // half cannot reach a writable bit.
     const oldLo = hv.lo(h), oldHi = hv.hi(h);
     if (writes && hv.writeLo !== undefined) {
-      const sl = imm ? zimm : h.xl[rs1]!;
-      hv.writeLo(h, kind === 0 ? sl : kind === 1 ? oldLo | sl : oldLo & ~sl);
+      const sl = imm ? zimm : h.xl[rs1]!, base = kind === 0 || hv.rmwLo === undefined ? oldLo : hv.rmwLo(h);
+      hv.writeLo(h, kind === 0 ? sl : kind === 1 ? base | sl : base & ~sl);
     }
     if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
     return;

@@ -19,6 +19,35 @@ const MHANDLER = `
 ${exitWith(0)}`;
 
 describe('CSR rules', () => {
+  it('csrrs/csrrc on mip do not latch the PLIC\'s SEIP into the software bit (privileged spec 3.1.9)', () => {
+    // The UART's received byte raises source 10 on context 1 (hart 0's S-mode): mip.SEIP reads 1.
+    // csrsi mip, SSIP then must not copy that 1 into the software SEIP: once the UART is drained,
+    // mip.SEIP reads 0 again and SSIP stays.
+    const r = runAsm(`
+      li t0, 0x0c000000 + 4 * 10
+      li t1, 1
+      sw t1, 0(t0)              # priority of source 10
+      li t0, 0x0c002080
+      li t1, 1 << 10
+      sw t1, 0(t0)              # context 1 enables it
+      li t0, 0x10000001
+      li t1, 1
+      sb t1, 0(t0)              # UART IER: received data available
+      csrr a0, mip              # SEIP from the PLIC
+      csrsi mip, 2              # SSIP: read-modify-write of mip
+      li t0, 0x10000000
+      lbu a1, 0(t0)             # drain the byte: the line drops
+      csrr a2, mip
+      csrci mip, 2
+      csrr a3, mip
+      ${exitWith(0)}`, { input: 'x' });
+    expect(r.exitCode).toBe(0);
+    expect(reg(r, 10) & 0x200n).toBe(0x200n);
+    expect(reg(r, 11)).toBe(BigInt('x'.charCodeAt(0)));
+    expect(reg(r, 12) & 0x202n).toBe(0x2n);
+    expect(reg(r, 13) & 0x202n).toBe(0n);
+  });
+
   it('mideleg writes only SSI/STI/SEI (0x222); medeleg cannot delegate ecall-from-M', () => {
     const r = runAsm(`li t0, -1\n csrw mideleg, t0\n csrr a0, mideleg\n csrw medeleg, t0\n csrr a1, medeleg\n ${exitWith(0)}`);
     expect(reg(r, 10)).toBe(0x222n);
