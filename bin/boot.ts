@@ -157,6 +157,7 @@ async function boot(args: BootArgs): Promise<void> {
       let s: MachineStop | undefined;
       const lines: string[] = [];
       for (let i = 0; i < 4096; i++) {
+        m.settle(); // if every hart waits, time moves on first: m.current is then the hart that runs
         lines.push(traceStep(m.current, () => { s = m.run(limit, 1, 1); }, m.harts.length > 1));
         if (s && s.kind !== 'slice') break;
       }

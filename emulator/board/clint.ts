@@ -67,14 +67,15 @@ export class Clint implements Device {
   }
 
   /**
-   * The time-source reading (`time.read()` units, not mtime) at which MTIP will become pending, or
+   * The time-source reading (`time.read()` units, not mtime) at which MTIP will become pending (of
+   * hart `hart`, or of any hart by default), or
    * undefined if it is pending already or never will be (mtimecmp = 2^64-1 with no offset wrap).
    * The run loop may run until then without calling `update()`.
    */
-  nextDeadline(): bigint | undefined {
+  nextDeadline(hart = -1): bigint | undefined {
     const now = this.mtime();
     let next: bigint | undefined;
-    for (const cmp of this.mtimecmp) {
+    for (const cmp of hart >= 0 ? [this.mtimecmp[hart]!] : this.mtimecmp) {
       // Pending already, or mtime would need to wrap 2^64 ticks (58,000 years).
       if (now >= cmp || cmp === U64) continue;
       if (next === undefined || cmp < next) next = cmp;

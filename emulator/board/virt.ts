@@ -29,6 +29,7 @@ import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
 import { Hart, type HartOptions } from '../hart/hart.js';
+import { ramWritten } from '../hart/memory.js';
 import { warmUp } from './warm-up.js';
 
 export const RAM_BASE = 0x8000_0000;
@@ -143,6 +144,8 @@ export class Virt {
   private result: MachineStop | undefined;
   /** The scheduler: the hart whose turn it is and what is left of its quantum. */
   private turn = 0;
+  /** The hart inside Hart.run now (a device's yield goes to it), else the next to run. */
+  private running: Hart | undefined;
   private quantumLeft: number;
   /** The warm-up is still to run (options.warmUp, and no machine of this process has run it). */
   private warmPending: boolean;
@@ -187,14 +190,15 @@ export class Virt {
     this.mmus = mmus;
     this.mmu = mmus[0]!;
     const sinks = harts.map((h) => h.irqSink);
-    this.clint = new Clint(sinks, time, CLINT_BASE, () => this.current.requestYield());
+    this.clint = new Clint(sinks, time, CLINT_BASE, () => this.active.requestYield());
     this.plic = new Plic(sinks, options.plicGateway);
     this.uart = new Uart16550((b) => this.output(Uint8Array.of(b)), (level) => this.plic.setSource(UART0_IRQ, level));
     this.syscon = new Syscon((e) => this.power(e));
     const specs = options.virtio ?? [];
     if (specs.length > VIRTIO_MMIO_SLOTS) throw new RangeError(`${specs.length} virtio devices: the virt board has ${VIRTIO_MMIO_SLOTS} virtio-mmio slots`);
-    const code = this.hart.code;
-    const dma = new RamDma(this.ram, (n) => { if (code.marks[n]) code.invalidateRamPage(n); });
+    const hart0 = this.hart;
+    for (const mmu of mmus) mmu.onRamWrite = (pa, size) => ramWritten(hart0, pa, size);
+    const dma = new RamDma(this.ram, (n) => ramWritten(hart0, this.ram.base + n * 4096, 4096));
     this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
       specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
     for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
@@ -240,6 +244,23 @@ export class Virt {
     let n = 0;
     for (const h of hs) n += h.retired;
     return n;
+  }
+
+  /** The hart running now (inside a run), else the one the scheduler runs next. */
+  get active(): Hart {
+    return this.running ?? this.current;
+  }
+
+  /**
+   * Every hart waits in WFI with nothing pending: time jumps to the next timer deadline, as the
+   * scheduler would do before running anything (a caller that names `current` before a one-
+   * instruction run, as --trace does, calls this first so that it names the hart that will run).
+   */
+  settle(): void {
+    if (this.harts.length > 1 && this.nextRunnable() < 0 && this.timeSource === 'insns') {
+      const d = this.nextDeadline();
+      if (d !== undefined) { this.idleTicks += d - this.timeNow(); this.service(); }
+    }
   }
 
   /** The hart the scheduler runs next: the one whose turn it is, or the next after it with something to do. */
@@ -374,7 +395,7 @@ export class Virt {
   input(bytes: Uint8Array): void {
     this.uart.pushInput(bytes);
     this.htif?.pushInput(bytes);
-    this.current.requestYield();
+    this.active.requestYield();
   }
 
   /** The stop, once there is one. */
@@ -383,10 +404,10 @@ export class Virt {
   }
 
   /** The time-source reading at which the next timer fires (CLINT or any hart's Sstc), if any. */
-  private nextDeadline(): bigint | undefined {
-    let d = this.clint.nextDeadline();
+  private nextDeadline(only = -1): bigint | undefined {
+    let d = this.clint.nextDeadline(only);
     let now: bigint | undefined;
-    for (const h of this.harts) {
+    for (const h of only >= 0 ? [this.harts[only]!] : this.harts) {
       if (!h.sstcEnabled()) continue;
       now ??= this.clint.mtime();
       if (h.stimecmp > now) {
@@ -410,9 +431,9 @@ export class Virt {
     this.htif?.poll();
   }
 
-  /** Whether hart h has something to do: not in WFI, or in WFI with an interrupt to wake it. */
+  /** Whether hart h has something to do. */
   private static runnable(h: Hart): boolean {
-    return !h.waiting || h.wakeable();
+    return h.runnable();
   }
 
   /**
@@ -469,7 +490,9 @@ export class Virt {
       }
       if (this.warmPending && total >= WARM_AFTER) this.warmUpOnce();
       const before = h.retired;
-      const why = h.run(n);
+      this.running = h;
+      let why;
+      try { why = h.run(n); } finally { this.running = undefined; }
       this.service();
       if (smp > 1 && only < 0) {
         this.quantumLeft -= h.retired - before;
@@ -479,7 +502,7 @@ export class Virt {
       if (why?.kind !== 'wfi') continue;
       if (h.wakeable()) { h.waiting = false; continue; }
       if (smp > 1 && only < 0) continue; // the others' turn; all waiting is handled above
-      const idle = this.idle(smp > 1 && only >= 0);
+      const idle = this.idle(smp > 1 && only >= 0 ? only : -1);
       if (idle) return idle;
     }
   }
@@ -494,17 +517,18 @@ export class Virt {
    * Every hart that may run waits in WFI with nothing pending: time jumps to the next timer deadline
    * (insns), or the caller waits for the host (wall time, input), or nothing can ever wake them.
    */
-  private idle(othersMayWake = false): MachineStop | undefined {
-    const d = this.nextDeadline();
+  private idle(alone = -1): MachineStop | undefined {
+    // Hart `alone` runs by itself (runHart): only its own deadlines can wake it, and if it has none,
+    // the harts not running may still send the interrupt (the machine is not over).
+    const d = this.nextDeadline(alone);
     if (this.timeSource === 'insns' && d !== undefined) {
       this.idleTicks += d - this.timeNow();
       this.service();
       return undefined;
     }
     if (this.timeSource === 'wall' && d !== undefined) return { kind: 'idle', reason: 'wfi: waiting for the timer' };
+    if (alone >= 0) return { kind: 'waiting', reason: 'wfi: the hart waits for an interrupt only another hart could send' };
     if (this.inputOpen) return { kind: 'idle', reason: 'wfi: waiting for input' };
-    // runHart: the harts not running may still send the interrupt (the machine is not over).
-    if (othersMayWake) return { kind: 'waiting', reason: 'wfi: the hart waits for an interrupt only another hart could send' };
     const where = this.harts.map((h) => `0x${h.pcBig().toString(16)}`).join(', ');
     return (this.result = {
       kind: 'stopped',

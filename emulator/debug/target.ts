@@ -148,9 +148,6 @@ export class Target {
     /** Only hart `me` runs (runHart); else the board's scheduler runs them all. */
     const alone = !others && harts.length > 1;
     const named = harts.length > 1;
-    // Hart `me` alone already waits in WFI with nothing pending: only the others, which the debugger
-    // keeps stopped, could wake it (Virt.runHart says the same as a 'waiting' stop once it gets there).
-    if (alone && h.waiting && !h.wakeable()) return { kind: 'waiting', hart: me };
     this.interruptRequested = false;
     // A hart resumed from where a stop was reported on it passes a breakpoint there (GDB steps the
     // thread over it); a hart that merely sits on one, unreported, reports it.
@@ -222,15 +219,8 @@ export class Target {
       if (x.retired !== before || s?.kind !== 'debug') trace(line);
       return s;
     };
-    /** The hart the scheduler runs next: its current one, or the next that is not idle in WFI. */
-    const next = (): Hart => {
-      const first = m.current.hartid;
-      for (let k = 0; k < harts.length; k++) {
-        const x = harts[(first + k) % harts.length]!;
-        if (!x.waiting || x.wakeable()) return x;
-      }
-      return m.current;
-    };
+    /** The hart the scheduler runs next (time moved on first if every hart waits, so it is the one that will run). */
+    const next = (): Hart => { m.settle(); return m.current; };
     const limitStop = (): StopEvent => ({ kind: 'limit', reason: `instruction limit reached (${this.limit})`, hart: me });
 
     try {

@@ -27,12 +27,14 @@ export interface CodePage {
   /** The memory the page lies in and the page's offset in it. */
   readonly mem: Ram;
   readonly offset: number;
+  /** A page PMP or PMA allows only in part: nothing is cached, each fetch is checked (fill). */
+  readonly checked: boolean;
 }
 
-function newPage(mem: Ram, offset: number): CodePage {
+function newPage(mem: Ram, offset: number, checked = false): CodePage {
   return {
     info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
-    mem, offset,
+    mem, offset, checked,
   };
 }
 
@@ -41,6 +43,7 @@ interface Fetcher { readonly mmu: HartMmu }
 
 export class CodeCache {
   private readonly pages = new Map<number, CodePage>();
+  private readonly checkedPages = new Map<number, CodePage>();
   /** One byte per RAM page, checked on every RAM store: MARK_CODE when it has cached decodes,
    *  MARK_WATCH when stores to it are reported (HTIF tohost), MARK_RESERVED when a hart may hold an
    *  LR reservation in it (only with several harts; cleared lazily by the next store there). */
@@ -54,15 +57,20 @@ export class CodeCache {
     this.scratchPage = newPage(bus.ram, 0);
   }
 
-  /** The code page at a page-aligned physical address. Fetch outside RAM/ROM is an access fault. */
-  pageAt(pa: number): CodePage {
-    let p = this.pages.get(pa);
+  /**
+   * The code page at a page-aligned physical address. Fetch outside RAM/ROM is an access fault.
+   * `checked`: the page's fetch permission does not hold for all of it (PMP covers it in part), so
+   * its view never caches a decode and checks every fetch.
+   */
+  pageAt(pa: number, checked = false): CodePage {
+    const map = checked ? this.checkedPages : this.pages;
+    let p = map.get(pa);
     if (p) return p;
     const { ram, rom } = this.bus;
-    if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base);
-    else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base);
+    if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base, checked);
+    else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base, checked);
     else throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt(pa));
-    this.pages.set(pa, p);
+    map.set(pa, p);
     return p;
   }
 
@@ -74,10 +82,13 @@ export class CodeCache {
   fill(h: Fetcher, page: CodePage, idx: number, pcLo: number, pcHi: number): number {
     const mem = page.mem, o = page.offset + idx * 2;
     if (o + 2 > mem.size) throw new Trap(CAUSE.INSN_ACCESS_FAULT, toBigU(pcLo, pcHi));
+    // A checked page: this fetch's own permission (throws the fetch fault), decoded into the scratch slot.
+    if (page.checked) h.mmu.translate(pcLo, pcHi, 2, FETCH);
     let bits = mem.view.getUint16(o, true);
-    let slot = idx;
+    let slot = page.checked ? SCRATCH : idx;
     if ((bits & 3) === 3) {
       if (idx < SCRATCH - 1 && o + 4 <= mem.size) {
+        if (page.checked) h.mmu.translate((pcLo + 2) | 0, pcHi, 2, FETCH); // its second half, on the same page
         bits = mem.view.getUint32(o, true);
       } else {
         // The second half is on the next page (pc is 2 bytes before a page end: no carry into hi).

@@ -168,16 +168,16 @@ export class Hart {
   private trapStreak = 0;
 
   // Fetch translation cache (interpreter.ts): the VA page the pc is on (halves), its code page, and
-  // the MMU generation it was translated under (-1: none yet); and the page before it, so a call to
-  // another page and the return from it (a kernel crosses pages all the time) refetch without the MMU.
+  // the MMU generation it was translated under (-1: none yet); and the physical page before it, so a
+  // call to another page and the return from it (a kernel crosses pages all the time) find their
+  // code page without the decode cache's map.
   fetchVaLo = 0;
   fetchVaHi = 0;
   fetchPage: CodePage;
   fetchGen = -1;
-  private prevVaLo = 0;
-  private prevVaHi = 0;
+  private fetchPa = -1;
+  private prevPa = -1;
   private prevPage: CodePage;
-  private prevGen = -1;
 
   constructor(opts: HartOptions) {
     this.bus = opts.bus;
@@ -261,6 +261,11 @@ export class Hart {
   /** Whether some interrupt is pending and enabled in mie (what wakes WFI). */
   wakeable(): boolean {
     return (this.mip() & this.mie) !== 0;
+  }
+
+  /** Whether it has something to do: not waiting in WFI, or waiting with an interrupt to wake it. */
+  runnable(): boolean {
+    return !this.waiting || this.wakeable();
   }
 
   // ------------------------------------------------------------------ state changes
@@ -351,19 +356,21 @@ export class Hart {
 
   /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
   refillFetch(lo: number, hi: number): void {
-    const vaLo = lo & ~0xfff, gen = this.mmu.generation;
-    const curLo = this.fetchVaLo, curHi = this.fetchVaHi, cur = this.fetchPage, curGen = this.fetchGen;
-    if (vaLo === this.prevVaLo && hi === this.prevVaHi && this.prevGen === gen) {
-      // Back to the page before: nothing that decides a translation has changed since (the generation).
-      this.fetchPage = this.prevPage;
-    } else {
-      const pa = this.mmu.translate(lo, hi, 2, FETCH);
-      this.fetchPage = this.code.pageAt(pa - (lo & 0xfff));
+    // Always through the MMU: its checks and its counters.
+    const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
+    if (!this.mmu.wholePage(lo, hi, FETCH)) {
+      // PMP allows the page only in part: a view of it that checks every fetch (decode-cache.ts).
+      this.fetchPage = this.code.pageAt(pa, true);
+      this.fetchPa = -1;
+    } else if (pa !== this.fetchPa) {
+      const curPa = this.fetchPa, cur = this.fetchPage;
+      this.fetchPage = pa === this.prevPa ? this.prevPage : this.code.pageAt(pa);
+      if (curPa >= 0) { this.prevPa = curPa; this.prevPage = cur; }
+      this.fetchPa = pa;
     }
-    this.fetchVaLo = vaLo;
+    this.fetchVaLo = lo & ~0xfff;
     this.fetchVaHi = hi;
-    this.fetchGen = gen;
-    this.prevVaLo = curLo; this.prevVaHi = curHi; this.prevPage = cur; this.prevGen = curGen;
+    this.fetchGen = this.mmu.generation;
   }
 
   // ------------------------------------------------------------------ traps

@@ -100,6 +100,17 @@ export function storeMarked(h: Hart, pa: number, size: number): void {
 }
 
 /**
+ * A write to RAM made outside the harts' store path — the walker's A/D update, a device's DMA — does
+ * what a store there does: drops cached decodes, breaks the reservations on the bytes (unprivileged
+ * spec 14.2: also "a write from some other device").
+ */
+export function ramWritten(h: Hart, pa: number, size: number): void {
+  for (const p of h.peers) if (p.resValid && pa < p.resAddr + 8 && pa + size > p.resAddr) p.resValid = false;
+  const n = Math.floor((pa - h.ramBase) / 4096);
+  if (n >= 0 && n < h.code.marks.length && h.code.marks[n] !== 0) storeMarked(h, pa, size);
+}
+
+/**
  * A store to RAM page n, where some hart may hold a reservation: another hart's reservation on the
  * stored bytes is lost (its SC then fails, unprivileged spec 14.2: the store "can be observed to have
  * occurred between the LR and SC"). The mark goes once no hart holds a reservation in the page.

@@ -15,7 +15,15 @@ export interface HartMmu {
   writePmpaddr(addrIndex: number, value: bigint): void;
   sfence(vaddr: bigint | null, asid: bigint | null): void;
   translate(vaLo: number, vaHi: number, size: number, access: AccessType, atomic?: boolean): number;
+  /** Whether the access's verdict holds for the whole page of the VA (see Mmu.wholePage). */
+  wholePage(vaLo: number, vaHi: number, access: AccessType): boolean;
   readonly generation: number;
+  // The fast cache, which the interpreter's loads and stores read inline (Mmu.fastHitSource).
+  readonly fastTagLo: Int32Array;
+  readonly fastTagHi: Int32Array;
+  readonly fastPage: Float64Array;
+  readonly seg: Int32Array;
+  readonly stats: { hits: number };
 }
 
 /** The platform's time base (the CLINT's mtime), read by the `time` CSR and Sstc. */

@@ -48,8 +48,8 @@ export class Mmu implements WalkContext {
   /** TLB flushes by kind (SFENCE.VMA and satp writes), for `--stats`. */
   readonly flushes: FlushStats = newFlushStats();
   generation = 0;
-  /** Whether the slow path fills the fast cache: false only while the interpreter's warm-up wants
-   *  every load and store to take the slow path once (board/warm-up.ts). */
+  /** Whether the slow path fills the fast cache for loads and stores: false only while the
+   *  interpreter's warm-up wants every load and store to take the slow path once (board/warm-up.ts). */
   fastFill = true;
   get ad(): AdPolicy { return this.options.ad; }
   get svnapot(): boolean { return this.options.svnapot; }
@@ -73,6 +73,8 @@ export class Mmu implements WalkContext {
   readonly seg = new Int32Array(3);
   private readonly out = new WalkOut();
   readonly ptePages = new PtePages();
+  /** See WalkContext.onRamWrite. */
+  onRamWrite: ((pa: number, size: number) => void) | undefined;
   private pmaTable: Pma | undefined;
 
   private readonly ramBase: number;
@@ -230,6 +232,16 @@ export class Mmu implements WalkContext {
       if (mmu.fastTagLo[i_] === (lo & ~0xfff) && mmu.fastTagHi[i_] === hi) { mmu.stats.hits++; ${out} = mmu.fastPage[i_] + (lo & 0xfff); } }`;
   }
 
+  /**
+   * Whether the fast cache holds the page of (vaLo, vaHi) for `access`: its translation, PMP and PMA
+   * verdicts then hold for every byte of the page (the hart fetches from such a page without asking
+   * again; from any other, instruction by instruction).
+   */
+  wholePage(vaLo: number, vaHi: number, access: AccessType): boolean {
+    const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
+    return this.fastTagLo[i] === (vaLo & ~0xfff) && this.fastTagHi[i] === vaHi;
+  }
+
   /** Whether a cached physical page is RAM, where atomics are allowed (PMA: ROM and devices refuse them). */
   private ramPage(paPage: number): boolean {
     return paPage >= this.ramBase && paPage < this.ramEnd;
@@ -240,7 +252,7 @@ export class Mmu implements WalkContext {
     const pa = this.decide(vaLo, vaHi, size, access, priv, this.sum, this.mxr, atomic, this.mode, this.rootPpn, this.out, null);
     if (pa < 0) this.fault(this.out.cause, vaLo, vaHi);
     const paPage = pa - (vaLo & 0xfff);
-    if (this.fastFill && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
+    if ((this.fastFill || access === FETCH) && this.pmp.pageAllows(paPage, access, priv) && this.pma.pageAllows(paPage, access)) {
       const i = this.seg[access]! + ((vaLo >>> 12) & FAST_MASK);
       if (this.fastTagLo[i] === INVALID_TAG) {
         if (this.nFilled === this.filled.length) { this.fastTagLo.fill(INVALID_TAG); this.nFilled = 0; }

@@ -25,6 +25,8 @@ export interface WalkContext {
   readonly svnapot: boolean;
   /** Page-table pages already known to pass PMP and PMA (cleared when PMP changes). */
   readonly ptePages: PtePages;
+  /** Told of each A/D write (the board: a store there drops cached decodes and harts' reservations). */
+  readonly onRamWrite?: (pa: number, size: number) => void;
 }
 
 /**
@@ -287,6 +289,7 @@ export function walk(ctx: WalkContext, mode: PagingMode, rootPpn: number, vaLo: 
           // Atomic compare-and-set: if the PTE changed since step 3, go back to step 3 for it.
           if (mem.view.getUint32(off, true) !== lo || mem.view.getUint32(off + 4, true) !== hi) continue;
           mem.view.setUint32(off, (lo | setBits) >>> 0, true);
+          ctx.onRamWrite?.(pteAddr, 4);
         }
         flags |= setBits;
       }

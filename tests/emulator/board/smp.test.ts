@@ -270,9 +270,12 @@ describe('--smp: memory between harts', () => {
     expect(word(r, 8)).toBe(77n);
   });
 
-  it('code another hart wrote runs after fence.i', () => {
-    // Hart 1 calls `patch` (returns 1), waits, fence.i, calls it again: hart 0 has rewritten it to return 42.
-    const r = runAsm(`
+  it('code another hart wrote runs after fence.i — and already before it: the decode cache never runs stale bytes', () => {
+    // Hart 1 calls `patch` (returns 1), waits, [fence.i,] calls it again: hart 0 has rewritten it to
+    // return 42. The spec asks for the new code after fence.i; rvhart's harts share one decode cache,
+    // which the store itself drops, so the old code cannot run even without it.
+    for (const fence of ['fence.i', 'nop']) {
+      const r = runAsm(`
       csrr t0, mhartid
       la s0, shared
       bnez t0, hart1
@@ -293,7 +296,7 @@ describe('--smp: memory between harts', () => {
       sd t2, 0(s0)
     3: ld t2, 8(s0)
       beqz t2, 3b
-      fence.i
+      ${fence}
       call patch
       sd a0, 32(s0)         # shared[4] = the second
       li t2, 1
@@ -307,8 +310,9 @@ describe('--smp: memory between harts', () => {
       ret
       .option pop
       ${DATA}`, { smp: 2, quantum: 30 });
-    expect(r.exitCode, `${r.stop.reason}; pcs ${r.machine.harts.map((h) => h.pc.toString(16))}; shared ${[0, 1, 2, 3, 4, 5, 6].map((k) => word(r, k))}`).toBe(0);
-    expect([word(r, 2), word(r, 4)]).toEqual([1n, 42n]);
+      expect(r.exitCode, fence).toBe(0);
+      expect([word(r, 2), word(r, 4)], fence).toEqual([1n, 42n]);
+    }
   });
 });
 
@@ -523,5 +527,214 @@ describe('--smp: one hart run alone (the debugger\'s scheduler-locking)', () => 
     m.clint.write(4, 4, 1n);
     expect(m.runHart(1, 3)).toBeUndefined();
     expect(m.harts[1]!.waiting).toBe(false);
+  });
+});
+
+describe('--smp: what review found', () => {
+  it('a store by another hart\'s page walk (setting PTE.A) breaks a reservation on the PTE', () => {
+    const r = runAsm(`
+      csrr t0, mhartid
+      la s0, shared
+      bnez t0, hart1
+      la t1, root           # hart 0: root[1] -> l1, l1[0] -> l0, l0[0] = page_a, V R W without A and D
+      la t2, l1
+      srli t2, t2, 12
+      slli t2, t2, 10
+      ori t2, t2, 1
+      sd t2, 8(t1)
+      la t1, l1
+      la t2, l0
+      srli t2, t2, 12
+      slli t2, t2, 10
+      ori t2, t2, 1
+      sd t2, 0(t1)
+      la t3, l0
+      la t2, page_a
+      srli t2, t2, 12
+      slli t2, t2, 10
+      ori t2, t2, 0x07
+      sd t2, 0(t3)
+      lr.d t4, (t3)         # reserve the PTE
+      li t2, 1
+      sd t2, 48(s0)         # go, hart 1
+    2: ld t2, 8(s0)         # until hart 1 has loaded through it (its walk set A)
+      beqz t2, 2b
+      ori t4, t4, 0x100
+      sc.d t5, t4, (t3)     # must fail
+      sd t5, 24(s0)
+      ld t6, 0(t3)
+      sd t6, 32(s0)
+      ${exitWith(0)}
+    hart1:
+    1: ld t2, 48(s0)
+      beqz t2, 1b
+      li t1, -1
+      csrw pmpaddr0, t1
+      li t1, 0x1f
+      csrw pmpcfg0, t1
+      la t1, root
+      srli t1, t1, 12
+      li t2, 8
+      slli t2, t2, 60
+      or t1, t1, t2
+      csrw satp, t1
+      sfence.vma
+      li t1, 0x1800
+      csrc mstatus, t1
+      li t1, 0x800
+      csrs mstatus, t1
+      la t1, s_main
+      csrw mepc, t1
+      mret
+    s_main:
+      li s1, 0x40000000
+      ld t3, 0(s1)
+      li t2, 1
+      sd t2, 8(s0)
+    5: j 5b
+      .data
+      .balign 4096
+    root: .dword 0xc7
+      .dword 0
+      .dword 0x200000cf
+      .zero 4096 - 24
+    l1: .zero 4096
+    l0: .zero 4096
+    page_a: .dword 111
+      .balign 4096
+      ${DATA}`, { smp: 2, quantum: 40 });
+    expect(r.exitCode).toBe(0);
+    expect(word(r, 3)).toBe(1n);                 // SC failed
+    expect(word(r, 4) & 0x40n).toBe(0x40n);      // the walk's A survives
+  });
+
+  it('--trace names the hart that ran when every hart waited and time moved on (settle)', () => {
+    const r = runAsm(`
+      csrr t0, mhartid
+      la t1, handler
+      csrw mtvec, t1
+      li t1, 0x200bff8
+      ld t2, 0(t1)
+      li t4, 500
+      add t2, t2, t4
+      bnez t0, 5f
+      li t4, 1000
+      add t2, t2, t4        # hart 0's deadline 1000 ticks after hart 1's
+    5: li t1, 0x2004000
+      slli t3, t0, 3
+      add t1, t1, t3
+      sd t2, 0(t1)
+      li t1, 0x80
+      csrw mie, t1
+      csrsi mstatus, 8
+    1: wfi
+      j 1b
+      .balign 4
+    handler:
+      csrr t0, mhartid
+      li t1, 0x2004000
+      slli t3, t0, 3
+      add t1, t1, t3
+      li t2, -1
+      sd t2, 0(t1)
+      bnez t0, 2f
+      ${exitWith(0)}
+    2: mret`, { smp: 2, quantum: 5, maxInsns: 0 });
+    const m = r.machine;
+    for (let i = 0; i < 500 && !m.stopped; i++) {
+      m.settle();
+      const h = m.current, before = m.harts.map((x) => x.retired);
+      const line = traceStep(h, () => { m.run(Number.POSITIVE_INFINITY, 1, 1); }, true);
+      const ran = m.harts.findIndex((x, k) => x.retired !== before[k]);
+      if (ran >= 0) expect(line.startsWith(`hart${ran} `), line).toBe(true);
+    }
+    expect(m.stopped?.kind).toBe('exit');
+    expect(m.harts.map((x) => x.trapCounts.get('irq:7'))).toEqual([1, 1]);
+  });
+
+  it('runHart: a hart\'s own mtimecmp write and timer reach that hart, not the scheduler\'s next; its own timer wakes it from WFI', () => {
+    const r = runAsm(`
+      csrr t0, mhartid
+      bnez t0, 3f
+      la t1, handler
+      csrw mtvec, t1
+      li t1, 0x200bff8
+      ld t2, 0(t1)
+      addi t2, t2, 100
+      li t1, 0x2004000
+      sd t2, 0(t1)          # hart 0: its timer, 100 ticks on
+      li t1, 0x80
+      csrw mie, t1
+      csrsi mstatus, 8
+    1: wfi
+      j 1b
+      .balign 4
+    handler:
+      li t1, 0x2004000
+      li t2, -1
+      sd t2, 0(t1)
+      la t1, shared
+      li t2, 1
+      sd t2, 0(t1)
+    2: j 2b
+    3: j 3b
+      ${DATA}`, { smp: 2, quantum: 10, maxInsns: 0 });
+    const m = r.machine;
+    m.run(3);                     // the round-robin's turn is now hart 0's; run hart 1 a little so it is hart 1's
+    m.run(m.retired + 10);
+    expect(m.runHart(0, 2000)).toBeUndefined();
+    expect(word(r, 0)).toBe(1n);
+    expect(m.harts[0]!.trapCounts.get('irq:7')).toBe(1);
+    expect(m.harts[1]!.events).toBe(0);
+  });
+
+  it('a page PMP allows only in part is checked at every fetch, also coming back from another page', () => {
+    const src = (direct: boolean) => `
+      la t0, mhandler
+      csrw mtvec, t0
+      la t0, pageP
+      addi t1, t0, 2047
+      addi t1, t1, 1        # P + 0x800
+      srli t1, t1, 2
+      csrw pmpaddr0, t1
+      li t1, 4095
+      add t1, t0, t1
+      addi t1, t1, 1        # P + 0x1000
+      srli t1, t1, 2
+      csrw pmpaddr1, t1
+      li t1, -1
+      csrw pmpaddr2, t1
+      li t1, 0x1f080f       # [0, P+0x800) RWX, [P+0x800, P+0x1000) nothing (TOR), the rest RWX
+      csrw pmpcfg0, t1
+      li t1, 0x1800
+      csrc mstatus, t1
+      li t1, 0x800
+      csrs mstatus, t1
+      csrw mepc, t0
+      mret
+      .balign 4
+    mhandler:
+      csrr t0, mcause
+      la t1, shared
+      sd t0, 0(t1)
+      ${exitWith(0)}
+      .balign 4096
+    pageP:
+      ${direct ? 'la t0, denied\n      jr t0' : 'call fnQ'}
+      ecall
+      .balign 2048
+    denied:
+      li a1, 0x77
+      ecall
+      .balign 4096
+    fnQ:
+      la t0, denied
+      jr t0
+      ${DATA}`;
+    for (const direct of [false, true]) {
+      const r = runAsm(src(direct), { maxInsns: 10_000 });
+      expect(r.exitCode).toBe(0);
+      expect(word(r, 0), direct ? 'a jump within the page' : 'back from another page').toBe(1n); // instruction access fault
+    }
   });
 });
