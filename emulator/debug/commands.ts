@@ -15,6 +15,7 @@ import { backtrace, callAt } from './backtrace.js';
 import type { Point } from './breakpoints.js';
 import { parseTrap, trapName, trapNames, type TrapInfo } from './catch.js';
 import { evaluate, EvalError, type EvalContext, type Value } from './expr.js';
+import { hartActivity, hartState } from './hart-view.js';
 import { hex, hex16, PRIV_NAMES, PRIV_WORDS } from './format.js';
 import { defaultDrawingFile, drawing, drawingFile, DRAWINGS, type DrawRequest } from './draw/draw.js';
 import { formatMappings } from './info-mem.js';
@@ -509,17 +510,11 @@ export class Session {
     add({ names: ['quit', 'q', 'exit'], usage: 'quit', help: 'Leave the debugger.', run: () => { this.quitRequested = true; } });
   }
 
-  /** What hart i is doing, for `info harts` and `hart`: `S-mode, running`. */
-  private hartState(i: number): string {
-    const h = this.target.harts[i]!;
-    return `${PRIV_NAMES[h.priv]}-mode, ${h.waiting ? 'WFI' : 'running'}`;
-  }
-
   /** `info harts` (GDB's `info threads`): one line per hart, `*` at the selected one. */
   private hartLines(): string[] {
     const t = this.target;
     return ['  Hart  Priv  State    Frame', ...t.harts.map((h, i) =>
-      `${i === t.selected ? '*' : ' '} ${String(i).padEnd(5)} ${PRIV_NAMES[h.priv]!.padEnd(5)} ${(h.waiting ? 'WFI' : 'running').padEnd(8)} ${this.where(h.pcBig())}`)];
+      `${i === t.selected ? '*' : ' '} ${String(i).padEnd(5)} ${PRIV_NAMES[h.priv]!.padEnd(5)} ${hartActivity(h).padEnd(8)} ${this.where(h.pcBig())}`)];
   }
 
   private parseHart(text: string): number {
@@ -530,11 +525,11 @@ export class Session {
 
   private async hartCommand(w: string[]): Promise<void> {
     const t = this.target;
-    if (w.length === 0) { this.say(`[Current hart is ${t.selected} (${this.hartState(t.selected)})]`); return; }
+    if (w.length === 0) { this.say(`[Current hart is ${t.selected} (${hartState(t.harts[t.selected]!)})]`); return; }
     if (w[0] !== 'apply') {
       if (w.length > 1) throw new CommandError('Usage: hart [N] | hart apply all|N... CMD');
       t.select(this.parseHart(w[0]!));
-      this.say(`[Switching to hart ${t.selected} (${this.hartState(t.selected)})]`, `#0  ${this.where(t.hart.pcBig())}`);
+      this.say(`[Switching to hart ${t.selected} (${hartState(t.harts[t.selected]!)})]`, `#0  ${this.where(t.hart.pcBig())}`);
       return;
     }
     // hart apply all [-ascending] [-q] CMD | hart apply 1 2 4-5 [-q] CMD
@@ -561,7 +556,7 @@ export class Session {
     try {
       for (const i of list) {
         t.select(i);
-        if (!quiet) this.say('', `Hart ${i} (${this.hartState(i)}):`);
+        if (!quiet) this.say('', `Hart ${i} (${hartState(this.target.harts[i]!)}):`);
         await this.execute(cmd);
         if (this.quitRequested) break;
       }

@@ -7,6 +7,7 @@ import type { Virt } from '../board/virt.js';
 import type { Hart } from '../hart/hart.js';
 import type { Mmu } from '../mmu/mmu.js';
 import type { FramesView } from './draw/frames.js';
+import { PRIV_NAMES } from './format.js';
 
 export interface HartView extends FramesView {
   readonly hart: Hart;
@@ -23,4 +24,13 @@ export function hartView(m: Virt, i: number): HartView {
   const hart = m.harts[i];
   if (!hart) throw new RangeError(`no hart ${i}: the machine has ${m.harts.length}`);
   return { hart, mmu: mmuOf(m, hart), bus: m.bus, loaded: m.loaded };
+}
+
+/** What a hart is doing: whether it waits in WFI, or runs. */
+export const hartActivity = (h: Hart): 'WFI' | 'running' => (h.waiting ? 'WFI' : 'running');
+
+/** A hart's mode and activity as the shell and GDB's thread list say it: `S-mode, WFI`; with `quietRunning`, a running one is just `S-mode`. */
+export function hartState(h: Hart, quietRunning = false): string {
+  const a = hartActivity(h);
+  return `${PRIV_NAMES[h.priv]}-mode${quietRunning && a === 'running' ? '' : `, ${a}`}`;
 }

@@ -13,6 +13,7 @@ import {
 } from './scratch.js';
 import { sbi_ipi_take } from './ipi.js';
 import { enter_supervisor } from './entry.js';
+import { MIP_SSIP, MIP_MSIP, MIP_STIP, MIP_MTIP, MIP_SEIP, MSTATUS_SIE, MSTATUS_MPIE, MSTATUS_MPP_MASK, MSTATUS_MPP_S } from './csr_bits.js';
 
 // hart_suspend's suspend_type (SBI spec 9.4, table "HSM Hart Suspend Types").
 export const SBI_HSM_SUSPEND_RET_DEFAULT = 0x0n;
@@ -20,15 +21,6 @@ export const SBI_HSM_SUSPEND_NON_RET_DEFAULT = 0x80000000n;
 const SBI_HSM_SUSPEND_RET_PLATFORM = 0x10000000n;          // ..0x7fffffff
 const SBI_HSM_SUSPEND_NON_RET_PLATFORM = 0x90000000n;      // ..0xffffffff
 
-const MIP_SSIP = 0x2n;
-const MIP_MSIP = 0x8n;
-const MIP_STIP = 0x20n;
-const MIP_MTIP = 0x80n;
-const MIP_SEIP = 0x200n;
-const MSTATUS_SIE = 0x2n;
-const MSTATUS_MPIE = 0x80n;
-const MSTATUS_MPP_MASK = 0x1800n;
-const MSTATUS_MPP_S = 0x800n;
 
 function hsm_state_addr(hartid: u64): u64 { return addr_of(sbi_scratch_of(hartid)) + offsetof(sbi_scratch, 'hsm_state'); }
 
@@ -45,7 +37,7 @@ export function sbi_hsm_init(boot_hartid: u64): void {
  * non-retentive resume promise (SBI spec 9.1, 9.4). The TLB and the instruction fetch are fenced:
  * whatever this hart ran before, and whatever other harts wrote while it waited, is seen afresh.
  */
-function sbi_hsm_enter_smode(hartid: u64, addr: u64, arg1: u64): void {
+export function sbi_hsm_enter_smode(hartid: u64, addr: u64, arg1: u64): void {
   csrw("satp", 0n);
   sfence_vma();
   fence_i();

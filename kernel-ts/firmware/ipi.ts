@@ -16,8 +16,8 @@ import {
   sbi_scratch, sbi_scratch_of, SBI_HARTS_MAX, sbi_hart_present_mask, clint_send_ipi, clint_clear_ipi,
   SBI_IPI_EVENT_SOFT, SBI_IPI_EVENT_FENCE, SBI_HSM_STATE_STOPPED, SBI_HSM_STATE_START_PENDING,
 } from './scratch.js';
+import { MIP_SSIP } from './csr_bits.js';
 
-const MIP_SSIP = 0x2n;
 const ALL_ONES = 0xffffffffffffffffn;
 
 /** A range fence above this many bytes flushes the whole address space instead (64 pages). */

@@ -11,11 +11,11 @@ import { uart_putc } from './uart.js';
 import { printk, printk_set_output } from '../lib/printk.js';
 import { pmp_setup, napot_size } from './pmp.js';
 import { sbi_init, sbi_ecall, timer_interrupt, system_off } from './sbi.js';
-import { enter_supervisor } from './entry.js';
 import { FW_BOOT_HARTID, fdt_hart_mask, sbi_set_hart_present_mask, sbi_hart_present_mask, sbi_hart_count } from './scratch.js';
-import { sbi_hsm_init, sbi_hsm_hart_wait } from './hsm.js';
+import { sbi_hsm_init, sbi_hsm_hart_wait, sbi_hsm_enter_smode } from './hsm.js';
 import { sbi_ipi_process } from './ipi.js';
 import { fdt_find_memory, fdt_mem_base, fdt_mem_size } from '../kernel/fdt.js';
+import { MSTATUS_MPP_MASK, MIE_MSIE, MENVCFG_STCE } from './csr_bits.js';
 
 export const KERNEL_ENTRY = 0x80200000n;
 /** Exit code of a run the firmware ends because of a trap it did not expect. */
@@ -35,11 +35,6 @@ const INTERRUPT_BIT = 0x8000000000000000n;
 const MEDELEG = 0xb1ffn;
 /** SSIP, STIP, SEIP. */
 const MIDELEG = 0x222n;
-const MSTATUS_MPP_MASK = 0x1800n;
-const MSTATUS_MPP_S = 0x800n;
-const MSTATUS_MPIE = 0x80n;
-const MIE_MSIE = 0x8n;
-const MENVCFG_STCE = 0x8000000000000000n;
 
 /** What the boot ROM passes in a2 (OpenSBI's struct fw_dynamic_info, include/sbi/fw_dynamic.h). */
 class fw_dynamic_info {
@@ -126,10 +121,7 @@ export function fw_main(hartid: u64, dtb: u64, fw_dyn: u64): void {
     printk(" STOPPED until HSM hart_start\n");
   }
 
-  csrw("mepc", entry);
-  csrc("mstatus", MSTATUS_MPP_MASK | MSTATUS_MPIE);
-  csrs("mstatus", MSTATUS_MPP_S);
-  enter_supervisor(hartid, dtb);
+  sbi_hsm_enter_smode(hartid, entry, dtb);
 }
 
 /** Set while reporting: a trap during the report itself must not report again (it could loop). */

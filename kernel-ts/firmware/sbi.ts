@@ -10,6 +10,7 @@ import { SBI_SUCCESS, SBI_ERR_FAILED, SBI_ERR_NOT_SUPPORTED, SBI_ERR_INVALID_PAR
 import { sbi_set_memory, sbi_range_ok, clint_mtimecmp } from './scratch.js';
 import { sbi_ipi_send_smode, sbi_remote_fence } from './ipi.js';
 import { sbi_hsm_hart_start, sbi_hsm_hart_stop, sbi_hsm_hart_get_status, sbi_hsm_hart_suspend } from './hsm.js';
+import { MIP_STIP, MIE_MTIE } from './csr_bits.js';
 
 export const SBI_EXT_BASE = 0x10n;
 export const SBI_EXT_TIME = 0x54494d45n;    // "TIME"
@@ -34,8 +35,6 @@ const SYSCON_PASS = 0x5555n;
 const SYSCON_RESET = 0x7777n;
 const SYSCON_FAIL = 0x3333n;
 
-const MIP_STIP = 0x20n;
-const MIE_MTIE = 0x80n;
 
 // HSM function IDs (SBI spec 9).
 const SBI_EXT_HSM_HART_START = 0n;

@@ -7,6 +7,7 @@
 // an error reply (E01) and changes nothing; an unknown one the empty reply the protocol prescribes.
 
 import { MemoryError } from '../memory.js';
+import { hartState } from '../hart-view.js';
 import { readReg, regByName, writeReg, csrName, implementedCsrs, type RegRef } from '../regs.js';
 import type { StopEvent, Target } from '../target.js';
 import { fromHex, frame, PACKET_SIZE, PacketParser, parseRegHex, REG_FIRST_CSR, REG_FIRST_FP, REG_PC, REG_PRIV, regHex, targetXml, toHex } from './protocol.js';
@@ -104,7 +105,7 @@ export class GdbStub {
     if (p.startsWith('qXfer:threads:read:')) {
       const m = /^qXfer:threads:read::([0-9a-fA-F]+),([0-9a-fA-F]+)$/.exec(p);
       if (!m) return 'E01';
-      return xferSlice(threadsXml(t.harts.map((_, i) => this.hartState(i))), parseInt(m[1]!, 16), parseInt(m[2]!, 16));
+      return xferSlice(threadsXml(t.harts.map((h) => hartState(h, true))), parseInt(m[1]!, 16), parseInt(m[2]!, 16));
     }
     if (p === '?') return this.stopReply(this.lastStop);
     if (p === 'qAttached') return '1';
@@ -114,7 +115,7 @@ export class GdbStub {
     if (p.startsWith('qThreadExtraInfo,')) {
       const id = parseThread(p.slice(17), harts);
       if (typeof id !== 'number') return 'E01';
-      return toHex(`${threadName(id)} (${this.hartState(id)})`);
+      return toHex(`${threadName(id)} (${hartState(t.harts[id]!, true)})`);
     }
     if (c === 'H') {
       // Hg: the hart g/G/p/P/m/M read and write; Hc: the one c/s resume. 0 (any) and -1 (all) keep the current.
@@ -237,12 +238,6 @@ export class GdbStub {
     const csr = n - REG_FIRST_CSR;
     if (csr >= 0 && csr < 4096 && implementedCsrs(this.target.hart).includes(csr)) return regByName(this.target.hart, csrName(this.target.hart, csr));
     return undefined;
-  }
-
-  /** What hart i is doing, for GDB's thread list: `S-mode` or `M-mode, WFI`. */
-  private hartState(i: number): string {
-    const h = this.target.harts[i]!;
-    return `${['U', 'S', '?', 'M'][h.priv]}-mode${h.waiting ? ', WFI' : ''}`;
   }
 
   private async resume(plan: VContPlan): Promise<undefined> {
