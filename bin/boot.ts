@@ -136,7 +136,13 @@ async function boot(args: BootArgs): Promise<void> {
       keys = data;
       for (const c of commands) {
         if (c === 'help') process.stderr.write(ESCAPE_HELP.map((l) => l + '\r\n').join(''));
-        else { flush(); built.close(); process.stderr.write('\r\nrvhart: terminated (C-a x)\r\n'); process.exit(0); }
+        else {
+          flush(); built.close();
+          process.stderr.write('\r\nrvhart: terminated (C-a x)\r\n');
+          // --stats and --stats-file still say what the run did, up to the user's quit.
+          writeStats({ reason: 'user-quit', status: EXIT.OK, detail: 'terminated by the user (C-a x)' }, (performance.now() - started) / 1000);
+          process.exit(0);
+        }
       }
     }
     if (keys.length) m.input(keys);
@@ -146,6 +152,18 @@ async function boot(args: BootArgs): Promise<void> {
   stdin.on('error', () => { m.inputOpen = false; });
 
   const started = performance.now();
+  /** The --stats report, to --stats-file or stderr. */
+  const writeStats = (outcome: RunOutcome, elapsed: number): void => {
+    if (statsFormat === undefined) return;
+    const report = statsReport(statsFormat, m, elapsed, outcome);
+    if (statsFile) {
+      const fd = statsFile.open();
+      writeAll(fd, Buffer.from(report));
+      closeSync(fd);
+    } else {
+      process.stderr.write(report);
+    }
+  };
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : started + timeoutMs;
   const limit = maxInsns ?? Number.POSITIVE_INFINITY;
   let stop: MachineStop;
@@ -186,16 +204,7 @@ async function boot(args: BootArgs): Promise<void> {
   built.close();
 
   const { outcome, message } = ending(stop, watch, timedOut ? timeoutText : undefined);
-  if (statsFormat !== undefined) {
-    const report = statsReport(statsFormat, m, elapsed, outcome);
-    if (statsFile) {
-      const fd = statsFile.open();
-      writeAll(fd, Buffer.from(report));
-      closeSync(fd);
-    } else {
-      process.stderr.write(report);
-    }
-  }
+  writeStats(outcome, elapsed);
   if (message !== undefined) process.stderr.write(`rvhart: ${message}\n`);
   process.exit(outcome.status);
 }

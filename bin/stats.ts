@@ -11,7 +11,7 @@ export type StatsFormat = 'text' | 'json';
 
 /** How a boot ended, as --stats=json reports it. `status` is rvhart's exit status. */
 export interface RunOutcome {
-  readonly reason: 'guest-exit' | 'expect' | 'fail-on' | 'timeout' | 'max-insns' | 'guest-stopped';
+  readonly reason: 'guest-exit' | 'expect' | 'fail-on' | 'timeout' | 'max-insns' | 'guest-stopped' | 'user-quit';
   readonly status: number;
   /** The guest's own exit code, when it exited. */
   readonly guestCode?: number;

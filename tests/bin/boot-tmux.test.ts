@@ -2,7 +2,7 @@
 // QEMU's escape works (C-a h lists the keys, C-a x quits), and the terminal is itself again after.
 // Skips when tmux is absent.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,7 +58,8 @@ describe.skipIf(!haveTmux)('rvhart boot in a terminal', () => {
     const elf = join(dir, 'echo.elf');
     writeFileSync(elf, buildElf(ECHO, 'echo.s'));
     term.start(ROOT, 'bash --norc --noprofile');
-    keys(`node dist/bin/rvhart.js boot --bios none ${elf}; echo "status=$?"; stty -a | grep -o -- '-\\?icanon' | head -1`, 'Enter');
+    const stats = join(dir, 'quit-stats.json');
+    keys(`node dist/bin/rvhart.js boot --bios none --stats-file ${stats} ${elf}; echo "status=$?"; stty -a | grep -o -- '-\\?icanon' | head -1`, 'Enter');
     await waitFor(/echo ready/);
     // Raw: Enter is a CR, Ctrl-C a byte for the guest (no signal).
     keys('a', 'b', 'Enter', 'C-c');
@@ -70,5 +71,9 @@ describe.skipIf(!haveTmux)('rvhart boot in a terminal', () => {
     keys('C-a', 'x');
     const s = await waitFor(/status=0\s*\n\s*icanon/);
     expect(s).toContain('rvhart: terminated (C-a x)');
+    // --stats-file still says what the run did, up to the quit.
+    const report = JSON.parse(readFileSync(stats, 'utf8')) as { instructions: number; exit: { reason: string; status: number } };
+    expect(report.exit).toMatchObject({ reason: 'user-quit', status: 0 });
+    expect(report.instructions).toBeGreaterThan(0);
   }, 60_000);
 });
