@@ -92,16 +92,19 @@ export function sbi_ipi_send_smode(hart_mask: u64, hart_mask_base: u64): u64 {
  *  page — everything when start = size = 0, size = -1 (SBI spec 8) or the range is large. */
 export function sbi_tlb_local(fid: u64, start: u64, size: u64, asid: u64): void {
   if (fid == SBI_EXT_RFENCE_REMOTE_FENCE_I) { fence_i(); return; }
-  const all = (start == 0n && size == 0n) || size == ALL_ONES || size > SBI_TLB_RANGE_FLUSH_LIMIT;
+  const end = wrap(start + size);
+  // A range past the top of the address space (end wraps) is flushed whole, as a large one.
+  const all = (start == 0n && size == 0n) || size == ALL_ONES || size > SBI_TLB_RANGE_FLUSH_LIMIT || end < start;
   if (all) {
     if (fid == SBI_EXT_RFENCE_REMOTE_SFENCE_VMA) sfence_vma(); else sfence_vma(0n, asid);
     return;
   }
-  const end = wrap(start + size);
   let va = start & 0xfffffffffffff000n;
   while (va < end) {
     if (fid == SBI_EXT_RFENCE_REMOTE_SFENCE_VMA) sfence_vma(va); else sfence_vma(va, asid);
-    va = va + 0x1000n;
+    const next = wrap(va + 0x1000n);
+    if (next < va) break;              // the last page of the address space
+    va = next;
   }
 }
 

@@ -97,6 +97,13 @@ describe('SBI v2.0 (firmware)', () => {
     host.events.length = 0;
     expect(call(sbi.SBI_EXT_RFENCE, 2n, M64, M64, 0x40000000n, 0x2000n, 5n)[0]).toBe(0n);
     expect(host.events).toEqual([{ kind: 'sfence.vma', va: 0x40000000n, asid: 5n }, { kind: 'sfence.vma', va: 0x40001000n, asid: 5n }]);
+    // The top of the address space: the last page once (no wrap to page 0); a range past the top flushes all.
+    host.events.length = 0;
+    expect(call(sbi.SBI_EXT_RFENCE, 1n, M64, M64, M64 - 0x7ffn, 0x100n)[0]).toBe(0n);
+    expect(host.events).toEqual([{ kind: 'sfence.vma', va: M64 - 0xfffn, asid: undefined }]);
+    host.events.length = 0;
+    expect(call(sbi.SBI_EXT_RFENCE, 1n, M64, M64, M64 - 0xfffn, 0x2000n)[0]).toBe(0n);
+    expect(host.events).toEqual([{ kind: 'sfence.vma', va: undefined, asid: undefined }]);
     expect(call(sbi.SBI_EXT_HSM, 2n, 0n)).toEqual([0n, 0n]);          // STARTED
     expect(call(sbi.SBI_EXT_HSM, 2n, 1n)[0]).toBe(neg(3n));
     expect(call(sbi.SBI_EXT_HSM, 0n, 0n, 0x80200000n, 0n)[0]).toBe(neg(6n));
