@@ -5,8 +5,8 @@
 // 0x2004000 + 8 × hart). Several harts read and write these at once, interleaved instruction by
 // instruction: a field another hart writes is only changed with an atomic or published behind one.
 
-import { u64, load8, store32, str, struct_at, staticBuffer, sizeof, wrap } from '../runtime/intrinsics.js';
-import { be32, fdt_totalsize } from '../kernel/fdt.js';
+import { u64, store32, struct_at, staticBuffer, sizeof, wrap } from '../runtime/intrinsics.js';
+import { fdt_cpu_mask } from '../kernel/fdt.js';
 
 /** The most harts the firmware keeps stacks and scratch for (the board has 1..8). A hart with a larger
  *  mhartid parks forever in entry.ts; the device tree says which of these exist. */
@@ -83,84 +83,8 @@ export function sbi_hart_count(): u64 {
   return n;
 }
 
-const FDT_BEGIN_NODE = 1n;
-const FDT_END_NODE = 2n;
-const FDT_PROP = 3n;
-const FDT_NOP = 4n;
-
-function align4(x: u64): u64 { return (x + 3n) & 0xfffffffffffffffcn; }
-
-function streq(a: u64, b: u64): u64 {
-  let i = 0n;
-  while (true) {
-    const x = load8(a + i);
-    if (x != load8(b + i)) return 0n;
-    if (x == 0n) return 1n;
-    i = i + 1n;
-  }
-}
-
-/** Whether the node name at s is "cpu@..." (not "cpu-map" or "cpus"). */
-function is_cpu_node(s: u64): u64 {
-  return load8(s) == 0x63n && load8(s + 1n) == 0x70n && load8(s + 2n) == 0x75n && load8(s + 3n) == 0x40n ? 1n : 0n;
-}
-
-/**
- * The harts the device tree describes: bit h for each /cpus/cpu@... node whose reg (in /cpus's
- * #address-cells) is h, unless its status is "disabled"; harts ≥ SBI_HARTS_MAX are left out. 0 when
- * the blob is missing or has no cpu node.
- */
-export function fdt_hart_mask(fdt: u64): u64 {
-  if (fdt_totalsize(fdt) == 0n) return 0n;
-  const structs = fdt + be32(fdt + 8n);
-  const strings = fdt + be32(fdt + 12n);
-  let depth = 0n;
-  let in_cpus = 0n;
-  let cpus_addr_cells = 1n;
-  let in_cpu = 0n;
-  let cpu_reg = 0xffffffffffffffffn;
-  let cpu_disabled = 0n;
-  let mask = 0n;
-  let p = structs;
-  while (true) {
-    const token = be32(p);
-    p = p + 4n;
-    if (token == FDT_BEGIN_NODE) {
-      depth = depth + 1n;
-      if (depth == 2n) in_cpus = streq(p, str("cpus"));
-      if (depth == 3n && in_cpus != 0n) {
-        in_cpu = is_cpu_node(p);
-        cpu_reg = 0xffffffffffffffffn;
-        cpu_disabled = 0n;
-      }
-      while (load8(p) != 0n) p = p + 1n;
-      p = align4(p + 1n);
-    } else if (token == FDT_END_NODE) {
-      if (depth == 3n && in_cpu != 0n) {
-        if (cpu_disabled == 0n && cpu_reg < SBI_HARTS_MAX) mask = mask | (1n << cpu_reg);
-        in_cpu = 0n;
-      }
-      if (depth == 2n) in_cpus = 0n;
-      depth = depth - 1n;
-      if (depth == 0n) return mask;      // the root closed: the walk is done
-    } else if (token == FDT_PROP) {
-      const len = be32(p);
-      const name = strings + be32(p + 4n);
-      const value = p + 8n;
-      if (depth == 2n && in_cpus != 0n && streq(name, str("#address-cells")) != 0n) cpus_addr_cells = be32(value);
-      if (depth == 3n && in_cpu != 0n) {
-        if (streq(name, str("reg")) != 0n && len >= 4n) {
-          cpu_reg = cpus_addr_cells == 2n && len >= 8n ? wrap((be32(value) << 32n) | be32(value + 4n)) : be32(value);
-        }
-        if (streq(name, str("status")) != 0n && streq(value, str("disabled")) != 0n) cpu_disabled = 1n;
-      }
-      p = align4(value + len);
-    } else if (token != FDT_NOP) {
-      return mask;                     // FDT_END, or garbage
-    }
-  }
-  return mask;
-}
+/** The harts the device tree describes (kernel/fdt.ts's reader), at most SBI_HARTS_MAX of them. */
+export function fdt_hart_mask(fdt: u64): u64 { return fdt_cpu_mask(fdt, SBI_HARTS_MAX); }
 
 // ---- the platform's memory -----------------------------------------------------------------------
 

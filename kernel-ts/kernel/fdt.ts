@@ -129,3 +129,65 @@ export function fdt_find_memory(fdt: u64): u64 {
   }
   return 0n;
 }
+
+/** Whether the node name at s is "cpu@..." (not "cpu-map" or "cpus"). */
+function is_cpu_node(s: u64): u64 {
+  return load8(s) == 0x63n && load8(s + 1n) == 0x70n && load8(s + 2n) == 0x75n && load8(s + 3n) == 0x40n ? 1n : 0n;
+}
+
+/**
+ * The harts the device tree describes: bit h for each /cpus/cpu@... node whose reg (in /cpus's
+ * #address-cells) is h, unless its status is "disabled"; harts ≥ max are left out. 0 when the blob
+ * is missing or has no cpu node.
+ */
+export function fdt_cpu_mask(fdt: u64, max: u64): u64 {
+  if (fdt_totalsize(fdt) == 0n) return 0n;
+  const structs = fdt + be32(fdt + 8n);
+  const strings = fdt + be32(fdt + 12n);
+  let depth = 0n;
+  let in_cpus = 0n;
+  let cpus_addr_cells = 1n;
+  let in_cpu = 0n;
+  let cpu_reg = 0xffffffffffffffffn;
+  let cpu_disabled = 0n;
+  let mask = 0n;
+  let p = structs;
+  while (true) {
+    const token = be32(p);
+    p = p + 4n;
+    if (token == FDT_BEGIN_NODE) {
+      depth = depth + 1n;
+      if (depth == 2n) in_cpus = streq(p, str("cpus"));
+      if (depth == 3n && in_cpus != 0n) {
+        in_cpu = is_cpu_node(p);
+        cpu_reg = 0xffffffffffffffffn;
+        cpu_disabled = 0n;
+      }
+      while (load8(p) != 0n) p = p + 1n;
+      p = align4(p + 1n);
+    } else if (token == FDT_END_NODE) {
+      if (depth == 3n && in_cpu != 0n) {
+        if (cpu_disabled == 0n && cpu_reg < max) mask = mask | (1n << cpu_reg);
+        in_cpu = 0n;
+      }
+      if (depth == 2n) in_cpus = 0n;
+      depth = depth - 1n;
+      if (depth == 0n) return mask;      // the root closed: the walk is done
+    } else if (token == FDT_PROP) {
+      const len = be32(p);
+      const name = strings + be32(p + 4n);
+      const value = p + 8n;
+      if (depth == 2n && in_cpus != 0n && streq(name, str("#address-cells")) != 0n) cpus_addr_cells = be32(value);
+      if (depth == 3n && in_cpu != 0n) {
+        if (streq(name, str("reg")) != 0n && len >= 4n) {
+          cpu_reg = read_cells(value, cpus_addr_cells == 2n && len >= 8n ? 2n : 1n);
+        }
+        if (streq(name, str("status")) != 0n && streq(value, str("disabled")) != 0n) cpu_disabled = 1n;
+      }
+      p = align4(value + len);
+    } else if (token != FDT_NOP) {
+      return mask;                     // FDT_END, or garbage
+    }
+  }
+  return mask;
+}
