@@ -23,6 +23,29 @@ shared: .zero 512
 other_page: .zero 64
 `;
 
+/**
+ * PMP opened, satp = Sv39 on the table at `root`, then mret into S-mode at `s_main` (each hart that
+ * runs it: satp and the TLB are per hart).
+ */
+const ENTER_S = `li t1, -1
+      csrw pmpaddr0, t1
+      li t1, 0x1f
+      csrw pmpcfg0, t1
+      la t1, root
+      srli t1, t1, 12
+      li t2, 8
+      slli t2, t2, 60
+      or t1, t1, t2
+      csrw satp, t1
+      sfence.vma
+      li t1, 0x1800
+      csrc mstatus, t1
+      li t1, 0x800
+      csrs mstatus, t1      # MPP = S
+      la t1, s_main
+      csrw mepc, t1
+      mret`;
+
 /** Reads doubleword k of `shared` after the run. */
 function word(r: ReturnType<typeof runAsm>, k: number): bigint {
   const base = Number(r.symbols.get('shared')!);
@@ -349,24 +372,7 @@ describe('--smp: one hart\'s sfence.vma does not flush another\'s TLB', () => {
       sd t2, 48(s0)         # shared[6]: tables ready
     1: ld t2, 48(s0)
       beqz t2, 1b
-      li t1, -1
-      csrw pmpaddr0, t1
-      li t1, 0x1f
-      csrw pmpcfg0, t1
-      la t1, root
-      srli t1, t1, 12
-      li t2, 8
-      slli t2, t2, 60
-      or t1, t1, t2
-      csrw satp, t1
-      sfence.vma
-      li t1, 0x1800
-      csrc mstatus, t1
-      li t1, 0x800
-      csrs mstatus, t1      # MPP = S
-      la t1, s_main
-      csrw mepc, t1
-      mret
+      ${ENTER_S}
     s_main:
       li s1, 0x40000000
       bnez t0, hart1
@@ -568,24 +574,7 @@ describe('--smp: what review found', () => {
     hart1:
     1: ld t2, 48(s0)
       beqz t2, 1b
-      li t1, -1
-      csrw pmpaddr0, t1
-      li t1, 0x1f
-      csrw pmpcfg0, t1
-      la t1, root
-      srli t1, t1, 12
-      li t2, 8
-      slli t2, t2, 60
-      or t1, t1, t2
-      csrw satp, t1
-      sfence.vma
-      li t1, 0x1800
-      csrc mstatus, t1
-      li t1, 0x800
-      csrs mstatus, t1
-      la t1, s_main
-      csrw mepc, t1
-      mret
+      ${ENTER_S}
     s_main:
       li s1, 0x40000000
       ld t3, 0(s1)
