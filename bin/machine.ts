@@ -10,6 +10,7 @@ import { DEFAULT_QUANTUM, KERNEL_BASE, MAX_HARTS, RAM_BASE, Virt, type BootImage
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
+import { DEFAULT_TIER, TIERS, type Tier } from '../emulator/hart/hart.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 import { openDrives } from './drive.js';
 import { EXIT, fail } from './exit.js';
@@ -35,6 +36,7 @@ export interface MachineArgs {
   smp: number;
   quantum: number;
   svnapot?: boolean;
+  tier: string;
 }
 
 const MODES: readonly SatpModeName[] = ['bare', 'sv39', 'sv48', 'sv57'];
@@ -59,6 +61,7 @@ export const machineOptions = (y: Argv) => y
   .option('svnapot', { type: 'boolean', describe: 'Svnapot: PTE.N marks 64 KiB NAPOT runs (one TLB entry each), and the device tree says svnapot; off by default, as QEMU 7.2' })
   .option('smp', { type: 'number', default: 1, describe: 'harts, 1..8 (as QEMU\'s -smp): mhartid 0..N-1, each with its own CSRs and TLB, run round-robin' })
   .option('quantum', { type: 'number', default: DEFAULT_QUANTUM, describe: 'with --smp: instructions each hart runs before the next one\'s turn (the interleaving is the same on every run)' })
+  .option('tier', { type: 'string', default: process.env.RVHART_TIER ?? DEFAULT_TIER, defaultDescription: `RVHART_TIER, else ${DEFAULT_TIER}`, describe: 'jit (hot code translated to JavaScript blocks; exact as the interpreter) | interp (the interpreter alone)' })
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
 
 /** A single-valued option given twice is a mistake worth naming, not a guess at which one counts. */
@@ -100,7 +103,12 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   const image = positional ?? kernelOption;
   const initrd = single('initrd', args.initrd), append = single('append', args.append);
   const biosGiven = single('bios', args.bios);
-  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic', 'smp', 'quantum'] as const) single(name, args[name]);
+  for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic', 'smp', 'quantum', 'tier'] as const) single(name, args[name]);
+  const tier = args.tier as Tier;
+  if (!TIERS.includes(tier)) fail(EXIT.USAGE, `--tier ${args.tier}: expected ${TIERS.join(' or ')}`);
+  // RVHART_HOT (for tests of the tier): translate a block head after this many entries.
+  const hotText = process.env.RVHART_HOT, hot = hotText === undefined || hotText === '' ? undefined : Number(hotText);
+  if (hot !== undefined && !(Number.isInteger(hot) && hot >= 1 && hot <= 65535)) fail(EXIT.USAGE, `RVHART_HOT=${hotText}: expected a number of entries from 1 to 65535`);
   const smp = args.smp, quantum = args.quantum;
   if (!Number.isInteger(smp) || smp < 1 || smp > MAX_HARTS) fail(EXIT.USAGE, `--smp ${smp}: expected a number of harts from 1 to ${MAX_HARTS}`);
   if (!Number.isInteger(quantum) || quantum < 1) fail(EXIT.USAGE, `--quantum ${quantum}: expected a number of instructions, at least 1`);
@@ -146,7 +154,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
       bootargs: append,
       mem, satpModes: modes as SatpModeName[], pmpEntries: pmp as 0 | 16 | 64,
       ad: args.ad as 'hardware' | 'svade' | 'svadu', timeSource: args['time-source'] as 'insns' | 'wall', plicGateway: plic as PlicGateway,
-      svnapot: args.svnapot === true, smp, quantum,
+      svnapot: args.svnapot === true, smp, quantum, tier, hot,
     },
     kernel, firmware, kernelImage, initrd: initrdBytes,
     inputs: [kernel, ...(firmware !== undefined ? [firmware] : []), ...(initrd !== undefined ? [initrd] : [])],

@@ -28,7 +28,22 @@ export interface StatsJson {
   traps: Record<string, number>;
   interrupts: Record<string, number>;
   tlb: { hits: number; misses: number; walks: number; faults: Record<string, number>; flushes: FlushesJson };
+  /** The translation tier's counts (machine-wide: the harts share the blocks); null with --tier interp. */
+  tier: TierJson | null;
   exit: RunOutcome;
+}
+
+export interface TierJson {
+  blocksCompiled: number; blocksExecuted: number; blockInstructions: number;
+  blocksEvicted: number; blocksInvalidated: number; blocksLive: number; compileSeconds: number;
+}
+
+function tierJson(m: Virt): TierJson | null {
+  const t = m.hart.tierStats;
+  return t === undefined ? null : {
+    blocksCompiled: t.compiled, blocksExecuted: t.executed, blockInstructions: t.insns,
+    blocksEvicted: t.evicted, blocksInvalidated: t.invalidated, blocksLive: t.live, compileSeconds: Number((t.compileMs / 1000).toFixed(6)),
+  };
 }
 
 /** TLB flushes by kind: sfence.vma by its operands; satp writes by their effect on the TLB. */
@@ -88,6 +103,7 @@ export function statsJson(m: Virt, seconds: number, outcome: RunOutcome): StatsJ
     mips: seconds > 0 ? Number((retired / seconds / 1e6).toFixed(3)) : 0,
     traps, interrupts,
     tlb: { hits: s.hits, misses: s.misses, walks: s.walks, faults, flushes: flushesJson(m) },
+    tier: tierJson(m),
     exit: outcome,
   };
 }
@@ -112,5 +128,9 @@ export function statsReport(format: StatsFormat, m: Virt, seconds: number, outco
   lines.push(`tlb flushes: sfence.vma all ${f.sfenceAll}, by ASID ${f.sfenceAsid}, by address ${f.sfenceVa}, ` +
     `by address+ASID ${f.sfenceVaAsid}; satp writes flushing all ${f.satpAll}, flushing one ASID ${f.satpAsid}, ` +
     `keeping the TLB ${f.satpKept}`);
+  const t = tierJson(m);
+  lines.push(t === null ? 'tier: interp' : `tier: jit, blocks compiled ${t.blocksCompiled} (${t.compileSeconds.toFixed(3)} s), ` +
+    `executed ${t.blocksExecuted} (${retired > 0 ? ((100 * t.blockInstructions) / retired).toFixed(1) : '0.0'}% of instructions), ` +
+    `evicted ${t.blocksEvicted}, invalidated ${t.blocksInvalidated}, live ${t.blocksLive}`);
   return lines.map((l) => `rvhart: ${l}\n`).join('');
 }

@@ -28,7 +28,8 @@ import { VirtioMmio, virtioIrq, VIRTIO_MMIO_BASE, VIRTIO_MMIO_SLOTS, VIRTIO_MMIO
 import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
-import { Hart, type HartOptions } from '../hart/hart.js';
+import { Hart, type HartOptions, type Tier } from '../hart/hart.js';
+import { Translator } from '../hart/translator.js';
 import { ramWritten } from '../hart/memory.js';
 import { warmUp } from './warm-up.js';
 
@@ -67,6 +68,10 @@ export interface VirtOptions {
   readonly quantum?: number;
   /** The hart's instruction set and CSRs, when not the project's (tests that extend them). */
   readonly hart?: Pick<HartOptions, 'interpreter' | 'csrs'>;
+  /** Interpreter only, or translated blocks too (default: the process's, normally `jit`). */
+  readonly tier?: Tier;
+  /** With `jit`: entries into a block head before it is translated (default: the process's). */
+  readonly hot?: number;
   /** UART and HTIF console output. */
   readonly output?: (bytes: Uint8Array) => void;
   readonly bootargs?: string;
@@ -182,7 +187,7 @@ export class Virt {
         svnapot: options.svnapot,
       });
       mmus.push(mmu);
-      harts.push(new Hart({ ...options.hart, bus: this.bus, mmu, clock, hartid: id, code: harts[0]?.code }));
+      harts.push(new Hart({ ...options.hart, bus: this.bus, mmu, clock, hartid: id, code: harts[0]?.code, tier: options.tier, hot: options.hot }));
     }
     for (const h of harts) h.peers = harts;
     this.harts = harts;
@@ -202,7 +207,7 @@ export class Virt {
     this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
       specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
     for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
-    this.warmPending = options.warmUp !== false && !warmedUp.has(this.hart.interpreter);
+    this.warmPending = options.warmUp !== false && !warmedUp.has(this.loop());
   }
 
   /**
@@ -210,12 +215,21 @@ export class Virt {
    * machine has run WARM_AFTER instructions (the chunks are not changed for it): a short run (a CLI start-up, most tests) never pays its 15 ms; a long one gets the
    * complete type feedback before V8 re-optimizes the loop after its first deoptimizations.
    */
+  /** The run loop the harts use (each tier has its own, warmed up once per process). */
+  private loop(): object {
+    const i = this.hart.interpreter;
+    return this.hart.tier === 'jit' ? i.runTiered : i.runFast;
+  }
+
   private warmUpOnce(): void {
     this.warmPending = false;
-    if (warmedUp.has(this.hart.interpreter)) return;
-    warmedUp.add(this.hart.interpreter);
+    if (warmedUp.has(this.loop())) return;
+    warmedUp.add(this.loop());
     const chunk = 64 * 1024;
-    const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart });
+    const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart, tier: this.hart.tier });
+    // The tiered loop: every block head translated at its first entry, so the program runs through
+    // translated regions too, and the loop's paths into and out of them get their type feedback.
+    if (w.hart.code.blocks instanceof Translator) w.hart.code.blocks.hot = 1;
     warmUp({
       base: RAM_BASE,
       write: (pa, bytes) => w.ram.load(pa, bytes),

@@ -14,6 +14,7 @@ import { CAUSE, Trap } from '../isa/trap.js';
 import type { HartMmu } from './ports.js';
 import { packSlot, SINK } from './slot.js';
 import { toBigU } from './int64.js';
+import { NO_BLOCKS, type Block } from './block.js';
 
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
@@ -29,12 +30,21 @@ export interface CodePage {
   readonly offset: number;
   /** A page PMP or PMA allows only in part: nothing is cached, each fetch is checked (fill). */
   readonly checked: boolean;
+  /** Translated blocks by entry slot (NO_BLOCKS, shared and never written, until the first). */
+  blocks: (Block | undefined)[];
+  /** Entries into each slot at a block head, counted by the tiered loop until one is hot. */
+  readonly heat: Uint16Array;
+}
+
+/** What keeps the translated blocks (translator.ts): told when a page's are dropped. */
+export interface BlockKeeper {
+  dropped(page: CodePage): void;
 }
 
 function newPage(mem: Ram, offset: number, checked = false): CodePage {
   return {
     info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
-    mem, offset, checked,
+    mem, offset, checked, blocks: NO_BLOCKS as (Block | undefined)[], heat: new Uint16Array(SCRATCH),
   };
 }
 
@@ -50,6 +60,10 @@ export class CodeCache {
   readonly marks: Uint8Array;
   /** A page used before the first fetch (all slots empty). */
   readonly scratchPage: CodePage;
+  /** Moves whenever decodes are dropped: a translated block that stored checks it to stop at once. */
+  epoch = 0;
+  /** The translation tier's blocks, when it is on (shared by the harts like the decodes). */
+  blocks: BlockKeeper | undefined;
 
   /** `illegal`: the opcode of an encoding the decoder does not know (the table's length). */
   constructor(private readonly bus: Bus, private readonly decoder: Decoder, private readonly illegal: number) {
@@ -122,13 +136,20 @@ export class CodeCache {
   /** A store hit RAM page n, which has cached decodes: forget them. */
   invalidateRamPage(n: number): void {
     this.marks[n] &= ~MARK_CODE;
+    this.epoch++;
     const p = this.pages.get(this.bus.ram.base + n * 4096);
-    if (p) p.info.fill(0);
+    if (p) this.drop(p);
+  }
+
+  private drop(p: CodePage): void {
+    p.info.fill(0);
+    if (p.blocks !== NO_BLOCKS) this.blocks?.dropped(p);
   }
 
   /** fence.i: forget every decode. */
   flushAll(): void {
-    for (const p of this.pages.values()) p.info.fill(0);
+    this.epoch++;
+    for (const p of this.pages.values()) this.drop(p);
     for (let n = 0; n < this.marks.length; n++) this.marks[n] &= ~MARK_CODE;
   }
 

@@ -14,6 +14,7 @@ import { Trap } from '../isa/trap.js';
 import type { Clock, HartMmu } from './ports.js';
 import { CodeCache, type CodePage } from './decode-cache.js';
 import { makeInterpreter, type Interpreter, type RunFast } from './interpreter.js';
+import { HOT, Translator, type TierStats } from './translator.js';
 import { CSRS, CsrMap } from './csr.js';
 import { createFpuState, type FpuState } from '../fpu/index.js';
 import { pendingInterrupt } from './interrupts.js';
@@ -51,7 +52,23 @@ export interface HartOptions {
   /** The decode cache, shared by the harts of one machine (decoding depends only on the bytes, and a
    *  store by any hart then drops what every hart decoded there); a new one by default. */
   code?: CodeCache;
+  /** The execution tier: `jit` enters translated blocks (translator.ts), `interp` only interprets. */
+  tier?: Tier;
+  /** With `jit`: entries into a block head before it is translated (translator.ts's HOT by default). */
+  hot?: number;
 }
+
+export type Tier = 'interp' | 'jit';
+export const TIERS: readonly Tier[] = ['interp', 'jit'];
+/** The fastest tier that is exact. */
+export const DEFAULT_TIER: Tier = 'jit';
+let processTier: Tier = DEFAULT_TIER, processHot = HOT;
+/**
+ * The tier (and translation threshold) of harts built without one: the CLI and the test set-up take
+ * them from RVHART_TIER and RVHART_HOT, so the whole test suite can run on either tier, and with
+ * every block head translated at once (RVHART_HOT=1).
+ */
+export function setProcessTier(t: Tier, hot = HOT): void { processTier = t; processHot = hot; }
 
 /** A store the trace sees: virtual address, size, value. */
 export type StoreObserver = (vaLo: number, vaHi: number, size: number, value: bigint) => void;
@@ -82,6 +99,7 @@ export class Hart {
   readonly code: CodeCache;
   readonly interpreter: Interpreter;
   readonly csrs: CsrMap;
+  readonly tier: Tier;
   private readonly runFast: RunFast;
 
   // --- RAM fast path: RAM's first chunk (all of RAM up to 1 GiB), read without a chunk lookup ---
@@ -189,8 +207,10 @@ export class Hart {
     this.lowView = opts.bus.ram.lowView;
     this.interpreter = opts.interpreter ?? projectInterpreter();
     this.csrs = opts.csrs ?? (defaultCsrs ??= new CsrMap(CSRS));
-    this.runFast = this.interpreter.runFast;
     this.code = opts.code ?? new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
+    this.tier = opts.tier ?? processTier;
+    if (this.tier === 'jit') this.code.blocks ??= new Translator(this.interpreter.table, opts.hot ?? processHot);
+    this.runFast = this.tier === 'jit' ? this.interpreter.runTiered : this.interpreter.runFast;
     this.fetchPage = this.prevPage = this.code.scratchPage;
     this.mstatus = 0;
     this.privChanged();
@@ -277,6 +297,11 @@ export class Hart {
   privChanged(): void {
     this.mmu.setPrivilege(this.priv, this.mstatus, (this.menvcfg & MENVCFG_ADUE) !== 0n);
     this.events |= EV_IRQ;
+  }
+
+  /** The translation tier's counts (undefined with --tier interp). */
+  get tierStats(): TierStats | undefined {
+    return this.tier === 'jit' ? (this.code.blocks as Translator).stats : undefined;
   }
 
   /** fence.i, or a store to a page holding cached decodes. */

@@ -1,0 +1,24 @@
+// A translated region (translator.ts): the blocks of one physical code page reachable from an entry
+// slot, compiled to one JavaScript function. Kept on its CodePage, so whatever drops the page's
+// decodes (a store into it, fence.i) drops its regions with them.
+
+/**
+ * Runs the region for the hart `h` whose fetch page is at VA (vpLo, vpHi), `retired` being its count
+ * at entry, for as long as its blocks each fit before `end` and it stays in the region. Writes
+ * h.retired and returns the next pc as an offset from the fetch page (any int32; the loop refetches
+ * outside 0..4095), or REENTER when the pc is already in h.pc (a trap, a far jump). A trap the MMU
+ * throws leaves h.pc and h.retired at the faulting instruction.
+ */
+export type BlockFn = (h: object, vpLo: number, vpHi: number, retired: number, end: number) => number;
+
+export interface Block {
+  readonly run: BlockFn;
+  /** Instructions its entry block retires; it is entered only when that many fit the budget. */
+  readonly n: number;
+}
+
+/** The slot of a page without blocks (shared, never written): every entry undefined. */
+export const NO_BLOCKS: readonly (Block | undefined)[] = new Array<Block | undefined>(2049).fill(undefined);
+
+/** Marks a slot where no block can start (a system instruction, an undecoded slot): never entered. */
+export const UNTRANSLATABLE: Block = { run: () => { throw new Error('tier: an untranslatable block was entered'); }, n: Number.MAX_SAFE_INTEGER };

@@ -1,0 +1,96 @@
+// How a semantics piece (isa/semantics/) becomes JavaScript source: the macros it may use and the
+// names it may call. The interpreter (interpreter.ts) pastes the pieces into the cases of its
+// switch; the translation tier (translator.ts) pastes them, with their operands as constants, into
+// straight-line blocks. Both define the names the pieces read (semantics.ts lists them) and differ
+// only in `leave`: how a piece that moved the pc itself re-enters the run loop.
+
+import { CAUSE, Trap } from '../isa/trap.js';
+import { LOAD, STORE } from '../mmu/access.js';
+import { Mmu } from '../mmu/mmu.js';
+import { EV_IRQ } from './events.js';
+import { hiOf, loOf, lt, ltu, mulhu32, sar, setPcRel, shl, shr, toBig, toBigU } from './int64.js';
+import { load, loadPa, store, storeMarked, storePa } from './memory.js';
+import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
+import { csrInsn } from './csr.js';
+import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U } from './mstatus.js';
+import { bswap32, ctz32, orcb32, pop32, rotr64, shadd } from './bitmanip.js';
+import { cbo, CBO_CLEAN, CBO_FLUSH, CBO_INVAL, CBO_ZERO } from './cbo.js';
+import * as FPU from '../fpu/index.js';
+
+/** Everything a semantics piece may call besides the loop's own names (semantics.ts lists them). */
+export const HELPERS = {
+  CAUSE, Trap, EV_IRQ, LOAD, STORE,
+  lt, ltu, shl, shr, sar, setPcRel, toBig, toBigU, loOf, hiOf, mulhu32,
+  load, loadPa, store, storePa, storeMarked,
+  amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
+  csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
+  // Zba/Zbb/Zbs, Zicbom/Zicboz
+  shadd, rotr64, ctz32, pop32, bswap32, orcb32, cbo, CBO_INVAL, CBO_CLEAN, CBO_FLUSH, CBO_ZERO,
+  // F/D: the exact operations (emulator/fpu), called as FPU.fadd_s(h.fpu, ...)
+  FPU,
+};
+
+/**
+ * Compiles `source` (a function body over the HELPERS' names) into the function it returns.
+ * The one place the emulator turns generated source into code.
+ */
+export function compileWithHelpers<T>(source: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the point: the table's semantics compiled once
+  const factory = new Function(...Object.keys(HELPERS), source) as (...helpers: unknown[]) => T;
+  return factory(...Object.values(HELPERS));
+}
+
+/** Write the pc (this instruction's: the fetch page's VA + off) and the retired count back to the hart. */
+export const SYNC = 'h.pcLo = vpLo + off; h.pcHi = vpHi; h.retired = retired;';
+
+/** "Re-enter the loop at h.pc", as the out-of-line function and a translated block return it (pcs are even). */
+export const REENTER = -1;
+
+/** h.pc = the fetch page + o (any int32 offset), as halves: the 64-bit add of a sign-extended o. */
+export const setPcAt = (o: string): string =>
+  `{ const o_ = ${o}, lo_ = (vpLo + o_) | 0; h.pcLo = lo_; h.pcHi = (vpHi + (o_ >> 31) + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0; }`;
+
+/** The text of `$name(args)` calls' arguments, balanced parentheses. */
+function expandCall(src: string, name: string, f: (args: string) => string): string {
+  for (let i = src.indexOf(`$${name}(`); i >= 0; i = src.indexOf(`$${name}(`)) {
+    let depth = 0, j = i + name.length + 1;
+    for (; j < src.length; j++) {
+      if (src[j] === '(') depth++;
+      else if (src[j] === ')' && --depth === 0) break;
+    }
+    if (j >= src.length) throw new Error(`isa: unbalanced $${name}( in a semantics piece`);
+    src = src.slice(0, i) + f(src.slice(i + name.length + 2, j)) + src.slice(j + 1);
+  }
+  return src;
+}
+
+/**
+ * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc
+ * (the interpreter's `continue outer`, a return of REENTER elsewhere); `break` ends a piece early.
+ */
+export function expand(run: string, leave: string): string {
+  let s = run
+    .replaceAll('$sync', SYNC)
+    // The carry out of the low word is (lo <u a): every value stays an int32 for V8 (an unsigned sum
+    // past 2^32 made it deoptimize the loop for "lost precision").
+    .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')
+    .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
+  // The PA of the access at (lo, hi): the MMU's fast cache inline, else (pc written back first, as
+  // the walk may fault) its translate.
+  s = expandCall(s, 'pa', (a) => {
+    const [size, access] = a.split(',').map((x) => x.trim());
+    if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $pa(${a}): the access is LOAD or STORE`);
+    const acc = access === 'LOAD' ? LOAD : STORE;
+    return `let pa = -1; ${Mmu.fastHitSource(acc, 'pa')}
+    if (pa < 0) { ${SYNC} pa = mmu.translate(lo, hi, ${size}, ${access}); }`;
+  });
+  s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
+  s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
+  s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);
+  s = expandCall(s, 'goto', (v) => `{ h.setPcHalves(${v}); h.retired = retired + 1; ${leave}; }`);
+  if (s.includes('$')) throw new Error(`isa: unknown macro in semantics: ${s.slice(s.indexOf('$'), s.indexOf('$') + 20)}`);
+  return s;
+}
+
+/** Whether source uses the name (not as a property). */
+export const uses = (src: string, name: string): boolean => new RegExp(`(?<![.\\w$])${name}\\b`).test(src);

@@ -1,0 +1,194 @@
+// The translation tier: a hot entry slot of a code page becomes a block, one JavaScript function
+// holding the semantics pieces of the straight-line instructions from it to the first control
+// transfer, each with its operands, pc offset and retired count as constants. There is no decode,
+// no dispatch and no per-instruction budget check left; what stays is exactly the interpreter's
+// semantics, pasted from the same pieces (pieces.ts), so the two tiers cannot disagree.
+//
+// Exactness, the rules the block follows:
+//  - it is entered only when all n of its instructions fit the budget (interpreter.ts), so budgets,
+//    quanta and timer deadlines fall between blocks, never inside one;
+//  - a piece that can trap writes pc and retired back first ($sync) as in the interpreter;
+//  - after any instruction that calls out of the block (a load or store past the fast window, an
+//    AMO, a device access) it leaves at the next instruction when an event is pending (a device
+//    raised an interrupt, a stop) or any decode was dropped (the store hit code, perhaps its own);
+//  - a block never spans a page (the fetch translation is checked per page by the loop) and never
+//    holds a system instruction (which may change privilege, translation or interrupts).
+// Blocks live on their CodePage: a store into the page or fence.i drops them with the decodes.
+// Memory is bounded: past `cap` live blocks, all are dropped (QEMU's policy when its buffer fills)
+// and hot code is translated again.
+
+import type { InsnDef } from '../isa/table.js';
+import { NO_BLOCKS, UNTRANSLATABLE, type Block, type BlockFn } from './block.js';
+import { SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
+import { compileWithHelpers, expand, REENTER, uses } from './pieces.js';
+import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
+
+/**
+ * Entries at a block head before it is translated; the interpreter runs it until then. High on
+ * purpose: V8 runs a new function unoptimized until it has run a while, and optimizing it costs
+ * milliseconds of compiler time, so only code run tens of thousands of times repays it (a Linux boot
+ * ran 7× slower at 16 than with the interpreter alone; see the README's figures).
+ */
+export const HOT = 16384;
+/** The longest block, in instructions. */
+export const MAX_BLOCK = 64;
+/** A region stops growing past this many instructions: the optimizing compiler's time grows with it. */
+export const MAX_REGION = 16;
+/** Live blocks before all are dropped. */
+export const DEFAULT_CAP = 16384;
+
+/** The tier's counts, for --stats. */
+export interface TierStats {
+  compiled: number;
+  /** Blocks entered, and the instructions they retired. */
+  executed: number;
+  insns: number;
+  /** Dropped when the cap was reached. */
+  evicted: number;
+  /** Dropped because their page was written or fence.i ran. */
+  invalidated: number;
+  compileMs: number;
+  /** Blocks alive now. */
+  live: number;
+}
+
+/** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
+const transfers = (run: string): boolean => /\bd = /.test(run) || run.includes('$goto') || run.includes('$reenter');
+/** Whether a piece calls out of the block (memory beyond the fast window, devices, helpers that sync). */
+const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$pa(');
+
+export class Translator implements BlockKeeper {
+  readonly stats: TierStats = { compiled: 0, executed: 0, insns: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0 };
+  private readonly withBlocks = new Set<CodePage>();
+  private readonly now: () => number;
+
+  /**
+   * `hot`: entries before a slot is translated (the warm-up uses 1, to run every path of the tiered
+   * loop at once); `cap`: live regions before all are dropped.
+   */
+  constructor(private readonly table: readonly InsnDef[], public hot = HOT, readonly cap = DEFAULT_CAP, now?: () => number) {
+    this.now = now ?? ((): number => (globalThis.performance ? performance.now() : Date.now()));
+  }
+
+  /** The block entered at slot idx of `page`, compiled now; UNTRANSLATABLE where none can start. */
+  translate(page: CodePage, idx: number): Block | undefined {
+    if (page.checked) return undefined; // each fetch of such a page is checked: interpreted
+    const t0 = this.now();
+    const src = this.source(page, idx);
+    let block = UNTRANSLATABLE;
+    if (src !== undefined) {
+      if (this.stats.live >= this.cap) this.evictAll();
+      block = { run: compileWithHelpers<BlockFn>(src.source), n: src.n };
+      this.stats.compiled++;
+      this.stats.live++;
+    }
+    if (page.blocks === NO_BLOCKS) { page.blocks = new Array<Block | undefined>(SCRATCH + 1).fill(undefined); this.withBlocks.add(page); }
+    page.blocks[idx] = block;
+    this.stats.compileMs += this.now() - t0;
+    return block;
+  }
+
+  /**
+   * The source of the region entered at slot idx, and its entry block's length; undefined when no
+   * block can start there. A region is the blocks of one page reachable from the entry through
+   * branches and jumps with targets known at translation (jalr's is not), run in one function: a
+   * loop over a switch on the pc offset, so a loop within the page never leaves it.
+   */
+  source(page: CodePage, idx: number): { source: string; n: number } | undefined {
+    const blocks = new Map<number, { text: string; n: number }>();
+    const todo = [idx * 2];
+    let insns = 0;
+    while (todo.length > 0 && insns < MAX_REGION) {
+      const start = todo.pop()!;
+      if (blocks.has(start)) continue;
+      const b = this.block(page, start);
+      if (b === undefined) continue;
+      blocks.set(start, b);
+      insns += b.n;
+      for (const t of b.next) if (t >= 0 && t < 4096 && !blocks.has(t)) todo.push(t);
+    }
+    const entry = blocks.get(idx * 2);
+    if (entry === undefined) return undefined;
+    return {
+      n: entry.n,
+      source: `"use strict";
+return function region(h, vpLo, vpHi, r0, end) {
+  const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks, epoch = code.epoch;
+  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  let rn = r0, at = ${idx * 2};
+  for (;;) {
+    switch (at) {
+${[...blocks.values()].map((b) => b.text).join('\n')}
+      default: h.retired = rn; return at;
+    }
+  }
+};`,
+    };
+  }
+
+  /**
+   * One block of a region: the straight-line instructions from offset `start` to the first control
+   * transfer (included), a system instruction, an undecoded slot, the page's end or MAX_BLOCK. Its
+   * case checks that all of it fits the budget, runs it, and sets `at` to where it went; `next` are
+   * the targets known now (a taken and a not-taken branch, a jal's, the instruction after).
+   */
+  private block(page: CodePage, start: number): { text: string; n: number; next: number[] } | undefined {
+    const parts: string[] = [];
+    let off = start, n = 0, next: number[] = [];
+    for (; n < MAX_BLOCK && off < 4096; n++) {
+      const i = off >> 1, w = page.info[i]!;
+      if (w === 0) break; // not decoded yet (never run), or a 4-byte instruction crossing the page end
+      const def = this.table[w & OP_MASK];
+      if (def?.exec === undefined || def.exec.system === true) break;
+      const run = def.exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
+      const body = expand(run, `return ${REENTER}`);
+      const transfer = transfers(run);
+      const exit = transfer ? `rn += ${n + 1}; at = off + d; continue;`
+        : callsOut(run) ? 'if (h.events !== 0 || code.epoch !== epoch) { h.retired = retired + 1; return off + d; }' : '';
+      parts.push(`{ // ${def.mnemonic}
+  const off = ${off}, rd = ${(w >>> RD_SHIFT) & 0x3f}, rs1 = ${(w >>> RS1_SHIFT) & 0x1f}, rs2 = ${(w >>> RS2_SHIFT) & 0x1f}, im = ${im}, len = ${len}, retired = rn + ${n};${uses(body, 'bits') ? ` const bits = ${page.bits[i]};` : ''}
+  let d = len;
+  do { ${body} } while (false);
+  ${exit}
+}`);
+      off += len;
+      if (transfer) {
+        n++;
+        // d = im: a branch or jal, whose target is known; any other transfer's (jalr) is not.
+        next = /\bd = im;/.test(run) ? [off - len + im, off] : [];
+        return { text: this.caseText(start, n, parts, ''), n, next };
+      }
+    }
+    if (n === 0) return undefined;
+    // Stopped before a system instruction, an undecoded slot, the page end or at MAX_BLOCK: go on there.
+    return { text: this.caseText(start, n, parts, `rn += ${n}; at = ${off}; continue;`), n, next: [off] };
+  }
+
+  private caseText(start: number, n: number, parts: string[], tail: string): string {
+    return `      case ${start}: {
+        if (rn + ${n} > end) { h.retired = rn; return ${start}; }
+${parts.join('\n')}
+${tail}
+      }`;
+  }
+
+  /** BlockKeeper: the page's code changed. */
+  dropped(page: CodePage): void {
+    this.stats.invalidated += this.release(page);
+  }
+
+  /** Drops every block (the cap was reached). */
+  evictAll(): void {
+    for (const p of this.withBlocks) this.stats.evicted += this.release(p);
+  }
+
+  private release(page: CodePage): number {
+    let n = 0;
+    for (const b of page.blocks) if (b !== undefined && b !== UNTRANSLATABLE) n++;
+    page.blocks = NO_BLOCKS as (Block | undefined)[];
+    page.heat.fill(0);
+    this.withBlocks.delete(page);
+    this.stats.live -= n;
+    return n;
+  }
+}
