@@ -73,6 +73,7 @@ export class Translator implements BlockKeeper {
   /** The block entered at slot idx of `page`, compiled now; UNTRANSLATABLE where none can start. */
   translate(page: CodePage, idx: number): Block | undefined {
     if (page.checked) return undefined; // each fetch of such a page is checked: interpreted
+    if (page.info[idx] === 0) return undefined; // not decoded again yet since a store dropped it: later
     const t0 = this.now();
     const src = this.source(page, idx);
     let block = UNTRANSLATABLE;

@@ -32,8 +32,8 @@ function file(name: string, bytes: Uint8Array | string): string {
 }
 
 /** One line on stderr, no stack trace, the given status; returns the line. */
-function oneLine(args: string[], status: number): string {
-  const r = rvhart(args);
+function oneLine(args: string[], status: number, env?: Record<string, string>): string {
+  const r = rvhart(args, { env });
   expect(r.stderr, r.stderr).not.toMatch(/\n\s+at |Error:|file:\/\//);
   expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
   expect(r.status, r.stderr).toBe(status);
@@ -123,5 +123,11 @@ describe('rvhart test: unloadable programs are FAIL lines, never a crash', () =>
     expect(r.status, r.stderr).toBe(0);
     const stats = JSON.parse(r.stderr.trim()) as { harts: number[] };
     expect(stats.harts).toHaveLength(8);
+  });
+  it('--tier is jit or interp, once; RVHART_HOT a number of entries', () => {
+    expect(oneLine(['boot', '--bios', 'none', '--tier', 'fast', good], 2)).toBe('rvhart: --tier fast: expected interp or jit');
+    expect(oneLine(['boot', '--bios', 'none', '--tier', 'jit', '--tier', 'interp', good], 2)).toBe('rvhart: --tier given more than once');
+    expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_TIER: 'quick' })).toBe('rvhart: --tier quick: expected interp or jit');
+    for (const n of ['0', 'x', '70000']) expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_HOT: n })).toBe(`rvhart: RVHART_HOT=${n}: expected a number of entries from 1 to 65535`);
   });
 });

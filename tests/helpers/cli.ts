@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'bin', 'rvhart.js');
 
-export function rvhart(args: string[], opts: { input?: string; timeout?: number } = {}): SpawnSyncReturns<string> {
+/** `env`: variables added to the test's own (RVHART_TIER and RVHART_HOT pass through to the CLI). */
+export function rvhart(args: string[], opts: { input?: string; timeout?: number; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
   if (!existsSync(CLI)) spawnSync('npx', ['tsc', '-p', ROOT], { cwd: ROOT, encoding: 'utf8' });
-  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeout ?? 120_000 });
+  return spawnSync('node', [CLI, ...args], { encoding: 'utf8', input: opts.input ?? '', timeout: opts.timeout ?? 120_000, env: { ...process.env, ...opts.env } });
 }
 
 /** Whether a host tool is installed (tests that need it skip with a message otherwise). */

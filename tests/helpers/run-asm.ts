@@ -26,6 +26,9 @@ export interface RunAsmOptions {
   /** Harts (every one starts at _start with a0 = mhartid, through the boot ROM) and their quantum. */
   smp?: number;
   quantum?: number;
+  /** The execution tier and, for `jit`, the entries before a block head is translated (1: all at once). */
+  tier?: VirtOptions['tier'];
+  hot?: number;
 }
 
 export interface RunAsmResult {
@@ -72,7 +75,7 @@ export function runAsm(source: string, opts: RunAsmOptions = {}): RunAsmResult {
   const decoder = new TextDecoder();
   const machine = new Virt({
     mem: opts.mem ?? 16 * 1024 * 1024, satpModes: opts.satpModes, pmpEntries: opts.pmpEntries, ad: opts.ad,
-    smp: opts.smp, quantum: opts.quantum,
+    smp: opts.smp, quantum: opts.quantum, tier: opts.tier, hot: opts.hot,
     output: (b) => { uart += decoder.decode(b, { stream: true }); },
   });
   machine.boot(bootImage(elf));
@@ -83,6 +86,29 @@ export function runAsm(source: string, opts: RunAsmOptions = {}): RunAsmResult {
     exitCode: stop.kind === 'exit' ? stop.code : undefined,
   };
 }
+
+/**
+ * PMP opened, satp = Sv39 on the table at `root`, then mret into S-mode at `s_main` (each hart that
+ * runs it: satp and the TLB are per hart).
+ */
+export const ENTER_S = `li t1, -1
+      csrw pmpaddr0, t1
+      li t1, 0x1f
+      csrw pmpcfg0, t1
+      la t1, root
+      srli t1, t1, 12
+      li t2, 8
+      slli t2, t2, 60
+      or t1, t1, t2
+      csrw satp, t1
+      sfence.vma
+      li t1, 0x1800
+      csrc mstatus, t1
+      li t1, 0x800
+      csrs mstatus, t1      # MPP = S
+      la t1, s_main
+      csrw mepc, t1
+      mret`;
 
 /** Assembly that powers off through the syscon with exit code `code` (0 = pass). */
 export function exitWith(code: number | string): string {

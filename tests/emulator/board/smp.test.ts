@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exitWith, runAsm } from '../../helpers/run-asm.js';
+import { ENTER_S, exitWith, runAsm } from '../../helpers/run-asm.js';
 import { buildVirtFdt } from '../../../emulator/board/fdt.js';
 import { Plic } from '../../../emulator/board/plic.js';
 import { traceStep } from '../../../emulator/hart/trace.js';
@@ -22,29 +22,6 @@ shared: .zero 512
     .balign 4096
 other_page: .zero 64
 `;
-
-/**
- * PMP opened, satp = Sv39 on the table at `root`, then mret into S-mode at `s_main` (each hart that
- * runs it: satp and the TLB are per hart).
- */
-const ENTER_S = `li t1, -1
-      csrw pmpaddr0, t1
-      li t1, 0x1f
-      csrw pmpcfg0, t1
-      la t1, root
-      srli t1, t1, 12
-      li t2, 8
-      slli t2, t2, 60
-      or t1, t1, t2
-      csrw satp, t1
-      sfence.vma
-      li t1, 0x1800
-      csrc mstatus, t1
-      li t1, 0x800
-      csrs mstatus, t1      # MPP = S
-      la t1, s_main
-      csrw mepc, t1
-      mret`;
 
 /** Reads doubleword k of `shared` after the run. */
 function word(r: ReturnType<typeof runAsm>, k: number): bigint {

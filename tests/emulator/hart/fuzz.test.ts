@@ -10,6 +10,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Virt, RAM_BASE } from '../../../emulator/board/virt.js';
+import type { Tier } from '../../../emulator/hart/hart.js';
 import { TABLE } from '../../../emulator/isa/table.js';
 import { CSR_NUMBERS } from '../../../emulator/isa/csrs.js';
 import { PTE_U } from '../../../emulator/mmu/pte.js';
@@ -191,7 +192,13 @@ function generate(seed: number, roots: number[]): Program {
   return { words, pool };
 }
 
-interface Outcome { kind: string; reason: string; retired: number; traps: ReadonlyMap<string, number> }
+interface Outcome {
+  kind: string; reason: string; retired: number; traps: ReadonlyMap<string, number>;
+  /** Every trap in order (cause, tval, epc, instret then), and the state at every check point. */
+  log: string[];
+  /** Instructions the translated blocks retired (0 on the interpreter). */
+  blockInsns: number;
+}
 
 function checkInvariants(v: Virt, where: string): void {
   const h = v.hart;
@@ -211,9 +218,11 @@ function checkInvariants(v: Virt, where: string): void {
   if (!Number.isFinite(h.pc)) fail(`pc ${h.pc}`);
 }
 
-function runOne(seed: number, priv: number, maxInsns: number): Outcome {
+/** One program; `tier` given: on that tier, with `jit` translating every block head at its first entry. */
+function runOne(seed: number, priv: number, maxInsns: number, tier?: Tier): Outcome {
   const out: number[] = [];
-  const v = new Virt({ mem: MEM, output: (b) => { for (const x of b) if (out.length < 4096) out.push(x); } });
+  const v = new Virt({ mem: MEM, output: (b) => { for (const x of b) if (out.length < 4096) out.push(x); },
+    tier, hot: tier === 'jit' ? 1 : undefined });
   const roots: number[] = [];
   let next = PT_BASE;
   for (const mode of [SV39, SV48, SV57]) {
@@ -259,13 +268,18 @@ function runOne(seed: number, priv: number, maxInsns: number): Outcome {
     v.mmu.writePmpcfg(2, 0x1fn << 56n);
   }
   h.privChanged();
+  const log: string[] = [];
+  h.onTrap = (cause, irq, tval, epc): void => { log.push(`${irq ? 'irq' : 'exc'} ${cause} tval ${tval} epc ${epc} at ${h.retired}`); };
   let stop;
   for (let step = 0; ; step++) {
-    stop = v.run(Math.min(maxInsns, h.retired + 500));
+    // Check points at odd counts, so budgets end inside blocks too.
+    stop = v.run(Math.min(maxInsns, h.retired + 499));
     checkInvariants(v, `seed ${seed} priv ${priv} after ${h.retired} insns`);
+    const x = Array.from({ length: 32 }, (_, i) => h.reg(i).toString(16)).join(' ');
+    log.push(`${h.retired}: pc ${h.pcBig().toString(16)} priv ${h.priv} mstatus ${h.mstatus} x ${x} f ${Array.from(h.fpu.f).join(' ')}`);
     if (stop.kind !== 'limit' || h.retired >= maxInsns) break;
   }
-  return { kind: stop.kind, reason: stop.reason, retired: h.retired, traps: h.trapCounts };
+  return { kind: stop.kind, reason: stop.reason, retired: h.retired, traps: h.trapCounts, log, blockInsns: h.tierStats?.insns ?? 0 };
 }
 
 describe('fuzz: random guest programs never crash the host', () => {
@@ -283,6 +297,20 @@ describe('fuzz: random guest programs never crash the host', () => {
       expect(kinds.limit ?? 0).toBeGreaterThan(0);
     });
   }
+
+  it('the translation tier (every block head translated) and the interpreter agree: the same traps at the same instret, the same state at every check point', () => {
+    let translated = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      for (const priv of [PRV_M, PRV_S, PRV_U]) {
+        const a = runOne(seed * 104729 + priv, priv, 6000, 'interp'), b = runOne(seed * 104729 + priv, priv, 6000, 'jit');
+        expect(b.log, `seed ${seed} priv ${priv}`).toEqual(a.log);
+        expect({ ...b, log: undefined, blockInsns: 0 }).toEqual({ ...a, log: undefined });
+        translated += b.blockInsns;
+      }
+    }
+    // Most of the instructions ran in translated blocks.
+    expect(translated).toBeGreaterThan(0);
+  });
 
   it('is deterministic: the same seed gives the same outcome', () => {
     const a = runOne(4242, PRV_S, 4000), b = runOne(4242, PRV_S, 4000);
