@@ -323,8 +323,10 @@ export class Hart {
           const why = this.handleEvents();
           if (why !== undefined) return why;
         }
-        // With the debugger's hook installed every boundary is checked: one instruction per pass.
-        this.runFast(this, this.debugHook === undefined ? end : this.retired + 1);
+        // With the debugger's hook installed every boundary is checked: one instruction per pass, on
+        // the interpreter (breakpoints, watchpoints, single steps): nothing there to translate.
+        if (this.debugHook !== undefined) this.interpreter.runFast(this, this.retired + 1);
+        else this.runFast(this, end);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;
         this.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : this.pcBig());
