@@ -29,7 +29,6 @@ import { VirtioRng } from './virtio/rng.js';
 import { Mmu, type MmuOptions } from '../mmu/mmu.js';
 import type { SatpModeName } from '../mmu/modes.js';
 import { Hart, type HartOptions, type Tier } from '../hart/hart.js';
-import { Translator } from '../hart/translator.js';
 import { ramWritten } from '../hart/memory.js';
 import { warmUp } from './warm-up.js';
 
@@ -225,19 +224,22 @@ export class Virt {
     this.warmPending = false;
     if (warmedUp.has(this.loop())) return;
     warmedUp.add(this.loop());
-    const chunk = 64 * 1024;
-    const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart, tier: this.hart.tier });
-    // The tiered loop: every block head translated at its first entry, so the program runs through
-    // translated regions too, and the loop's paths into and out of them get their type feedback.
-    if (w.hart.code.blocks instanceof Translator) w.hart.code.blocks.hot = 1;
-    warmUp({
-      base: RAM_BASE,
-      write: (pa, bytes) => w.ram.load(pa, bytes),
-      start: (pc) => { w.hart.pc = pc; },
-      run: (n) => { w.run(w.hart.retired + n); },
-      fastCache: (on) => { w.mmu.fastFill = on; w.mmu.refreshPma(); },
-      watch: (pa) => { w.hart.code.watch(pa); w.hart.onWatchedStore = () => {}; },
-    }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
+    // The tiered loop twice: first interpreting (nothing hot yet), then with every block head
+    // translated at its first entry, so both its own cases and its paths into and out of regions
+    // get their type feedback (a Linux boot deoptimized it twice when only the second ran).
+    const hots = this.hart.tier === 'jit' ? [0x10000, 1] : [undefined];
+    for (const hot of hots) {
+      const chunk = 64 * 1024;
+      const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart, tier: this.hart.tier, hot });
+      warmUp({
+        base: RAM_BASE,
+        write: (pa, bytes) => w.ram.load(pa, bytes),
+        start: (pc) => { w.hart.pc = pc; },
+        run: (n) => { w.run(w.hart.retired + n); },
+        fastCache: (on) => { w.mmu.fastFill = on; w.mmu.refreshPma(); },
+        watch: (pa) => { w.hart.code.watch(pa); w.hart.onWatchedStore = () => {}; },
+      }, w.hart.interpreter.table, RAM_BASE + 2 * chunk + 0x100);
+    }
   }
 
   private power(e: PowerEvent): void {

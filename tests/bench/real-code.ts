@@ -2,7 +2,8 @@
 // (a hash, two sorts, matrix multiply, a bytecode interpreter, an LZ compressor, and call-heavy code
 // with one function per 4 KiB page) are compiled at bench time with Debian's riscv64-unknown-elf-gcc
 // -O2 into a temporary directory, linked at 0x80000000 for `-bios none`, and run on rvhart (in this
-// process, `new Virt`, so the figure is the interpreter's, not Node's start-up) and, when installed,
+// process, `new Virt`, so the figure is the emulator's, not Node's start-up; on both tiers, the
+// translation tier and the interpreter alone, with their ratio) and, when installed,
 // on `qemu-system-riscv64 -machine virt -bios none` on the same ELF. Both print the program's
 // checksum on the UART and power off through the sifive,test syscon; the checksums must agree.
 //
@@ -30,6 +31,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readElf } from '../../linker/elf/read.js';
 import { bootImage } from '../../linker/elf/boot-image.js';
 import { Virt, type BootImage, type MachineStop } from '../../emulator/board/virt.js';
+import type { Tier } from '../../emulator/hart/hart.js';
 import { buildBundled } from '../../bin/bundled.js';
 import { loadImage } from '../../bin/load.js';
 
@@ -88,11 +90,11 @@ export function withIterations(elf: Uint8Array, n: number): Uint8Array {
 export interface Run { insns: number; ms: number; cpuMs: number; out: string; stop: MachineStop }
 
 /** One run on rvhart in this process, from boot to the syscon's power-off. */
-export function runRvhart(elf: Uint8Array, name: string, budget = 50e9): Run {
+export function runRvhart(elf: Uint8Array, name: string, budget = 50e9, tier?: Tier): Run {
   const image = bootImage(readElf(elf, `${name}.elf`));
   let out = '';
   const dec = new TextDecoder();
-  const m = new Virt({ mem: 16 * 1024 * 1024, output: (bytes) => { out += dec.decode(bytes, { stream: true }); } });
+  const m = new Virt({ mem: 16 * 1024 * 1024, tier, output: (bytes) => { out += dec.decode(bytes, { stream: true }); } });
   m.boot(image);
   const t0 = performance.now(), c0 = process.cpuUsage();
   const stop = m.run(budget);
@@ -133,19 +135,28 @@ function measure(name: string, elf: Uint8Array, dir: string, qemu: boolean): str
   const k = Math.max(1, Math.round(RVHART_SPAN / perIter));
   const n1 = Math.max(1, Math.round(k / 4)), n2 = n1 + k;
   const e1 = withIterations(elf, n1), e2 = withIterations(elf, n2);
-  const t1: number[] = [], t2: number[] = [], c1: number[] = [], c2: number[] = [];
-  let r1 = one, r2 = two;
-  for (let i = 0; i < ROUNDS; i++) {
-    r1 = runRvhart(e1, name); t1.push(r1.ms); c1.push(r1.cpuMs);
-    r2 = runRvhart(e2, name); t2.push(r2.ms); c2.push(r2.cpuMs);
-    if (!ok(r1) || !ok(r2)) return `did not finish on rvhart: ${(ok(r1) ? r2 : r1).out.trim()}`;
-  }
-  const span = r2.insns - r1.insns;
-  if (span !== perIter * k) return `iterations differ in instruction count (${perIter} per iteration from 1→2, ${span / k} over ${n1}→${n2})`;
-  const rvMs = diff(t1, t2), rvCpuMs = diff(c1, c2);
-  const rvMips = span / rvMs / 1e3, rvCpuMips = span / rvCpuMs / 1e3;
-  let text = `${(perIter / 1e6).toFixed(3).padStart(7)}M insns/iter  rvhart ${rvMips.toFixed(1).padStart(6)} MIPS ` +
-    `(${rvCpuMips.toFixed(1)} per CPU-s; ${(span / 1e6).toFixed(0)}M in ${(rvMs / 1000).toFixed(2)} s)`;
+  /** Two points on one tier: MIPS wall and per CPU-second, or why not. */
+  const onTier = (tier: Tier): { mips: number; cpuMips: number; ms: number; r1: Run } | string => {
+    const t1: number[] = [], t2: number[] = [], c1: number[] = [], c2: number[] = [];
+    let r1 = one, r2 = two;
+    for (let i = 0; i < ROUNDS; i++) {
+      r1 = runRvhart(e1, name, undefined, tier); t1.push(r1.ms); c1.push(r1.cpuMs);
+      r2 = runRvhart(e2, name, undefined, tier); t2.push(r2.ms); c2.push(r2.cpuMs);
+      if (!ok(r1) || !ok(r2)) return `did not finish on rvhart (${tier}): ${(ok(r1) ? r2 : r1).out.trim()}`;
+    }
+    const span = r2.insns - r1.insns;
+    if (span !== perIter * k) return `iterations differ in instruction count (${perIter} per iteration from 1→2, ${span / k} over ${n1}→${n2})`;
+    const ms = diff(t1, t2);
+    return { mips: span / ms / 1e3, cpuMips: span / diff(c1, c2) / 1e3, ms, r1 };
+  };
+  const jit = onTier('jit'), interp = onTier('interp');
+  if (typeof jit === 'string') return jit;
+  if (typeof interp === 'string') return interp;
+  const r1 = jit.r1, rvMips = jit.mips, rvCpuMips = jit.cpuMips, span = perIter * k;
+  if (checksum(interp.r1.out) !== checksum(r1.out)) return `CHECKSUMS DIFFER between the tiers: jit ${checksum(r1.out)}, interp ${checksum(interp.r1.out)}`;
+  let text = `${(perIter / 1e6).toFixed(3).padStart(7)}M insns/iter  rvhart jit ${rvMips.toFixed(1).padStart(6)} MIPS ` +
+    `(${rvCpuMips.toFixed(1)} per CPU-s; ${(span / 1e6).toFixed(0)}M in ${(jit.ms / 1000).toFixed(2)} s), ` +
+    `interp ${interp.mips.toFixed(1)} (${interp.cpuMips.toFixed(1)} per CPU-s), jit/interp ${(rvCpuMips / interp.cpuMips).toFixed(2)} per CPU-s`;
   if (!qemu) return `${text}  QEMU skipped: ${QEMU} is not installed`;
   const kq = Math.max(1, Math.round(QEMU_SPAN / perIter));
   const q1Path = join(dir, `${name}-q1.elf`), q2Path = join(dir, `${name}-q2.elf`);
