@@ -10,7 +10,7 @@ import { DEFAULT_QUANTUM, KERNEL_BASE, MAX_HARTS, RAM_BASE, Virt, type BootImage
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
-import { DEFAULT_TIER, TIERS, type Tier } from '../emulator/hart/hart.js';
+import { DEFAULT_TIER, parseTierSetting } from '../emulator/hart/hart.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 import { openDrives } from './drive.js';
 import { EXIT, fail } from './exit.js';
@@ -104,11 +104,10 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   const initrd = single('initrd', args.initrd), append = single('append', args.append);
   const biosGiven = single('bios', args.bios);
   for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic', 'smp', 'quantum', 'tier'] as const) single(name, args[name]);
-  const tier = args.tier as Tier;
-  if (!TIERS.includes(tier)) fail(EXIT.USAGE, `--tier ${args.tier}: expected ${TIERS.join(' or ')}`);
   // RVHART_HOT (for tests of the tier): translate a block head after this many entries.
-  const hotText = process.env.RVHART_HOT, hot = hotText === undefined || hotText === '' ? undefined : Number(hotText);
-  if (hot !== undefined && !(Number.isInteger(hot) && hot >= 1 && hot <= 65535)) fail(EXIT.USAGE, `RVHART_HOT=${hotText}: expected a number of entries from 1 to 65535`);
+  const setting = parseTierSetting(args.tier, process.env.RVHART_HOT);
+  if (typeof setting === 'string') fail(EXIT.USAGE, setting);
+  const { tier, hot } = setting;
   const smp = args.smp, quantum = args.quantum;
   if (!Number.isInteger(smp) || smp < 1 || smp > MAX_HARTS) fail(EXIT.USAGE, `--smp ${smp}: expected a number of harts from 1 to ${MAX_HARTS}`);
   if (!Number.isInteger(quantum) || quantum < 1) fail(EXIT.USAGE, `--quantum ${quantum}: expected a number of instructions, at least 1`);

@@ -28,21 +28,23 @@ export interface StatsJson {
   traps: Record<string, number>;
   interrupts: Record<string, number>;
   tlb: { hits: number; misses: number; walks: number; faults: Record<string, number>; flushes: FlushesJson };
-  /** The translation tier's counts (machine-wide: the harts share the blocks); null with --tier interp. */
+  /** The translation tier's counts (machine-wide: the harts share the regions); null with --tier interp. */
   tier: TierJson | null;
   exit: RunOutcome;
 }
 
+/** The regions (translator.ts) compiled, entered, dropped at the cap or by a code write, alive, and their source's size. */
 export interface TierJson {
-  blocksCompiled: number; blocksExecuted: number; blockInstructions: number;
-  blocksEvicted: number; blocksInvalidated: number; blocksLive: number; compileSeconds: number;
+  regionsCompiled: number; regionsEntered: number; regionInstructions: number;
+  regionsEvicted: number; regionsInvalidated: number; regionsLive: number; sourceBytes: number; compileSeconds: number;
 }
 
 function tierJson(m: Virt): TierJson | null {
   const t = m.hart.tierStats;
   return t === undefined ? null : {
-    blocksCompiled: t.compiled, blocksExecuted: t.executed, blockInstructions: t.insns,
-    blocksEvicted: t.evicted, blocksInvalidated: t.invalidated, blocksLive: t.live, compileSeconds: Number((t.compileMs / 1000).toFixed(6)),
+    regionsCompiled: t.compiled, regionsEntered: t.executed, regionInstructions: t.insns,
+    regionsEvicted: t.evicted, regionsInvalidated: t.invalidated, regionsLive: t.live, sourceBytes: t.bytes,
+    compileSeconds: Number((t.compileMs / 1000).toFixed(6)),
   };
 }
 
@@ -129,8 +131,8 @@ export function statsReport(format: StatsFormat, m: Virt, seconds: number, outco
     `by address+ASID ${f.sfenceVaAsid}; satp writes flushing all ${f.satpAll}, flushing one ASID ${f.satpAsid}, ` +
     `keeping the TLB ${f.satpKept}`);
   const t = tierJson(m);
-  lines.push(t === null ? 'tier: interp' : `tier: jit, blocks compiled ${t.blocksCompiled} (${t.compileSeconds.toFixed(3)} s), ` +
-    `executed ${t.blocksExecuted} (${retired > 0 ? ((100 * t.blockInstructions) / retired).toFixed(1) : '0.0'}% of instructions), ` +
-    `evicted ${t.blocksEvicted}, invalidated ${t.blocksInvalidated}, live ${t.blocksLive}`);
+  lines.push(t === null ? 'tier: interp' : `tier: jit, regions compiled ${t.regionsCompiled} (${t.compileSeconds.toFixed(3)} s), ` +
+    `entered ${t.regionsEntered} (${retired > 0 ? ((100 * t.regionInstructions) / retired).toFixed(1) : '0.0'}% of instructions), ` +
+    `evicted ${t.regionsEvicted}, invalidated ${t.regionsInvalidated}, live ${t.regionsLive} (${(t.sourceBytes / 1024).toFixed(0)} KiB)`);
   return lines.map((l) => `rvhart: ${l}\n`).join('');
 }

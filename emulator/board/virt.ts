@@ -227,7 +227,7 @@ export class Virt {
     // The tiered loop twice: first interpreting (nothing hot yet), then with every block head
     // translated at its first entry, so both its own cases and its paths into and out of regions
     // get their type feedback (a Linux boot deoptimized it twice when only the second ran).
-    const hots = this.hart.tier === 'jit' ? [0x10000, 1] : [undefined];
+    const hots = this.hart.tier === 'jit' ? [Number.POSITIVE_INFINITY, 1] : [undefined];
     for (const hot of hots) {
       const chunk = 64 * 1024;
       const w = new Virt({ mem: 4 * chunk, ramChunk: chunk, warmUp: false, hart: this.options.hart, tier: this.hart.tier, hot });

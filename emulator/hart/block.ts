@@ -15,10 +15,9 @@ export interface Block {
   readonly run: BlockFn;
   /** Instructions its entry block retires; it is entered only when that many fit the budget. */
   readonly n: number;
+  /** Its source's length: what the cap on translated code counts (V8 keeps the source). */
+  readonly size: number;
 }
 
-/** The slot of a page without blocks (shared, never written): every entry undefined. */
-export const NO_BLOCKS: readonly (Block | undefined)[] = new Array<Block | undefined>(2049).fill(undefined);
-
-/** Marks a slot where no block can start (a system instruction, an undecoded slot): never entered. */
-export const UNTRANSLATABLE: Block = { run: () => { throw new Error('tier: an untranslatable block was entered'); }, n: Number.MAX_SAFE_INTEGER };
+/** A page's regions by entry slot: undefined, none yet; null, none can start there (a system instruction). */
+export type RegionSlot = Block | null | undefined;

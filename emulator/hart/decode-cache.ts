@@ -14,10 +14,13 @@ import { CAUSE, Trap } from '../isa/trap.js';
 import type { HartMmu } from './ports.js';
 import { packSlot, SINK } from './slot.js';
 import { toBigU } from './int64.js';
-import { NO_BLOCKS, type Block } from './block.js';
+import type { RegionSlot } from './block.js';
 
 /** The slot an instruction crossing a page boundary is decoded into (never cached). */
 export const SCRATCH = 2048;
+/** The regions of a page that has none: shared, never written (translator.ts gives a page its own). */
+export const NO_BLOCKS: readonly RegionSlot[] = new Array<RegionSlot>(SCRATCH).fill(undefined);
+
 /** RAM page marks: cached decodes; stores reported (HTIF); a reservation some hart holds (with several harts). */
 export const MARK_CODE = 1, MARK_WATCH = 2, MARK_RESERVED = 4;
 
@@ -30,8 +33,8 @@ export interface CodePage {
   readonly offset: number;
   /** A page PMP or PMA allows only in part: nothing is cached, each fetch is checked (fill). */
   readonly checked: boolean;
-  /** Translated blocks by entry slot (NO_BLOCKS, shared and never written, until the first). */
-  blocks: (Block | undefined)[];
+  /** Translated regions by entry slot (NO_BLOCKS, shared and never written, until the first). */
+  blocks: RegionSlot[];
   /** Entries into each slot at a block head, counted by the tiered loop until one is hot. */
   readonly heat: Uint16Array;
 }
@@ -44,7 +47,7 @@ export interface BlockKeeper {
 function newPage(mem: Ram, offset: number, checked = false): CodePage {
   return {
     info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
-    mem, offset, checked, blocks: NO_BLOCKS as (Block | undefined)[], heat: new Uint16Array(SCRATCH),
+    mem, offset, checked, blocks: NO_BLOCKS as RegionSlot[], heat: new Uint16Array(SCRATCH),
   };
 }
 

@@ -70,6 +70,18 @@ let processTier: Tier = DEFAULT_TIER, processHot = HOT;
  */
 export function setProcessTier(t: Tier, hot = HOT): void { processTier = t; processHot = hot; }
 
+/** The most entries RVHART_HOT may ask for (the heat counters are 16 bits). */
+export const MAX_HOT = 65535;
+
+/** RVHART_TIER and RVHART_HOT read (as text; absent: the defaults), or the one-line reason they are wrong. */
+export function parseTierSetting(tierText: string | undefined, hotText: string | undefined): { tier: Tier; hot: number } | string {
+  const tier = (tierText === undefined || tierText === '' ? DEFAULT_TIER : tierText) as Tier;
+  if (!TIERS.includes(tier)) return `--tier ${tierText}: expected ${TIERS.join(' or ')}`;
+  const hot = hotText === undefined || hotText === '' ? HOT : Number(hotText);
+  if (!(Number.isInteger(hot) && hot >= 1 && hot <= MAX_HOT)) return `RVHART_HOT=${hotText}: expected a number of entries from 1 to ${MAX_HOT}`;
+  return { tier, hot };
+}
+
 /** A store the trace sees: virtual address, size, value. */
 export type StoreObserver = (vaLo: number, vaHi: number, size: number, value: bigint) => void;
 /** A load the debugger's read watchpoints see: virtual address and size (before translation). */

@@ -68,7 +68,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
           // of a slice (a timer's deadline) ends anywhere, and its next start is no block head.
           if (b === undefined && counted && ++page.heat[idx] >= hot) b = tier.translate(page, idx);
           counted = true;
-          if (b !== undefined && retired + b.n <= end) {
+          if (b !== null && b !== undefined && retired + b.n <= end) {
             off = b.run(h, vpLo, vpHi, retired, end);
             stats.executed++; stats.insns += h.retired - retired;
             retired = h.retired;

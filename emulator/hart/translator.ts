@@ -1,25 +1,26 @@
-// The translation tier: a hot entry slot of a code page becomes a block, one JavaScript function
-// holding the semantics pieces of the straight-line instructions from it to the first control
-// transfer, each with its operands, pc offset and retired count as constants. There is no decode,
-// no dispatch and no per-instruction budget check left; what stays is exactly the interpreter's
-// semantics, pasted from the same pieces (pieces.ts), so the two tiers cannot disagree.
+// The translation tier: a hot entry slot of a code page becomes a region, one JavaScript function
+// holding the page's blocks reachable from it by branches and jumps whose targets are known (a block:
+// straight-line instructions up to the first control transfer), run as a loop over a switch on the
+// pc offset. Each instruction is its semantics piece with its operands, pc offset and retired count
+// as constants: no decode, no dispatch and no per-instruction budget check is left; what stays is
+// exactly the interpreter's semantics, pasted from the same pieces (pieces.ts).
 //
-// Exactness, the rules the block follows:
-//  - it is entered only when all n of its instructions fit the budget (interpreter.ts), so budgets,
-//    quanta and timer deadlines fall between blocks, never inside one;
+// Exactness, the rules a region follows:
+//  - each block's case first checks that all of it fits the budget (`end`), so budgets, quanta and
+//    timer deadlines fall between blocks, never inside one;
 //  - a piece that can trap writes pc and retired back first ($sync) as in the interpreter;
-//  - after any instruction that calls out of the block (a load or store past the fast window, an
-//    AMO, a device access) it leaves at the next instruction when an event is pending (a device
-//    raised an interrupt, a stop) or any decode was dropped (the store hit code, perhaps its own);
-//  - a block never spans a page (the fetch translation is checked per page by the loop) and never
-//    holds a system instruction (which may change privilege, translation or interrupts).
-// Blocks live on their CodePage: a store into the page or fence.i drops them with the decodes.
-// Memory is bounded: past `cap` live blocks, all are dropped (QEMU's policy when its buffer fills)
-// and hot code is translated again.
+//  - after any instruction that calls out (a load or store past the fast window, an AMO, a device
+//    access) it leaves at the next instruction when an event is pending (a device raised an
+//    interrupt, a stop) or any decode was dropped (the store hit code, perhaps its own block);
+//  - a region never spans a page (the loop checks the fetch translation per page) and never holds
+//    a system instruction (which may change privilege, translation or interrupt enables).
+// Regions live on their CodePage: a store into the page or fence.i drops them with the decodes.
+// Memory is bounded: past `cap` characters of source, all are dropped (QEMU's policy when its code
+// buffer fills) and hot code is translated again.
 
 import type { InsnDef } from '../isa/table.js';
-import { NO_BLOCKS, UNTRANSLATABLE, type Block, type BlockFn } from './block.js';
-import { SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
+import type { Block, BlockFn, RegionSlot } from './block.js';
+import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
 import { compileWithHelpers, expand, REENTER, uses } from './pieces.js';
 import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 
@@ -34,8 +35,11 @@ export const HOT = 16384;
 export const MAX_BLOCK = 64;
 /** A region stops growing past this many instructions: the optimizing compiler's time grows with it. */
 export const MAX_REGION = 16;
-/** Live blocks before all are dropped. */
-export const DEFAULT_CAP = 16384;
+/**
+ * Translated source, in characters, kept before every region is dropped: V8 keeps a function's
+ * source while it lives, and a region of stores and FP stores runs to 80 KB.
+ */
+export const DEFAULT_CAP = 64 << 20;
 
 /** The tier's counts, for --stats. */
 export interface TierStats {
@@ -48,8 +52,9 @@ export interface TierStats {
   /** Dropped because their page was written or fence.i ran. */
   invalidated: number;
   compileMs: number;
-  /** Blocks alive now. */
+  /** Regions alive now, and their source's size (what the cap counts). */
   live: number;
+  bytes: number;
 }
 
 /** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
@@ -58,35 +63,37 @@ const transfers = (run: string): boolean => /\bd = /.test(run) || run.includes('
 const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$pa(');
 
 export class Translator implements BlockKeeper {
-  readonly stats: TierStats = { compiled: 0, executed: 0, insns: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0 };
+  readonly stats: TierStats = { compiled: 0, executed: 0, insns: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0, bytes: 0 };
   private readonly withBlocks = new Set<CodePage>();
-  private readonly now: () => number;
 
   /**
    * `hot`: entries before a slot is translated (the warm-up uses 1, to run every path of the tiered
-   * loop at once); `cap`: live regions before all are dropped.
+   * loop at once, and Infinity, to run none); `cap`: characters of translated source kept before all
+   * regions are dropped.
    */
-  constructor(private readonly table: readonly InsnDef[], public hot = HOT, readonly cap = DEFAULT_CAP, now?: () => number) {
-    this.now = now ?? ((): number => (globalThis.performance ? performance.now() : Date.now()));
-  }
+  constructor(private readonly table: readonly InsnDef[], readonly hot = HOT, readonly cap = DEFAULT_CAP) {}
 
-  /** The block entered at slot idx of `page`, compiled now; UNTRANSLATABLE where none can start. */
-  translate(page: CodePage, idx: number): Block | undefined {
+  /**
+   * The region entered at slot idx of `page`, compiled now; null where none can start (kept, so the
+   * slot is not tried again); undefined to try again later.
+   */
+  translate(page: CodePage, idx: number): RegionSlot {
     if (page.checked) return undefined; // each fetch of such a page is checked: interpreted
     if (page.info[idx] === 0) return undefined; // not decoded again yet since a store dropped it: later
-    const t0 = this.now();
+    const t0 = performance.now();
     const src = this.source(page, idx);
-    let block = UNTRANSLATABLE;
+    let region: Block | null = null;
     if (src !== undefined) {
-      if (this.stats.live >= this.cap) this.evictAll();
-      block = { run: compileWithHelpers<BlockFn>(src.source), n: src.n };
+      if (this.stats.bytes + src.source.length > this.cap) this.evictAll();
+      region = { run: compileWithHelpers<BlockFn>(src.source), n: src.n, size: src.source.length };
       this.stats.compiled++;
       this.stats.live++;
+      this.stats.bytes += region.size;
     }
-    if (page.blocks === NO_BLOCKS) { page.blocks = new Array<Block | undefined>(SCRATCH + 1).fill(undefined); this.withBlocks.add(page); }
-    page.blocks[idx] = block;
-    this.stats.compileMs += this.now() - t0;
-    return block;
+    if (page.blocks === NO_BLOCKS) { page.blocks = new Array<RegionSlot>(SCRATCH).fill(undefined); this.withBlocks.add(page); }
+    page.blocks[idx] = region;
+    this.stats.compileMs += performance.now() - t0;
+    return region;
   }
 
   /**
@@ -185,8 +192,8 @@ ${tail}
 
   private release(page: CodePage): number {
     let n = 0;
-    for (const b of page.blocks) if (b !== undefined && b !== UNTRANSLATABLE) n++;
-    page.blocks = NO_BLOCKS as (Block | undefined)[];
+    for (const b of page.blocks) if (b) { n++; this.stats.bytes -= b.size; }
+    page.blocks = NO_BLOCKS as RegionSlot[];
     page.heat.fill(0);
     this.withBlocks.delete(page);
     this.stats.live -= n;

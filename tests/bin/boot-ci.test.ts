@@ -141,20 +141,21 @@ describe('--stats=json, --stats-file, --console-log', () => {
   });
   it('plain --stats keeps the text lines', () => {
     const r = boot(['--stats'], printer('text.elf', ['hi\n'], 0));
-    expect(r.stderr).toMatch(/^rvhart: instructions: \d+\nrvhart: host time: .*\nrvhart: MIPS: .*\nrvhart: traps: none\nrvhart: tlb: hits \d+, misses 0, walks 0, faults none\nrvhart: tlb flushes: sfence.vma all 0, by ASID 0, by address 0, by address\+ASID 0; satp writes flushing all 0, flushing one ASID 0, keeping the TLB 0\nrvhart: tier: (jit, blocks compiled \d+ \([\d.]+ s\), executed \d+ \([\d.]+% of instructions\), evicted \d+, invalidated \d+, live \d+|interp)\n$/);
+    expect(r.stderr).toMatch(/^rvhart: instructions: \d+\nrvhart: host time: .*\nrvhart: MIPS: .*\nrvhart: traps: none\nrvhart: tlb: hits \d+, misses 0, walks 0, faults none\nrvhart: tlb flushes: sfence.vma all 0, by ASID 0, by address 0, by address\+ASID 0; satp writes flushing all 0, flushing one ASID 0, keeping the TLB 0\nrvhart: tier: (jit, regions compiled \d+ \([\d.]+ s\), entered \d+ \([\d.]+% of instructions\), evicted \d+, invalidated \d+, live \d+ \(\d+ KiB\)|interp)\n$/);
   });
-  it('--stats says what the translation tier did: --tier interp has none; jit translating every block head runs most of the program in blocks', () => {
+  it('--stats says what the translation tier did: --tier interp has none; jit translating every block head runs most of the program in regions', () => {
     const image = printer('tier.elf', ['hi\n'], 0, 300);
     const interp = boot(['--stats=json', '--tier', 'interp'], image);
     expect(JSON.parse(interp.stderr)).toMatchObject({ tier: null, exit: { status: 0 } });
     expect(boot(['--stats', '--tier', 'interp'], image).stderr).toMatch(/\nrvhart: tier: interp\n$/);
     const r = rvhart(['boot', '--bios', 'none', '--stats=json', '--tier', 'jit', image], { env: { RVHART_HOT: '1' } });
     const s = JSON.parse(r.stderr) as { instructions: number; tier: Record<string, number> };
-    expect(s.tier).toMatchObject({ blocksEvicted: 0, blocksInvalidated: 0 });
-    expect(s.tier.blocksCompiled).toBeGreaterThan(0);
-    expect(s.tier.blocksExecuted).toBeGreaterThan(0);
-    expect(s.tier.blockInstructions).toBeGreaterThan(s.instructions / 2);
-    expect(s.tier.blocksLive).toBe(s.tier.blocksCompiled);
+    expect(s.tier).toMatchObject({ regionsEvicted: 0, regionsInvalidated: 0 });
+    expect(s.tier.regionsCompiled).toBeGreaterThan(0);
+    expect(s.tier.regionsEntered).toBeGreaterThan(0);
+    expect(s.tier.regionInstructions).toBeGreaterThan(s.instructions / 2);
+    expect(s.tier.regionsLive).toBe(s.tier.regionsCompiled);
+    expect(s.tier.sourceBytes).toBeGreaterThan(0);
     expect(s.tier.compileSeconds).toBeGreaterThan(0);
   });
   it('--stats-file FILE writes JSON to FILE and nothing on stderr; --stats=text --stats-file writes the text', () => {
