@@ -206,7 +206,7 @@ export class Virt {
     this.virtio = Array.from({ length: VIRTIO_MMIO_SLOTS }, (_, i) => new VirtioMmio(VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE, i,
       specs[i] && virtioDevice(specs[i]!), dma, (level) => this.plic.setSource(virtioIrq(i), level)));
     for (const d of [this.clint, this.plic, this.uart, this.syscon, ...this.virtio]) this.bus.attach(d);
-    this.warmPending = options.warmUp !== false && !warmedUp.has(this.loop());
+    this.warmPending = options.warmUp !== false && !warmedUp.has(this.hart.loop);
   }
 
   /**
@@ -214,16 +214,10 @@ export class Virt {
    * machine has run WARM_AFTER instructions (the chunks are not changed for it): a short run (a CLI start-up, most tests) never pays its 15 ms; a long one gets the
    * complete type feedback before V8 re-optimizes the loop after its first deoptimizations.
    */
-  /** The run loop the harts use (each tier has its own, warmed up once per process). */
-  private loop(): object {
-    const i = this.hart.interpreter;
-    return this.hart.tier === 'jit' ? i.runTiered : i.runFast;
-  }
-
   private warmUpOnce(): void {
     this.warmPending = false;
-    if (warmedUp.has(this.loop())) return;
-    warmedUp.add(this.loop());
+    if (warmedUp.has(this.hart.loop)) return;
+    warmedUp.add(this.hart.loop);
     // The tiered loop twice: first interpreting (nothing hot yet), then with every block head
     // translated at its first entry, so both its own cases and its paths into and out of regions
     // get their type feedback (a Linux boot deoptimized it twice when only the second ran).

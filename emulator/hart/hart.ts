@@ -112,7 +112,8 @@ export class Hart {
   readonly interpreter: Interpreter;
   readonly csrs: CsrMap;
   readonly tier: Tier;
-  private readonly runFast: RunFast;
+  /** The loop the tier runs: the interpreter's, or the one that enters translated regions. */
+  readonly loop: RunFast;
 
   // --- RAM fast path: RAM's first chunk (all of RAM up to 1 GiB), read without a chunk lookup ---
   readonly ramBase: number;
@@ -222,7 +223,7 @@ export class Hart {
     this.code = opts.code ?? new CodeCache(opts.bus, this.interpreter.decoder, this.interpreter.illegal);
     this.tier = opts.tier ?? processTier;
     if (this.tier === 'jit') this.code.blocks ??= new Translator(this.interpreter.table, opts.hot ?? processHot);
-    this.runFast = this.tier === 'jit' ? this.interpreter.runTiered : this.interpreter.runFast;
+    this.loop = this.tier === 'jit' ? this.interpreter.runTiered : this.interpreter.runFast;
     this.fetchPage = this.prevPage = this.code.scratchPage;
     this.mstatus = 0;
     this.privChanged();
@@ -338,7 +339,7 @@ export class Hart {
         // With the debugger's hook installed every boundary is checked: one instruction per pass, on
         // the interpreter (breakpoints, watchpoints, single steps): nothing there to translate.
         if (this.debugHook !== undefined) this.interpreter.runFast(this, this.retired + 1);
-        else this.runFast(this, end);
+        else this.loop(this, end);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;
         this.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : this.pcBig());

@@ -58,7 +58,7 @@ export interface TierStats {
 }
 
 /** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
-const transfers = (run: string): boolean => /\bd = /.test(run) || run.includes('$goto') || run.includes('$reenter');
+const transfers = (run: string): boolean => /\bd\s*=(?!=)/.test(run) || run.includes('$goto') || run.includes('$reenter');
 /** Whether a piece calls out of the block (memory beyond the fast window, devices, helpers that sync). */
 const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$pa(');
 
@@ -163,7 +163,7 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       if (transfer) {
         n++;
         // d = im: a branch or jal, whose target is known; any other transfer's (jalr) is not.
-        next = /\bd = im;/.test(run) ? [off - len + im, off] : [];
+        next = /\bd\s*=\s*im\s*;/.test(run) ? [off - len + im, off] : [];
         return { text: this.caseText(start, n, parts, ''), n, next };
       }
     }
