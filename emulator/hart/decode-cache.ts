@@ -36,7 +36,7 @@ export interface CodePage {
   /** Translated regions by entry slot (NO_BLOCKS, shared and never written, until the first). */
   blocks: RegionSlot[];
   /** Entries into each slot at a block head, counted by the tiered loop until one is hot. */
-  readonly heat: Uint16Array;
+  readonly heat: Uint32Array;
 }
 
 /** What keeps the translated blocks (translator.ts): told when a page's are dropped. */
@@ -47,7 +47,7 @@ export interface BlockKeeper {
 function newPage(mem: Ram, offset: number, checked = false): CodePage {
   return {
     info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
-    mem, offset, checked, blocks: NO_BLOCKS as RegionSlot[], heat: new Uint16Array(SCRATCH),
+    mem, offset, checked, blocks: NO_BLOCKS as RegionSlot[], heat: new Uint32Array(SCRATCH),
   };
 }
 

@@ -70,8 +70,8 @@ let processTier: Tier = DEFAULT_TIER, processHot = HOT;
  */
 export function setProcessTier(t: Tier, hot = HOT): void { processTier = t; processHot = hot; }
 
-/** The most entries RVHART_HOT may ask for (the heat counters are 16 bits). */
-export const MAX_HOT = 65535;
+/** The most entries RVHART_HOT may ask for. */
+export const MAX_HOT = 1 << 30;
 
 /** RVHART_TIER and RVHART_HOT read (as text; absent: the defaults), or the one-line reason they are wrong. */
 export function parseTierSetting(tierText: string | undefined, hotText: string | undefined): { tier: Tier; hot: number } | string {

@@ -70,7 +70,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
           counted = true;
           if (b !== null && b !== undefined && retired + b.n <= end) {
             off = b.run(h, vpLo, vpHi, retired, end);
-            stats.executed++; stats.insns += h.retired - retired;
+            entered[0]++; entered[1] += h.retired - retired;
             retired = h.retired;
             if (off === ${REENTER}) continue outer;
             head = true;
@@ -82,7 +82,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
   const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
   // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
   const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
-  ${tiered ? 'const tier = code.blocks, stats = tier.stats, hot = tier.hot;' : ''}
+  ${tiered ? 'const tier = code.blocks, entered = tier.entered, hot = tier.hot;' : ''}
   let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpLo = 0, vpHi = 0, off = 0;
   // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
   // far jump) checks them as the boundary check at the loop's end would.

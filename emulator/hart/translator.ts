@@ -27,10 +27,11 @@ import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 /**
  * Entries at a block head before it is translated; the interpreter runs it until then. High on
  * purpose: V8 runs a new function unoptimized until it has run a while, and optimizing it costs
- * milliseconds of compiler time, so only code run tens of thousands of times repays it (a Linux boot
- * ran 7× slower at 16 than with the interpreter alone; see the README's figures).
+ * milliseconds of compiler time (40–70 ms for a region on this project's 2-core machine), so only
+ * code run this often repays it: at 16 a Linux boot ran 7× slower than on the interpreter alone, and
+ * at 16,384 a program calling 250 small functions on their own pages 3× slower.
  */
-export const HOT = 16384;
+export const HOT = 65536;
 /** The longest block, in instructions. */
 export const MAX_BLOCK = 64;
 /** A region stops growing past this many instructions: the optimizing compiler's time grows with it. */
@@ -63,7 +64,18 @@ const transfers = (run: string): boolean => /\bd\s*=(?!=)/.test(run) || run.incl
 const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$pa(');
 
 export class Translator implements BlockKeeper {
-  readonly stats: TierStats = { compiled: 0, executed: 0, insns: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0, bytes: 0 };
+  private readonly counts = { compiled: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0, bytes: 0 };
+  /**
+   * Regions entered and the instructions they retired, which the tiered loop adds to: in a typed
+   * array, as a count passing 2^31 would change an object field's representation, and V8 would
+   * deoptimize the loop that wrote it.
+   */
+  readonly entered = new Float64Array(2);
+
+  get stats(): TierStats {
+    return { ...this.counts, executed: this.entered[0]!, insns: this.entered[1]! };
+  }
+
   private readonly withBlocks = new Set<CodePage>();
 
   /**
@@ -84,15 +96,15 @@ export class Translator implements BlockKeeper {
     const src = this.source(page, idx);
     let region: Block | null = null;
     if (src !== undefined) {
-      if (this.stats.bytes + src.source.length > this.cap) this.evictAll();
+      if (this.counts.bytes + src.source.length > this.cap) this.evictAll();
       region = { run: compileWithHelpers<BlockFn>(src.source), n: src.n, size: src.source.length };
-      this.stats.compiled++;
-      this.stats.live++;
-      this.stats.bytes += region.size;
+      this.counts.compiled++;
+      this.counts.live++;
+      this.counts.bytes += region.size;
     }
     if (page.blocks === NO_BLOCKS) { page.blocks = new Array<RegionSlot>(SCRATCH).fill(undefined); this.withBlocks.add(page); }
     page.blocks[idx] = region;
-    this.stats.compileMs += performance.now() - t0;
+    this.counts.compileMs += performance.now() - t0;
     return region;
   }
 
@@ -182,21 +194,21 @@ ${tail}
 
   /** BlockKeeper: the page's code changed. */
   dropped(page: CodePage): void {
-    this.stats.invalidated += this.release(page);
+    this.counts.invalidated += this.release(page);
   }
 
   /** Drops every block (the cap was reached). */
   evictAll(): void {
-    for (const p of this.withBlocks) this.stats.evicted += this.release(p);
+    for (const p of this.withBlocks) this.counts.evicted += this.release(p);
   }
 
   private release(page: CodePage): number {
     let n = 0;
-    for (const b of page.blocks) if (b) { n++; this.stats.bytes -= b.size; }
+    for (const b of page.blocks) if (b) { n++; this.counts.bytes -= b.size; }
     page.blocks = NO_BLOCKS as RegionSlot[];
     page.heat.fill(0);
     this.withBlocks.delete(page);
-    this.stats.live -= n;
+    this.counts.live -= n;
     return n;
   }
 }
