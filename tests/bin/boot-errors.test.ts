@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildElf } from '../helpers/build-asm.js';
+import { MAX_HOT } from '../../emulator/hart/hart.js';
 import { rvhart } from '../helpers/cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'rvhart-boot-errors-'));
@@ -128,6 +129,6 @@ describe('rvhart test: unloadable programs are FAIL lines, never a crash', () =>
     expect(oneLine(['boot', '--bios', 'none', '--tier', 'fast', good], 2)).toBe('rvhart: --tier fast: expected interp or jit');
     expect(oneLine(['boot', '--bios', 'none', '--tier', 'jit', '--tier', 'interp', good], 2)).toBe('rvhart: --tier given more than once');
     expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_TIER: 'quick' })).toBe('rvhart: --tier quick: expected interp or jit');
-    for (const n of ['0', 'x', '70000']) expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_HOT: n })).toBe(`rvhart: RVHART_HOT=${n}: expected a number of entries from 1 to 65535`);
+    for (const n of ['0', 'x', '1.5', String(2 ** 31)]) expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_HOT: n })).toBe(`rvhart: RVHART_HOT=${n}: expected a number of entries from 1 to ${MAX_HOT}`);
   });
 });
