@@ -8,7 +8,8 @@
 // the fetch translation redone only when the pc leaves the page or the MMU's generation moved.
 // Exceptions are taken in place (the catch below): a trap costs its entry and the refetch at the
 // handler, not a return to Hart.run. The loop leaves only at `end`, or when an event needs Hart.run
-// (an interrupt now takeable, WFI, a stop, the debugger).
+// (an interrupt now takeable, WFI, a stop, the debugger). The loop is generated twice: as is
+// (`--tier interp`), and with the translation tier's dispatch at block heads (`runTiered`).
 //
 // Exactness: the pc (h.pcLo, h.pcHi) and h.retired are written back ($sync) before anything that
 // can trap or look at them, so traps, interrupts and stops happen at the precise instruction boundary.
@@ -28,7 +29,7 @@ export interface Interpreter {
   /** The opcode of an encoding the table does not have. */
   readonly illegal: number;
   readonly runFast: RunFast;
-  /** The same loop entering translated blocks (h.code.blocks must be a Translator). */
+  /** The same loop entering translated regions (h.code.blocks must be a Translator). */
   readonly runTiered: RunFast;
   /** The generated source (for reading and profiling). */
   readonly source: string;
@@ -53,8 +54,8 @@ function caseSource(op: number, d: InsnDef, hot: boolean): string {
 
 /**
  * The loop. `tiered`: at each block head (the loop's entry, a taken branch or jump, the instruction
- * after a block or an out-of-line one) it enters the translated block there if all of it fits the
- * budget, and counts entries into slots without one until they are HOT (translator.ts).
+ * after a region or an out-of-line one) it enters the translated region there if its entry block
+ * fits the budget, and counts entries into slots without one until they are hot (translator.ts).
  */
 function runSource(table: readonly InsnDef[], tiered: boolean): string {
   const cases = table.map((d, op) => (d.exec && isHot(d) ? caseSource(op, d, true) : '')).filter((c) => c !== '').join('\n');
