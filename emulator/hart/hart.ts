@@ -52,7 +52,7 @@ export interface HartOptions {
   /** The decode cache, shared by the harts of one machine (decoding depends only on the bytes, and a
    *  store by any hart then drops what every hart decoded there); a new one by default. */
   code?: CodeCache;
-  /** The execution tier: `jit` enters translated blocks (translator.ts), `interp` only interprets. */
+  /** The execution tier: `jit` enters translated regions (translator.ts), `interp` only interprets. */
   tier?: Tier;
   /** With `jit`: entries into a block head before it is translated (translator.ts's HOT by default). */
   hot?: number;
@@ -60,7 +60,10 @@ export interface HartOptions {
 
 export type Tier = 'interp' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'jit'];
-/** The fastest tier that is exact. */
+/**
+ * The default: both are exact, and jit is the faster where time goes, on long runs (xv6 usertests
+ * 1.26×, compiled C 1.1–2.1×), within 0–12 % of the interpreter on a short Linux boot (README).
+ */
 export const DEFAULT_TIER: Tier = 'jit';
 let processTier: Tier = DEFAULT_TIER, processHot = HOT;
 /**
