@@ -45,7 +45,7 @@ export const DEFAULT_CAP = 64 << 20;
 /** The tier's counts, for --stats. */
 export interface TierStats {
   compiled: number;
-  /** Blocks entered, and the instructions they retired. */
+  /** Regions entered, and the instructions they retired. */
   executed: number;
   insns: number;
   /** Dropped when the cap was reached. */
