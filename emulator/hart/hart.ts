@@ -62,7 +62,7 @@ export type Tier = 'interp' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'jit'];
 /**
  * The default: both are exact, and jit is the faster where time goes, on long runs (xv6 usertests
- * 1.26×, compiled C 1.1–2.1×), within 0–12 % of the interpreter on a short Linux boot (README).
+ * 1.26×, compiled C 1.1–2.1×), 0–30 % slower than the interpreter on a short Linux boot (README).
  */
 export const DEFAULT_TIER: Tier = 'jit';
 let processTier: Tier = DEFAULT_TIER, processHot = HOT;
