@@ -110,6 +110,34 @@ export const ENTER_S = `li t1, -1
       csrw mepc, t1
       mret`;
 
+/**
+ * PTE `slot` of the page table at label `table` := the page at label `target` with `flags` (V = 1 for
+ * a pointer to the next level). Uses t2; `base` holds the table's address afterwards.
+ */
+export function setPte(table: string, slot: number, target: string, flags: number, base = 't1'): string {
+  return `la ${base}, ${table}
+      la t2, ${target}
+      srli t2, t2, 12
+      slli t2, t2, 10
+      ori t2, t2, ${flags}
+      sd t2, ${8 * slot}(${base})`;
+}
+
+/** The Sv39 tables ENTER_S uses, its VA 0x4000_0000 gigapage still empty: root, then l1 and l0 for it. */
+export const SV39_TABLES = `
+      .data
+      .balign 4096
+    root: .dword 0xc7       # VPN[2] = 0: the devices' gigapage (the syscon), V R W A D
+      .dword 0              # VPN[2] = 1 (0x40000000): l1, once WALK_TO_L0 has run
+      .dword 0x200000cf     # VPN[2] = 2: the 0x80000000 gigapage, V R W X A D
+      .zero 4096 - 24
+    l1: .zero 4096
+    l0: .zero 4096`;
+
+/** root[1] -> l1, l1[0] -> l0: VA 0x4000_0000 is then l0[0]'s page. */
+export const WALK_TO_L0 = `${setPte('root', 1, 'l1', 1)}
+      ${setPte('l1', 0, 'l0', 1)}`;
+
 /** Assembly that powers off through the syscon with exit code `code` (0 = pass). */
 export function exitWith(code: number | string): string {
   return `

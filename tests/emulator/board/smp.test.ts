@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTER_S, exitWith, runAsm } from '../../helpers/run-asm.js';
+import { ENTER_S, exitWith, runAsm, setPte, SV39_TABLES, WALK_TO_L0 } from '../../helpers/run-asm.js';
 import { buildVirtFdt } from '../../../emulator/board/fdt.js';
 import { Plic } from '../../../emulator/board/plic.js';
 import { traceStep } from '../../../emulator/hart/trace.js';
@@ -326,25 +326,9 @@ describe('--smp: one hart\'s sfence.vma does not flush another\'s TLB', () => {
       csrr t0, mhartid
       la s0, shared
       bnez t0, 1f
-      # hart 0 builds the tables: root[1] -> l1, l1[0] -> l0, l0[0] = page_a
-      la t1, root
-      la t2, l1
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 8(t1)
-      la t1, l1
-      la t2, l0
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 0(t1)
-      la t1, l0
-      la t2, page_a
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 0xc7      # V R W A D
-      sd t2, 0(t1)
+      # hart 0 builds the tables: root[1] -> l1, l1[0] -> l0, l0[0] = page_a, V R W A D
+      ${WALK_TO_L0}
+      ${setPte('l0', 0, 'page_a', 0xc7)}
       li t2, 1
       sd t2, 48(s0)         # shared[6]: tables ready
     1: ld t2, 48(s0)
@@ -355,12 +339,7 @@ describe('--smp: one hart\'s sfence.vma does not flush another\'s TLB', () => {
       bnez t0, hart1
     2: ld t2, 0(s0)         # hart 0: hart 1 has the translation
       beqz t2, 2b
-      la t1, l0
-      la t2, page_b
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 0xc7
-      sd t2, 0(t1)          # repoint the PTE at page_b
+      ${setPte('l0', 0, 'page_b', 0xc7)}  # repoint the PTE at page_b
       sfence.vma            # this hart only: the remote fence is forgotten
       li t2, 1
       sd t2, 8(s0)
@@ -383,14 +362,7 @@ describe('--smp: one hart\'s sfence.vma does not flush another\'s TLB', () => {
       li t2, 1
       sd t2, 40(s0)
     5: j 5b
-      .data
-      .balign 4096
-    root: .dword 0xc7       # VPN[2] = 0: the devices' gigapage (the syscon), V R W A D
-      .dword 0              # VPN[2] = 1 (0x40000000): l1, set by hart 0
-      .dword 0x200000cf     # VPN[2] = 2: the 0x80000000 gigapage, V R W X A D
-      .zero 4096 - 24
-    l1: .zero 4096
-    l0: .zero 4096
+      ${SV39_TABLES}
     page_a: .dword 111
       .balign 4096
     page_b: .dword 222
@@ -519,24 +491,9 @@ describe('--smp: what review found', () => {
       csrr t0, mhartid
       la s0, shared
       bnez t0, hart1
-      la t1, root           # hart 0: root[1] -> l1, l1[0] -> l0, l0[0] = page_a, V R W without A and D
-      la t2, l1
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 8(t1)
-      la t1, l1
-      la t2, l0
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 0(t1)
-      la t3, l0
-      la t2, page_a
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 0x07
-      sd t2, 0(t3)
+      # hart 0: root[1] -> l1, l1[0] -> l0, l0[0] = page_a, V R W without A and D
+      ${WALK_TO_L0}
+      ${setPte('l0', 0, 'page_a', 0x07, 't3')}
       lr.d t4, (t3)         # reserve the PTE
       li t2, 1
       sd t2, 48(s0)         # go, hart 1
@@ -558,14 +515,7 @@ describe('--smp: what review found', () => {
       li t2, 1
       sd t2, 8(s0)
     5: j 5b
-      .data
-      .balign 4096
-    root: .dword 0xc7
-      .dword 0
-      .dword 0x200000cf
-      .zero 4096 - 24
-    l1: .zero 4096
-    l0: .zero 4096
+      ${SV39_TABLES}
     page_a: .dword 111
       .balign 4096
       ${DATA}`, { smp: 2, quantum: 40 });

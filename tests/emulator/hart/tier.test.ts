@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENTER_S, exitWith, runAsm, type RunAsmOptions, type RunAsmResult } from '../../helpers/run-asm.js';
+import { ENTER_S, exitWith, runAsm, setPte, SV39_TABLES, WALK_TO_L0, type RunAsmOptions, type RunAsmResult } from '../../helpers/run-asm.js';
 import { linkAsm } from '../../helpers/build-asm.js';
 import { readElf } from '../../../linker/elf/read.js';
 import { bootImage } from '../../../linker/elf/boot-image.js';
@@ -131,24 +131,8 @@ describe('the translation tier gives the interpreter\'s results', () => {
   it('a page remapped to other code under the same VA runs the new code after sfence.vma', () => {
     // VA 0x40000000 maps page_a (returns 1), is called 50 times, then maps page_b (returns 2).
     const src = `
-      la t1, l1
-      la t2, l0
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 0(t1)          # l1[0] -> l0
-      la t1, root
-      la t2, l1
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 1
-      sd t2, 8(t1)          # root[1] -> l1
-      la t1, l0
-      la t2, page_a
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 0xcb      # V R X A D
-      sd t2, 0(t1)
+      ${WALK_TO_L0}
+      ${setPte('l0', 0, 'page_a', 0xcb)}    # V R X A D
       ${ENTER_S}
     s_main:
       li s0, 0x40000000
@@ -158,12 +142,7 @@ describe('the translation tier gives the interpreter\'s results', () => {
       add s1, s1, a0
       addi s2, s2, -1
       bnez s2, 1b
-      la t1, l0
-      la t2, page_b
-      srli t2, t2, 12
-      slli t2, t2, 10
-      ori t2, t2, 0xcb
-      sd t2, 0(t1)          # the same VA, other code
+      ${setPte('l0', 0, 'page_b', 0xcb)}    # the same VA, other code
       sfence.vma
       li s2, 50
     2: jalr ra, 0(s0)
@@ -173,14 +152,7 @@ describe('the translation tier gives the interpreter\'s results', () => {
       la t1, shared
       sd s1, 0(t1)
       ${exitWith(0)}
-      .data
-      .balign 4096
-    root: .dword 0xc7       # VPN[2] = 0: the devices' gigapage (the syscon), V R W A D
-      .dword 0              # VPN[2] = 1: l1
-      .dword 0x200000cf     # VPN[2] = 2: the 0x80000000 gigapage, V R W X A D
-      .zero 4096 - 24
-    l1: .zero 4096
-    l0: .zero 4096
+      ${SV39_TABLES}
     page_a: li a0, 1
       ret
       .balign 4096
