@@ -35,7 +35,8 @@ export interface CodePage {
   readonly checked: boolean;
   /** Translated regions by entry slot (NO_BLOCKS, shared and never written, until the first). */
   blocks: RegionSlot[];
-  /** Entries into each slot at a block head, counted by the tiered loop until one is hot. */
+  /** Entries into each slot at a block head, counted by the tiered loop until one is hot (NO_HEAT,
+   *  8 KiB saved a page, when the machine has no translation tier). */
   readonly heat: Uint32Array;
 }
 
@@ -44,10 +45,13 @@ export interface BlockKeeper {
   dropped(page: CodePage): void;
 }
 
-function newPage(mem: Ram, offset: number, checked = false): CodePage {
+/** The heat of every page of an interpreter-only machine: empty, never read. */
+const NO_HEAT = new Uint32Array(0);
+
+function newPage(mem: Ram, offset: number, checked: boolean, tiered: boolean): CodePage {
   return {
     info: new Int32Array(SCRATCH + 1), imm: new Int32Array(SCRATCH + 1), bits: new Int32Array(SCRATCH + 1),
-    mem, offset, checked, blocks: NO_BLOCKS as RegionSlot[], heat: new Uint32Array(SCRATCH),
+    mem, offset, checked, blocks: NO_BLOCKS as RegionSlot[], heat: tiered ? new Uint32Array(SCRATCH) : NO_HEAT,
   };
 }
 
@@ -65,13 +69,14 @@ export class CodeCache {
   readonly scratchPage: CodePage;
   /** Moves whenever decodes are dropped: a translated block that stored checks it to stop at once. */
   epoch = 0;
-  /** The translation tier's blocks, when it is on (shared by the harts like the decodes). */
+  /** The translation tier's regions, when it is on (shared by the harts like the decodes); set
+   *  before the first page is made, which then gets its heat counters. */
   blocks: BlockKeeper | undefined;
 
   /** `illegal`: the opcode of an encoding the decoder does not know (the table's length). */
   constructor(private readonly bus: Bus, private readonly decoder: Decoder, private readonly illegal: number) {
     this.marks = new Uint8Array(Math.ceil(bus.ram.size / 4096));
-    this.scratchPage = newPage(bus.ram, 0);
+    this.scratchPage = newPage(bus.ram, 0, false, false);
   }
 
   /**
@@ -84,8 +89,8 @@ export class CodeCache {
     let p = map.get(pa);
     if (p) return p;
     const { ram, rom } = this.bus;
-    if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base, checked);
-    else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base, checked);
+    if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base, checked, this.blocks !== undefined);
+    else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base, checked, this.blocks !== undefined);
     else throw new Trap(CAUSE.INSN_ACCESS_FAULT, BigInt(pa));
     map.set(pa, p);
     return p;
