@@ -10,7 +10,7 @@ import { DEFAULT_QUANTUM, KERNEL_BASE, MAX_HARTS, RAM_BASE, Virt, type BootImage
 import type { PlicGateway } from '../emulator/board/plic.js';
 import { VIRTIO_MMIO_SLOTS } from '../emulator/board/virtio/mmio.js';
 import type { SatpModeName } from '../emulator/mmu/modes.js';
-import { DEFAULT_TIER, parseTierSetting } from '../emulator/hart/hart.js';
+import { TIER_OPTION, tierSetting } from './tier.js';
 import { ensureBundled, BundledBuildError, KERNEL_SATP_MODES, type KernelSatp } from './bundled-images.js';
 import { openDrives } from './drive.js';
 import { EXIT, fail } from './exit.js';
@@ -61,7 +61,7 @@ export const machineOptions = (y: Argv) => y
   .option('svnapot', { type: 'boolean', describe: 'Svnapot: PTE.N marks 64 KiB NAPOT runs (one TLB entry each), and the device tree says svnapot; off by default, as QEMU 7.2' })
   .option('smp', { type: 'number', default: 1, describe: 'harts, 1..8 (as QEMU\'s -smp): mhartid 0..N-1, each with its own CSRs and TLB, run round-robin' })
   .option('quantum', { type: 'number', default: DEFAULT_QUANTUM, describe: 'with --smp: instructions each hart runs before the next one\'s turn (the interleaving is the same on every run)' })
-  .option('tier', { type: 'string', default: process.env.RVHART_TIER ?? DEFAULT_TIER, defaultDescription: `RVHART_TIER, else ${DEFAULT_TIER}`, describe: 'jit (hot code translated to JavaScript blocks; exact as the interpreter) | interp (the interpreter alone)' })
+  .option('tier', TIER_OPTION)
   .option('plic', { type: 'string', default: 'qemu', describe: 'PLIC gateway: qemu (as QEMU 7.2: pending set each time a device drives its line) | level (the specification\'s level-triggered reading)' });
 
 /** A single-valued option given twice is a mistake worth naming, not a guess at which one counts. */
@@ -104,10 +104,7 @@ export async function planMachine(command: string, args: MachineArgs): Promise<M
   const initrd = single('initrd', args.initrd), append = single('append', args.append);
   const biosGiven = single('bios', args.bios);
   for (const name of ['mem', 'satp', 'time-source', 'ad', 'satp-modes', 'pmp-entries', 'plic', 'smp', 'quantum', 'tier'] as const) single(name, args[name]);
-  // RVHART_HOT (for tests of the tier): translate a block head after this many entries.
-  const setting = parseTierSetting(args.tier, process.env.RVHART_HOT);
-  if (typeof setting === 'string') fail(EXIT.USAGE, setting);
-  const { tier, hot } = setting;
+  const { tier, hot } = tierSetting(args.tier);
   const smp = args.smp, quantum = args.quantum;
   if (!Number.isInteger(smp) || smp < 1 || smp > MAX_HARTS) fail(EXIT.USAGE, `--smp ${smp}: expected a number of harts from 1 to ${MAX_HARTS}`);
   if (!Number.isInteger(quantum) || quantum < 1) fail(EXIT.USAGE, `--quantum ${quantum}: expected a number of instructions, at least 1`);

@@ -5,8 +5,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { Virt, type BootImage } from '../emulator/board/virt.js';
 import { EXIT, fail } from './exit.js';
 import { ImageError, loadImage } from './load.js';
+import { setProcessTier } from '../emulator/hart/hart.js';
+import { TIER_OPTION, tierSetting } from './tier.js';
 
-interface TestArgs { elf: string[]; 'max-insns': number }
+interface TestArgs { elf: string[]; 'max-insns': number; tier: string }
 
 export interface TestOutcome {
   readonly file: string;
@@ -51,9 +53,13 @@ export const testCommand: CommandModule<object, TestArgs> = {
   describe: 'run HTIF test programs (riscv-tests style)',
   builder: (y) => y
     .positional('elf', { type: 'string', array: true, demandOption: true, describe: 'test ELF files' })
-    .option('max-insns', { type: 'number', default: 50_000_000, describe: 'instruction limit per program' }) as unknown as Argv<TestArgs>,
+    .option('max-insns', { type: 'number', default: 50_000_000, describe: 'instruction limit per program' })
+    .option('tier', TIER_OPTION) as unknown as Argv<TestArgs>,
   handler: (args) => {
     if (!(Number.isInteger(args['max-insns']) && args['max-insns'] > 0)) fail(EXIT.USAGE, '--max-insns: expected a positive integer');
+    if (Array.isArray(args.tier)) fail(EXIT.USAGE, '--tier given more than once');
+    const { tier, hot } = tierSetting(args.tier);
+    setProcessTier(tier, hot); // every program's machine
     let passed = 0, failed = 0;
     for (const f of args.elf) {
       const r = runTestFile(f, args['max-insns']);

@@ -129,6 +129,11 @@ describe('rvhart test: unloadable programs are FAIL lines, never a crash', () =>
     expect(oneLine(['boot', '--bios', 'none', '--tier', 'fast', good], 2)).toBe('rvhart: --tier fast: expected interp or jit');
     expect(oneLine(['boot', '--bios', 'none', '--tier', 'jit', '--tier', 'interp', good], 2)).toBe('rvhart: --tier given more than once');
     expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_TIER: 'quick' })).toBe('rvhart: --tier quick: expected interp or jit');
+    expect(oneLine(['test', '--tier', 'fast', good], 2)).toBe('rvhart: --tier fast: expected interp or jit');
+    for (const tier of ['interp', 'jit']) {
+      const r = rvhart(['test', '--tier', tier, good], { env: { RVHART_HOT: '1' } });
+      expect(r.stdout, r.stderr).toBe('1 passed, 0 failed\n');
+    }
     for (const n of ['0', 'x', '1.5', String(2 ** 31)]) expect(oneLine(['boot', '--bios', 'none', good], 2, { RVHART_HOT: n })).toBe(`rvhart: RVHART_HOT=${n}: expected a number of entries from 1 to ${MAX_HOT}`);
   });
 });
