@@ -342,6 +342,8 @@ export class Hart {
         // With the debugger's hook installed every boundary is checked: one instruction per pass, on
         // the interpreter (breakpoints, watchpoints, single steps): nothing there to translate.
         if (this.debugHook !== undefined) this.interpreter.runFast(this, this.retired + 1);
+        // Translated regions do not call the observers (translator.ts): the interpreter runs while one is installed.
+        else if (this.loadObserver !== undefined || this.storeObserver !== undefined) this.interpreter.runFast(this, end);
         else this.loop(this, end);
       } catch (e) {
         if (!(e instanceof Trap)) throw e;

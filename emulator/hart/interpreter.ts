@@ -18,7 +18,7 @@ import type { InsnDef } from '../isa/table.js';
 import { makeDecoder, type Decoder } from '../isa/decode.js';
 import type { Hart } from './hart.js';
 import { MAX_OPS, OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
-import { compileWithHelpers, expand, REENTER, setPcAt, SYNC, uses } from './pieces.js';
+import { compileWithHelpers, expand, REENTER, setPcAt, STATE, SYNC, uses } from './pieces.js';
 
 /** Runs instructions until `end` have retired in total or an event needs Hart.run. */
 export type RunFast = (h: Hart, end: number) => void;
@@ -80,9 +80,9 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
           }
         }`;
   return `function ${tiered ? 'runTiered' : 'runFast'}(h, end) {
-  const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks;
-  // RAM's first chunk (all of RAM up to 1 GiB); memory.ts takes the rest of RAM and the devices.
-  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  const mmu = h.mmu, code = h.code;
+  // RAM's first chunk (all of RAM up to 1 GiB) is the fast window; memory.ts takes the rest of RAM and the devices.
+  ${STATE}
   ${tiered ? 'const tier = code.blocks, entered = tier.entered, hot = tier.hot;' : ''}
   let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpLo = 0, vpHi = 0, off = 0;
   // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
@@ -136,8 +136,8 @@ function loopSource(table: readonly InsnDef[]): string {
   return `"use strict";
 /** The instructions not in the loop: returns the pc delta, or ${REENTER} to re-enter at h.pc. */
 function outOfLine(h, op, rd, rs1, rs2, im, len, page, idx, vpLo, vpHi, off, retired) {
-  const xl = h.xl, xh = h.xh, mmu = h.mmu, marks = h.code.marks;
-  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  const mmu = h.mmu;
+  ${STATE}
   let d = len;
   switch (op) {
 ${cold}

@@ -40,6 +40,12 @@ export function compileWithHelpers<T>(source: string): T {
   return factory(...Object.values(HELPERS));
 }
 
+/**
+ * The names every piece may read (semantics.ts), for the prologue of each function pieces are
+ * pasted into: `h` and `mmu` given, the hart's registers, RAM's fast window, the MMU's fast cache.
+ */
+export const STATE = 'const xl = h.xl, xh = h.xh, marks = h.code.marks, ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize; ' + Mmu.FAST_NAMES;
+
 /** Write the pc (this instruction's: the fetch page's VA + off) and the retired count back to the hart. */
 export const SYNC = 'h.pcLo = vpLo + off; h.pcHi = vpHi; h.retired = retired;';
 
@@ -67,22 +73,25 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
 /**
  * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc
  * (the interpreter's `continue outer`, a return of REENTER elsewhere); `break` ends a piece early.
+ * `observed`: whether loads and stores check for the debugger's observers (the interpreter's do;
+ * translated regions never run while one is installed, see Hart.run).
  */
-export function expand(run: string, leave: string): string {
+export function expand(run: string, leave: string, observed = true): string {
   let s = run
     .replaceAll('$sync', SYNC)
     // The carry out of the low word is (lo <u a): every value stays an int32 for V8 (an unsigned sum
     // past 2^32 made it deoptimize the loop for "lost precision").
     .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')
     .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
-  // The PA of the access at (lo, hi): the MMU's fast cache inline, else (pc written back first, as
-  // the walk may fault) its translate.
-  s = expandCall(s, 'pa', (a) => {
+  // The fast window's offset of the access at (lo, hi) (let o), or -1 to go the whole way through
+  // memory.ts: when the MMU's fast cache misses, the page is not in the window, the access crosses a
+  // page, or (`observed`) a debugger observes accesses.
+  s = expandCall(s, 'window', (a) => {
     const [size, access] = a.split(',').map((x) => x.trim());
-    if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $pa(${a}): the access is LOAD or STORE`);
-    const acc = access === 'LOAD' ? LOAD : STORE;
-    return `let pa = -1; ${Mmu.fastHitSource(acc, 'pa')}
-    if (pa < 0) { ${SYNC} pa = mmu.translate(lo, hi, ${size}, ${access}); }`;
+    if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $window(${a}): the access is LOAD or STORE`);
+    const guards = [observed ? `h.${access === 'LOAD' ? 'load' : 'store'}Observer === undefined` : '', size === '1' ? '' : `(lo & 0xfff) <= ${4096 - Number(size)}`];
+    const guard = guards.filter((g) => g !== '').join(' && ');
+    return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o')}`;
   });
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);

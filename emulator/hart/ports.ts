@@ -18,10 +18,11 @@ export interface HartMmu {
   /** Whether the access's verdict holds for the whole page of the VA (see Mmu.wholePage). */
   wholePage(vaLo: number, vaHi: number, access: AccessType): boolean;
   readonly generation: number;
-  // The fast cache, which the interpreter's loads and stores read inline (Mmu.fastHitSource).
+  // The fast cache, which the interpreter's loads and stores read inline (Mmu.windowSource).
   readonly fastTagLo: Int32Array;
   readonly fastTagHi: Int32Array;
   readonly fastPage: Float64Array;
+  readonly fastRam: Int32Array;
   readonly seg: Int32Array;
   readonly stats: { hits: number };
 }

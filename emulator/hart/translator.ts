@@ -21,7 +21,7 @@
 import type { InsnDef } from '../isa/table.js';
 import type { Block, BlockFn, RegionSlot } from './block.js';
 import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
-import { compileWithHelpers, expand, REENTER, uses } from './pieces.js';
+import { compileWithHelpers, expand, REENTER, STATE, uses } from './pieces.js';
 import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 
 /**
@@ -61,7 +61,7 @@ export interface TierStats {
 /** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
 const transfers = (run: string): boolean => /\bd\s*=(?!=)/.test(run) || run.includes('$goto') || run.includes('$reenter');
 /** Whether a piece calls out of the block (memory beyond the fast window, devices, helpers that sync). */
-const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$pa(');
+const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$window(');
 
 export class Translator implements BlockKeeper {
   private readonly counts = { compiled: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0, bytes: 0 };
@@ -133,8 +133,8 @@ export class Translator implements BlockKeeper {
       n: entry.n,
       source: `"use strict";
 return function region(h, vpLo, vpHi, r0, end) {
-  const xl = h.xl, xh = h.xh, mmu = h.mmu, code = h.code, marks = code.marks, epoch = code.epoch;
-  const ram = h.lowView, ramBase = h.ramBase, lowSize = h.lowSize;
+  const mmu = h.mmu, code = h.code, epoch = code.epoch;
+  ${STATE}
   let rn = r0, at = ${idx * 2};
   for (;;) {
     switch (at) {
@@ -161,7 +161,7 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       const def = this.table[w & OP_MASK];
       if (def?.exec === undefined || def.exec.system === true) break;
       const run = def.exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
-      const body = expand(run, `return ${REENTER}`);
+      const body = expand(run, `return ${REENTER}`, false);
       const transfer = transfers(run);
       const exit = transfer ? `rn += ${n + 1}; at = off + d; continue;`
         : callsOut(run) ? 'if (h.events !== 0 || code.epoch !== epoch) { h.retired = retired + 1; return off + d; }' : '';

@@ -69,6 +69,12 @@ export class Mmu implements WalkContext {
   readonly fastTagLo = new Int32Array(FAST * SEGMENTS).fill(INVALID_TAG);
   readonly fastTagHi = new Int32Array(FAST * SEGMENTS);
   readonly fastPage = new Float64Array(FAST * SEGMENTS);
+  /**
+   * The entry's page as an offset into RAM's first chunk (the hart's fast window) when all of the
+   * page lies there, else -1 (a device, ROM, RAM beyond the chunk): a load or store that hits reads
+   * the window at fastRam + page offset, int32 arithmetic only.
+   */
+  readonly fastRam = new Int32Array(FAST * SEGMENTS);
   /** Segment base for fetch, load, store under the current privilege / effective data privilege. */
   readonly seg = new Int32Array(3);
   private readonly out = new WalkOut();
@@ -79,10 +85,13 @@ export class Mmu implements WalkContext {
 
   private readonly ramBase: number;
   private readonly ramEnd: number;
+  /** The end of RAM's first chunk (fastRam). */
+  private readonly lowEnd: number;
 
   constructor(readonly bus: Bus, options: Partial<MmuOptions> = {}) {
     this.ramBase = bus.ram.base;
     this.ramEnd = bus.ram.base + bus.ram.size;
+    this.lowEnd = bus.ram.base + bus.ram.low.length;
     this.options = {
       modes: options.modes ?? ['bare', 'sv39', 'sv48', 'sv57'],
       pmpEntries: options.pmpEntries ?? 16,
@@ -221,15 +230,20 @@ export class Mmu implements WalkContext {
     return +this.slowTranslate(vaLo, vaHi, size, access, atomic === true);
   }
 
+  /** The fast cache's arrays under the names windowSource reads, for a function's prologue. */
+  static readonly FAST_NAMES = 'const seg = mmu.seg, tagLo = mmu.fastTagLo, tagHi = mmu.fastTagHi, fastRam = mmu.fastRam;';
+
   /**
-   * translate()'s hit path as JavaScript source, for the interpreter to paste where a load or store
-   * needs its PA (so a hit costs no call and no pc write-back): with the VA in `lo`/`hi` and this
-   * MMU in `mmu`, sets `out` to the physical address on a hit and leaves it alone on a miss. Kept
-   * beside translate() so the fast cache's layout is known in one file.
+   * translate()'s hit path as JavaScript source, for the hart to paste where a load or store of RAM
+   * needs its offset in the fast window (so a hit costs no call, no pc write-back and no
+   * floating-point address): with the VA in `lo`/`hi` and FAST_NAMES in scope, sets `out` (an int32
+   * variable holding -1) to the window offset on a hit whose page lies in the window, and leaves it
+   * at -1 otherwise (a miss, or a page elsewhere: translate() then decides and counts). Kept beside
+   * translate() so the fast cache's layout is known in one file.
    */
-  static fastHitSource(access: AccessType, out: string): string {
-    return `{ const i_ = mmu.seg[${access}] + ((lo >>> 12) & ${FAST_MASK});
-      if (mmu.fastTagLo[i_] === (lo & ~0xfff) && mmu.fastTagHi[i_] === hi) { mmu.stats.hits++; ${out} = mmu.fastPage[i_] + (lo & 0xfff); } }`;
+  static windowSource(access: AccessType, out: string): string {
+    return `{ const i_ = seg[${access}] + ((lo >>> 12) & ${FAST_MASK});
+      if (tagLo[i_] === (lo & ~0xfff) && tagHi[i_] === hi) { ${out} = fastRam[i_]; if (${out} >= 0) { ${out} += lo & 0xfff; mmu.stats.hits++; } } }`;
   }
 
   /**
@@ -261,6 +275,7 @@ export class Mmu implements WalkContext {
       this.fastTagLo[i] = vaLo & ~0xfff;
       this.fastTagHi[i] = vaHi;
       this.fastPage[i] = paPage;
+      this.fastRam[i] = paPage >= this.ramBase && paPage + 4096 <= this.lowEnd ? paPage - this.ramBase : -1;
     }
     return pa;
   }

@@ -9,7 +9,7 @@
 //
 // The builders are shared with d.ts: `x` is the format letter (s or d) in the fpu's function names.
 
-import { crosses, type Semantics } from './semantics.js';
+import { CODE_CHECK, RESERVATION, type Semantics } from './semantics.js';
 
 const ILLEGAL = '{ $sync throw new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0)); }';
 /** FS = Off: illegal. Names F for the rest of the piece. */
@@ -36,15 +36,12 @@ export const writesX = (call: string, rounded: boolean, dirty: boolean): Semanti
  * into the x sink (x32) and moved from there. A single is NaN-boxed.
  */
 export const fload = (size: 4 | 8): Semantics => {
-  const hiWord = (o: string): string => (size === 4 ? '-1' : `ram.getInt32(${o} + 4, true)`);
   const fromSink = `F.f[2 * rd] = xl[32]; F.f[2 * rd + 1] = ${size === 4 ? '-1' : 'xh[32]'}; ${DIRTY}`;
   return {
     run: `${FS_ON} $ea
-    if (h.loadObserver !== undefined${crosses(size)}) { $sync load(h, lo, hi, ${size}, true, 32); ${fromSink} break; }
-    $pa(${size}, LOAD)
-    const o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { $sync loadPa(h, pa, ${size}, true, 32); ${fromSink} break; }
-    F.f[2 * rd] = ram.getInt32(o, true); F.f[2 * rd + 1] = ${hiWord('o')}; ${DIRTY}`,
+    $window(${size}, LOAD)
+    if (o < 0) { $sync load(h, lo, hi, ${size}, true, 32); ${fromSink} break; }
+    F.f[2 * rd] = ram.getInt32(o, true); F.f[2 * rd + 1] = ${size === 4 ? '-1' : 'ram.getInt32(o + 4, true)'}; ${DIRTY}`,
   };
 };
 
@@ -52,13 +49,11 @@ export const fload = (size: 4 | 8): Semantics => {
 export const fstore = (size: 4 | 8): Semantics => ({
   run: `${FS_ON} $ea
     const vlo = F.f[2 * rs2], vhi = ${size === 4 ? '0' : 'F.f[2 * rs2 + 1]'};
-    if (h.storeObserver !== undefined${crosses(size)}) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
-    $pa(${size}, STORE)
-    const o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { $sync storePa(h, pa, ${size}, vlo, vhi); break; }
-    if (h.resValid && pa < h.resAddr + 8 && pa + ${size} > h.resAddr) h.resValid = false;
+    $window(${size}, STORE)
+    if (o < 0) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
+    ${RESERVATION(size)}
     ram.setInt32(o, vlo, true);${size === 8 ? ' ram.setInt32(o + 4, vhi, true);' : ''}
-    if (marks[o >>> 12] !== 0) { $sync storeMarked(h, pa, ${size}); }`,
+    ${CODE_CHECK(size)}`,
 });
 
 /** Everything F and D have alike, for format letter x; `mv` is fmv's integer-side letter (w, d). */

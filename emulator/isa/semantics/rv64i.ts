@@ -1,15 +1,13 @@
 // RV64I (unprivileged spec chapters 2 and 4): integer computation on 32-bit halves, branches as a
 // pc delta, loads and stores through the RAM fast window with the MMU's checks, fences.
 
-import { crosses, type Semantics } from './semantics.js';
+import { CODE_CHECK, RESERVATION, type Semantics } from './semantics.js';
 
-/** A load of `size` bytes: the fast window read `fast` (o = offset), else memory.ts (which may fault or reach a device: sync first). */
+/** A load of `size` bytes: the fast window read `fast` (at offset o), else memory.ts (which may fault or reach a device: sync first). */
 const ld = (size: number, signed: boolean, fast: string): Semantics => ({
   run: `$ea
-    if (h.loadObserver !== undefined${crosses(size)}) { $sync load(h, lo, hi, ${size}, ${signed}, rd); break; }
-    $pa(${size}, LOAD)
-    const o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { $sync loadPa(h, pa, ${size}, ${signed}, rd); break; }
+    $window(${size}, LOAD)
+    if (o < 0) { $sync load(h, lo, hi, ${size}, ${signed}, rd); break; }
     ${fast}`,
 });
 
@@ -17,13 +15,11 @@ const ld = (size: number, signed: boolean, fast: string): Semantics => ({
 const st = (size: number, fast: string): Semantics => ({
   run: `$ea
     const vlo = xl[rs2], vhi = xh[rs2];
-    if (h.storeObserver !== undefined${crosses(size)}) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
-    $pa(${size}, STORE)
-    const o = pa - ramBase;
-    if (!(o >= 0 && o <= lowSize - ${size})) { $sync storePa(h, pa, ${size}, vlo, vhi); break; }
-    if (h.resValid && pa < h.resAddr + 8 && pa + ${size} > h.resAddr) h.resValid = false;
+    $window(${size}, STORE)
+    if (o < 0) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
+    ${RESERVATION(size)}
     ${fast}
-    if (marks[o >>> 12] !== 0) { $sync storeMarked(h, pa, ${size}); }`,
+    ${CODE_CHECK(size)}`,
 });
 
 const branch = (cond: string): Semantics => ({ run: `if (${cond}) d = im;` });

@@ -13,16 +13,17 @@
 //                             it (setPcRel(xl, xh, rd, vpLo, vpHi, off, delta) writes pc + delta to x[rd])
 //              bits           the raw instruction bits (only when used)
 //   control    d              how far the pc moves: len unless a piece sets it (taken branch, jump)
-//   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts)
+//   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts);
+//              seg tagLo tagHi fastRam the MMU's fast cache, which $window reads
 //   helpers    everything hart/interpreter.ts passes in (lt, ltu, shl, load, store, csrInsn, ...)
 //
 // Macros the compiler expands before anything else:
 //   $sync        write pc and the retired count back to the hart: before anything that can trap or
 //                look at them (the MMU, devices, CSRs)
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
-//   $pa(size, LOAD|STORE)  let pa: the physical address of that access at (lo, hi) — the MMU's fast
-//                cache inline, else its full check (which syncs first: it may fault). Anything after
-//                it that is not a plain RAM access must $sync itself
+//   $window(size, LOAD|STORE)  let o: the offset in RAM's fast window (`ram`) of that access at
+//                (lo, hi) when the MMU's fast cache holds its page there and it crosses no page, else
+//                -1: the piece then does the access through memory.ts (load, store), after $sync
 //   $setw(v)     x[rd] = sign-extended 32-bit v
 //   $set64(v)    x[rd] = the bigint v modulo 2^64
 //   $trap(c, lo, hi)  take exception c with tval (lo, hi) now; the instruction does not retire
@@ -40,5 +41,9 @@ export interface Semantics {
 /** A piece that may change privilege, translation or interrupts. */
 export const system = (run: string): Semantics => ({ run, system: true });
 
-/** The source of `|| <the access of size bytes at (lo, hi) crosses a page>` (nothing for a byte, which cannot). */
-export const crosses = (size: number): string => size === 1 ? '' : ` || (lo & 0xfff) > ${4096 - size}`;
+/** A store of `size` bytes at window offset o ends any reservation it overlaps (A: the LR/SC set is 8 bytes). */
+export const RESERVATION = (size: number): string =>
+  `if (h.resValid && o + ramBase < h.resAddr + 8 && o + ramBase + ${size} > h.resAddr) h.resValid = false;`;
+
+/** After a store at window offset o: a page holding decoded code (or a watch mark) learns of it. */
+export const CODE_CHECK = (size: number): string => `if (marks[o >>> 12] !== 0) { $sync storeMarked(h, o + ramBase, ${size}); }`;
