@@ -136,7 +136,7 @@ return function region(h, vpLo, vpHi, r0, end) {
   const mmu = h.mmu, code = h.code, epoch = code.epoch;
   ${STATE}
   let rn = r0, at = ${idx * 2};
-  for (;;) {
+  dispatch: for (;;) {
     switch (at) {
 ${[...blocks.values()].map((b) => b.text).join('\n')}
       default: h.retired = rn; return at;
@@ -161,13 +161,17 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       const def = this.table[w & OP_MASK];
       if (def?.exec === undefined || def.exec.system === true) break;
       const run = def.exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
-      const body = expand(run, `return ${REENTER}`, false);
+      const out = callsOut(run);
+      // A piece's slow path (memory.ts, a device, an AMO) marks that it called out: only then can an
+      // event be pending or code have changed.
+      const body = expand(out ? run.replaceAll('$sync', '$sync out = true;') : run, `return ${REENTER}`, false);
       const transfer = transfers(run);
-      const exit = transfer ? `rn += ${n + 1}; at = off + d; continue;`
-        : callsOut(run) ? 'if (h.events !== 0 || code.epoch !== epoch) { h.retired = retired + 1; return off + d; }' : '';
+      const loops = transfer && /\bd\s*=\s*im\s*;/.test(run) && off + im === start;
+      const exit = transfer ? `rn += ${n + 1}; at = off + d;${loops ? ` if (at === ${start}) continue;` : ''} continue dispatch;`
+        : out ? 'if (out && (h.events !== 0 || code.epoch !== epoch)) { h.retired = retired + 1; return off + d; }' : '';
       parts.push(`{ // ${def.mnemonic}
   const off = ${off}, rd = ${(w >>> RD_SHIFT) & 0x3f}, rs1 = ${(w >>> RS1_SHIFT) & 0x1f}, rs2 = ${(w >>> RS2_SHIFT) & 0x1f}, im = ${im}, len = ${len}, retired = rn + ${n};${uses(body, 'bits') ? ` const bits = ${page.bits[i]};` : ''}
-  let d = len;
+  let d = len;${out ? ' let out = false;' : ''}
   do { ${body} } while (false);
   ${exit}
 }`);
@@ -176,20 +180,20 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
         n++;
         // d = im: a branch or jal, whose target is known; any other transfer's (jalr) is not.
         next = /\bd\s*=\s*im\s*;/.test(run) ? [off - len + im, off] : [];
-        return { text: this.caseText(start, n, parts, ''), n, next };
+        return { text: this.caseText(start, n, parts, '', loops), n, next };
       }
     }
     if (n === 0) return undefined;
     // Stopped before a system instruction, an undecoded slot, the page end or at MAX_BLOCK: go on there.
-    return { text: this.caseText(start, n, parts, `rn += ${n}; at = ${off}; continue;`), n, next: [off] };
+    return { text: this.caseText(start, n, parts, `rn += ${n}; at = ${off}; continue dispatch;`, false), n, next: [off] };
   }
 
-  private caseText(start: number, n: number, parts: string[], tail: string): string {
-    return `      case ${start}: {
-        if (rn + ${n} > end) { h.retired = rn; return ${start}; }
+  /** A block's case; `loops`: its branch may come back to its start, which then runs again without the dispatch. */
+  private caseText(start: number, n: number, parts: string[], tail: string, loops: boolean): string {
+    const body = `if (rn + ${n} > end) { h.retired = rn; return ${start}; }
 ${parts.join('\n')}
-${tail}
-      }`;
+${tail}`;
+    return `      case ${start}: ${loops ? `for (;;) {\n${body}\n}` : `{\n${body}\n}`}`;
   }
 
   /** BlockKeeper: the page's code changed. */
