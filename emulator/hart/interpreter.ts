@@ -74,6 +74,8 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
             entered[0]++; entered[1] += h.retired - retired;
             retired = h.retired;
             if (off === ${REENTER}) continue outer;
+            // A CSR write in the region moved the fetch translation: refetch at the pc it left at.
+            if (mmu.generation !== h.fetchGen) { ${setPcAt('off')} h.retired = retired; continue outer; }
             head = true;
             if (retired >= end || (h.events !== 0 && h.mustLeave())) break;
             continue;
@@ -114,7 +116,7 @@ ${cases}
             if (d === ${REENTER}) continue outer;
             // A system instruction may have changed the fetch translation: refetch at the next pc.
             if (mmu.generation !== h.fetchGen) { ${setPcAt('off + d')} h.retired = retired + 1; continue outer; }
-            ${tiered ? 'head = true; // blocks stop before system instructions: the next one starts a block' : ''}
+            ${tiered ? 'head = true; // an out-of-line instruction may end a block: the next one may start one' : ''}
           }
         }
         off += d;${tiered ? '\n        if (d !== len) head = true;' : ''}

@@ -12,8 +12,9 @@
 //  - after any instruction that calls out (a load or store past the fast window, an AMO, a device
 //    access) it leaves at the next instruction when an event is pending (a device raised an
 //    interrupt, a stop) or any decode was dropped (the store hit code, perhaps its own block);
-//  - a region never spans a page (the loop checks the fetch translation per page) and never holds
-//    a system instruction (which may change privilege, translation or interrupt enables).
+//  - a region never spans a page (the loop checks the fetch translation per page) and holds no
+//    system instruction but Zicsr's (`stays`), after which it leaves if the MMU's generation moved
+//    (privilege, satp, PMP: the loop refetches), an event is pending or code changed.
 // Regions live on their CodePage: a store into the page or fence.i drops them with the decodes.
 // Memory is bounded: past `cap` characters of source, all are dropped (QEMU's policy when its code
 // buffer fills) and hot code is translated again.
@@ -21,7 +22,7 @@
 import type { InsnDef } from '../isa/table.js';
 import type { Block, BlockFn, RegionSlot } from './block.js';
 import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
-import { compileWithHelpers, expand, REENTER, STATE, uses } from './pieces.js';
+import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses } from './pieces.js';
 import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 
 /**
@@ -133,7 +134,7 @@ export class Translator implements BlockKeeper {
       n: entry.n,
       source: `"use strict";
 return function region(h, vpLo, vpHi, r0, end) {
-  const mmu = h.mmu, code = h.code, epoch = code.epoch;
+  const mmu = h.mmu, code = h.code, epoch = code.epoch, gen = mmu.generation;
   ${STATE}
   let rn = r0, at = ${idx * 2};
   dispatch: for (;;) {
@@ -148,7 +149,7 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
 
   /**
    * One block of a region: the straight-line instructions from offset `start` to the first control
-   * transfer (included), a system instruction, an undecoded slot, the page's end or MAX_BLOCK. Its
+   * transfer (included), a system instruction other than Zicsr, an undecoded slot, the page's end or MAX_BLOCK. Its
    * case checks that all of it fits the budget, runs it, and sets `at` to where it went; `next` are
    * the targets known now (a taken and a not-taken branch, a jal's, the instruction after).
    */
@@ -159,16 +160,20 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       const i = off >> 1, w = page.info[i]!;
       if (w === 0) break; // not decoded yet (never run), or a 4-byte instruction crossing the page end
       const def = this.table[w & OP_MASK];
-      if (def?.exec === undefined || def.exec.system === true) break;
-      const run = def.exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
+      const exec = def?.exec;
+      if (exec === undefined || (exec.system === true && exec.stays !== true)) break;
+      const run = exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
       const out = callsOut(run);
       // A piece's slow path (memory.ts, a device, an AMO) marks that it called out: only then can an
       // event be pending or code have changed.
-      const body = expand(out ? run.replaceAll('$sync', '$sync out = true;') : run, `return ${REENTER}`, false);
+      const body = exec.system === true ? `${SYNC} ${expand(run, `return ${REENTER}`, false)}`
+        : expand(out ? run.replaceAll('$sync', '$sync out = true;') : run, `return ${REENTER}`, false);
       const transfer = transfers(run);
       const loops = transfer && /\bd\s*=\s*im\s*;/.test(run) && off + im === start;
+      const leave = '{ h.retired = retired + 1; return off + d; }';
       const exit = transfer ? `rn += ${n + 1}; at = off + d;${loops ? ` if (at === ${start}) continue;` : ''} continue dispatch;`
-        : out ? 'if (out && (h.events !== 0 || code.epoch !== epoch)) { h.retired = retired + 1; return off + d; }' : '';
+        : exec.system === true ? `if (h.events !== 0 || code.epoch !== epoch || mmu.generation !== gen) ${leave}`
+        : out ? `if (out && (h.events !== 0 || code.epoch !== epoch)) ${leave}` : '';
       parts.push(`{ // ${def.mnemonic}
   const off = ${off}, rd = ${(w >>> RD_SHIFT) & 0x3f}, rs1 = ${(w >>> RS1_SHIFT) & 0x1f}, rs2 = ${(w >>> RS2_SHIFT) & 0x1f}, im = ${im}, len = ${len}, retired = rn + ${n};${uses(body, 'bits') ? ` const bits = ${page.bits[i]};` : ''}
   let d = len;${out ? ' let out = false;' : ''}
@@ -184,7 +189,7 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       }
     }
     if (n === 0) return undefined;
-    // Stopped before a system instruction, an undecoded slot, the page end or at MAX_BLOCK: go on there.
+    // Stopped before a system instruction (not Zicsr), an undecoded slot, the page end or at MAX_BLOCK: go on there.
     return { text: this.caseText(start, n, parts, `rn += ${n}; at = ${off}; continue dispatch;`, false), n, next: [off] };
   }
 

@@ -31,15 +31,21 @@
 //   $reenter     the piece set h.pc itself (xRET): retire and continue at h.pc
 //
 // A `system` piece may change privilege, translation, interrupts or the pc: the interpreter syncs
-// before it and, after it, refetches when the MMU's generation moved.
+// before it and, after it, refetches when the MMU's generation moved. A `stays` system piece (Zicsr)
+// never moves the pc but by trapping: a translated region may hold it, and leaves after it when the
+// MMU's generation moved, an event is pending or code changed.
 
 export interface Semantics {
   readonly run: string;
   readonly system?: boolean;
+  /** A system piece that leaves the pc alone (see above). */
+  readonly stays?: boolean;
 }
 
 /** A piece that may change privilege, translation or interrupts. */
 export const system = (run: string): Semantics => ({ run, system: true });
+/** A system piece that never moves the pc itself. */
+export const staying = (run: string): Semantics => ({ run, system: true, stays: true });
 
 /** A store of `size` bytes at window offset o ends any reservation it overlaps (A: the LR/SC set is 8 bytes). */
 export const RESERVATION = (size: number): string =>

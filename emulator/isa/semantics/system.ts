@@ -2,10 +2,10 @@
 // 4.2.1; the Zicsr chapter). All are `system` pieces: they run inside the interpreter's loop, which
 // refetches only when one of them moved the MMU's generation (privilege, satp, PMP, sfence.vma).
 
-import { system, type Semantics } from './semantics.js';
+import { staying, system, type Semantics } from './semantics.js';
 
 /** Zicsr: kind 0 rw, 1 rs, 2 rc; the source is x[rs1] or the 5-bit zimm. */
-const csr = (kind: number, imm: boolean): Semantics => system(`csrInsn(h, ${kind}, ${imm}, rd, rs1, im, bits);`);
+const csr = (kind: number, imm: boolean): Semantics => staying(`csrInsn(h, ${kind}, ${imm}, rd, rs1, im, bits);`);
 
 export const SYSTEM: Readonly<Record<string, Semantics>> = {
   ecall: system('$trap(CAUSE.ECALL_U + h.priv, 0, 0)'),
