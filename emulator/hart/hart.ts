@@ -401,9 +401,11 @@ export class Hart {
 
   /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
   refillFetch(lo: number, hi: number): void {
-    // Always through the MMU: its checks and its counters.
+    // Always through the MMU: its checks and its counters. A page in its fast cache holds for the
+    // whole page; after a miss, translate() decides whether it now does.
+    const whole = this.mmu.wholePage(lo, hi, FETCH);
     const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
-    if (!this.mmu.wholePage(lo, hi, FETCH)) {
+    if (!whole && !this.mmu.wholePage(lo, hi, FETCH)) {
       // PMP allows the page only in part: a view of it that checks every fetch (decode-cache.ts).
       this.fetchPage = this.code.pageAt(pa, true);
       this.fetchPa = -1;

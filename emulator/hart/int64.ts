@@ -67,25 +67,3 @@ export function ltu(ah: number, al: number, bh: number, bl: number): boolean {
   return (ah >>> 0) < (bh >>> 0) || (ah === bh && (al >>> 0) < (bl >>> 0));
 }
 
-/** x[rd] = (ah:al) << s, s in 0..63. */
-export function shl(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
-  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xh[rd] = (ah << s) | (al >>> (32 - s)); xl[rd] = al << s; } else { xh[rd] = al << (s - 32); xl[rd] = 0; }
-}
-
-/** x[rd] = (ah:al) >>u s. */
-export function shr(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
-  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >>> s; } else { xl[rd] = ah >>> (s - 32); xh[rd] = 0; }
-}
-
-/** x[rd] = (ah:al) >>s s. */
-export function sar(xl: Int32Array, xh: Int32Array, rd: number, al: number, ah: number, s: number): void {
-  if (s === 0) { xl[rd] = al; xh[rd] = ah; } else if (s < 32) { xl[rd] = (al >>> s) | (ah << (32 - s)); xh[rd] = ah >> s; } else { xl[rd] = ah >> (s - 32); xh[rd] = ah >> 31; }
-}
-
-/** x[rd] = the page (vpHi:vpLo) + off + sign-extended delta: a link or auipc address, exact at 64 bits. */
-export function setPcRel(xl: Int32Array, xh: Int32Array, rd: number, vpLo: number, vpHi: number, off: number, delta: number): void {
-  const base = vpLo + off; // within the page: no carry
-  const lo = (base + delta) | 0;
-  xh[rd] = (vpHi + (delta >> 31) + ((lo >>> 0) < (base >>> 0) ? 1 : 0)) | 0;
-  xl[rd] = lo;
-}

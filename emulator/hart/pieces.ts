@@ -8,7 +8,7 @@ import { CAUSE, Trap } from '../isa/trap.js';
 import { LOAD, STORE } from '../mmu/access.js';
 import { Mmu } from '../mmu/mmu.js';
 import { EV_IRQ } from './events.js';
-import { hiOf, loOf, lt, ltu, mulhu32, sar, setPcRel, shl, shr, toBig, toBigU } from './int64.js';
+import { hiOf, loOf, lt, ltu, mulhu32, toBig, toBigU } from './int64.js';
 import { load, loadPa, store, storeMarked, storePa } from './memory.js';
 import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
 import { csrInsn } from './csr.js';
@@ -20,7 +20,7 @@ import * as FPU from '../fpu/index.js';
 /** Everything a semantics piece may call besides the loop's own names (semantics.ts lists them). */
 export const HELPERS = {
   CAUSE, Trap, EV_IRQ, LOAD, STORE,
-  lt, ltu, shl, shr, sar, setPcRel, toBig, toBigU, loOf, hiOf, mulhu32,
+  lt, ltu, toBig, toBigU, loOf, hiOf, mulhu32,
   load, loadPa, store, storePa, storeMarked,
   amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
   csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
@@ -55,6 +55,27 @@ export const REENTER = -1;
 /** h.pc = the fetch page + o (any int32 offset), as halves: the 64-bit add of a sign-extended o. */
 export const setPcAt = (o: string): string =>
   `{ const o_ = ${o}, lo_ = (vpLo + o_) | 0; h.pcLo = lo_; h.pcHi = (vpHi + (o_ >> 31) + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0; }`;
+
+/** A shift's expansion: its arguments (al, ah, s) bound first (rd may be rs1), then by s. */
+function shift(args: string, below32: string, from32: string): string {
+  const [al, ah, sh] = splitArgs(args, 3);
+  return `{ const al_ = ${al}, ah_ = ${ah}, s_ = ${sh}; if (s_ === 0) { xl[rd] = al_; xh[rd] = ah_; } else if (s_ < 32) { ${below32} } else { ${from32} } }`;
+}
+
+/** A macro's arguments, split at the commas outside brackets; exactly n of them. */
+function splitArgs(args: string, n: number): string[] {
+  const out: string[] = [];
+  let depth = 0, from = 0;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) { out.push(args.slice(from, i).trim()); from = i + 1; }
+  }
+  out.push(args.slice(from).trim());
+  if (out.length !== n) throw new Error(`isa: a macro given ${out.length} arguments, not ${n}: ${args}`);
+  return out;
+}
 
 /** The text of `$name(args)` calls' arguments, balanced parentheses. */
 function expandCall(src: string, name: string, f: (args: string) => string): string {
@@ -93,6 +114,15 @@ export function expand(run: string, leave: string, observed = true): string {
     const guard = guards.filter((g) => g !== '').join(' && ');
     return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o')}`;
   });
+  // x[rd] = (ah:al) << s, >>u s, >>s s (s in 0..63), and x[rd] = pc + delta: pasted, so where s or
+  // the pc is a constant (a translated region) the cases fold away, and nothing is passed the
+  // register file.
+  s = expandCall(s, 'shl', (a) => shift(a, 'xh[rd] = (ah_ << s_) | (al_ >>> (32 - s_)); xl[rd] = al_ << s_;', 'xh[rd] = al_ << (s_ - 32); xl[rd] = 0;'));
+  s = expandCall(s, 'shr', (a) => shift(a, 'xl[rd] = (al_ >>> s_) | (ah_ << (32 - s_)); xh[rd] = ah_ >>> s_;', 'xl[rd] = ah_ >>> (s_ - 32); xh[rd] = 0;'));
+  s = expandCall(s, 'sar', (a) => shift(a, 'xl[rd] = (al_ >>> s_) | (ah_ << (32 - s_)); xh[rd] = ah_ >> s_;', 'xl[rd] = ah_ >> (s_ - 32); xh[rd] = ah_ >> 31;'));
+  // The fetch page's VA plus off has no carry (off < 4096); the delta's may carry into the high half.
+  s = expandCall(s, 'link', (delta) =>
+    `{ const base_ = vpLo + off, lo_ = (base_ + (${delta})) | 0; xh[rd] = (vpHi + ((${delta}) >> 31) + ((lo_ >>> 0) < (base_ >>> 0) ? 1 : 0)) | 0; xl[rd] = lo_; }`);
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
   s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);

@@ -30,13 +30,13 @@ const add = (bl: string, bh: string): string =>
 
 export const RV64I: Readonly<Record<string, Semantics>> = {
   lui: { run: 'xl[rd] = im; xh[rd] = im >> 31;' },
-  auipc: { run: 'setPcRel(xl, xh, rd, vpLo, vpHi, off, im);' },
-  jal: { run: 'setPcRel(xl, xh, rd, vpLo, vpHi, off, len); d = im;' },
+  auipc: { run: '$link(im)' },
+  jal: { run: '$link(len) d = im;' },
   jalr: {
     // d = target - pc as a 64-bit difference; a jump farther than ±2^30 re-enters at the target.
     run: `$ea
     const lo0 = lo & ~1, pcl = vpLo + off;
-    setPcRel(xl, xh, rd, vpLo, vpHi, off, len);
+    $link(len)
     const dl = (lo0 - pcl) | 0, dh = (hi - vpHi - ((lo0 >>> 0) < (pcl >>> 0) ? 1 : 0)) | 0;
     if ((dh === 0 ? dl >= 0 : dh === -1 && dl < 0) && dl > -0x40000000 && dl < 0x40000000) d = dl; else $goto(lo0, hi)`,
   },
@@ -65,21 +65,21 @@ export const RV64I: Readonly<Record<string, Semantics>> = {
   xori: { run: 'xh[rd] = xh[rs1] ^ (im >> 31); xl[rd] = xl[rs1] ^ im;' },
   ori: { run: 'xh[rd] = xh[rs1] | (im >> 31); xl[rd] = xl[rs1] | im;' },
   andi: { run: 'xh[rd] = xh[rs1] & (im >> 31); xl[rd] = xl[rs1] & im;' },
-  slli: { run: 'shl(xl, xh, rd, xl[rs1], xh[rs1], im & 63);' },
-  srli: { run: 'shr(xl, xh, rd, xl[rs1], xh[rs1], im & 63);' },
-  srai: { run: 'sar(xl, xh, rd, xl[rs1], xh[rs1], im & 63);' },
+  slli: { run: '$shl(xl[rs1], xh[rs1], im & 63)' },
+  srli: { run: '$shr(xl[rs1], xh[rs1], im & 63)' },
+  srai: { run: '$sar(xl[rs1], xh[rs1], im & 63)' },
 
   add: { run: add('xl[rs2]', 'xh[rs2]') },
   sub: {
     run: `const a = xl[rs1], b = xl[rs2];
     xh[rd] = (xh[rs1] - xh[rs2] - ((a >>> 0) < (b >>> 0) ? 1 : 0)) | 0; xl[rd] = (a - b) | 0;`,
   },
-  sll: { run: 'shl(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63);' },
+  sll: { run: '$shl(xl[rs1], xh[rs1], xl[rs2] & 63)' },
   slt: { run: 'xl[rd] = lt(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0;' },
   sltu: { run: 'xl[rd] = ltu(xh[rs1], xl[rs1], xh[rs2], xl[rs2]) ? 1 : 0; xh[rd] = 0;' },
   xor: { run: 'xh[rd] = xh[rs1] ^ xh[rs2]; xl[rd] = xl[rs1] ^ xl[rs2];' },
-  srl: { run: 'shr(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63);' },
-  sra: { run: 'sar(xl, xh, rd, xl[rs1], xh[rs1], xl[rs2] & 63);' },
+  srl: { run: '$shr(xl[rs1], xh[rs1], xl[rs2] & 63)' },
+  sra: { run: '$sar(xl[rs1], xh[rs1], xl[rs2] & 63)' },
   or: { run: 'xh[rd] = xh[rs1] | xh[rs2]; xl[rd] = xl[rs1] | xl[rs2];' },
   and: { run: 'xh[rd] = xh[rs1] & xh[rs2]; xl[rd] = xl[rs1] & xl[rs2];' },
 

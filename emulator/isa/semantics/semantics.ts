@@ -10,12 +10,12 @@
 //   state      xl xh          the integer registers' low and high halves (Int32Array; x0 reads 0)
 //              h              the Hart (CSRs, privilege, trap entry, xRET)
 //              vpLo vpHi off  this instruction's pc: the fetch page's VA as halves, and the offset in
-//                             it (setPcRel(xl, xh, rd, vpLo, vpHi, off, delta) writes pc + delta to x[rd])
+//                             it ($link(delta) writes pc + delta to x[rd])
 //              bits           the raw instruction bits (only when used)
 //   control    d              how far the pc moves: len unless a piece sets it (taken branch, jump)
 //   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts);
 //              seg tagLo tagHi fastRam the MMU's fast cache, which $window reads
-//   helpers    everything hart/interpreter.ts passes in (lt, ltu, shl, load, store, csrInsn, ...)
+//   helpers    everything hart/pieces.ts passes in (lt, ltu, load, store, csrInsn, ...)
 //
 // Macros the compiler expands before anything else:
 //   $sync        write pc and the retired count back to the hart: before anything that can trap or
@@ -24,6 +24,8 @@
 //   $window(size, LOAD|STORE)  let o: the offset in RAM's fast window (`ram`) of that access at
 //                (lo, hi) when the MMU's fast cache holds its page there and it crosses no page, else
 //                -1: the piece then does the access through memory.ts (load, store), after $sync
+//   $shl(al, ah, s) $shr(...) $sar(...)  x[rd] = (ah:al) shifted by s (0..63)
+//   $link(delta) x[rd] = this instruction's pc + delta, at 64 bits
 //   $setw(v)     x[rd] = sign-extended 32-bit v
 //   $set64(v)    x[rd] = the bigint v modulo 2^64
 //   $trap(c, lo, hi)  take exception c with tval (lo, hi) now; the instruction does not retire

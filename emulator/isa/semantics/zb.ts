@@ -36,7 +36,7 @@ export const ZB: Readonly<Record<string, Semantics>> = {
   sh1add: shadd(1, false), sh2add: shadd(2, false), sh3add: shadd(3, false),
   'add.uw': shadd(0, true),
   'sh1add.uw': shadd(1, true), 'sh2add.uw': shadd(2, true), 'sh3add.uw': shadd(3, true),
-  'slli.uw': { run: 'shl(xl, xh, rd, xl[rs1], 0, im & 63);' },
+  'slli.uw': { run: '$shl(xl[rs1], 0, im & 63)' },
 
   // ---- Zbb ----
   andn: { run: 'xh[rd] = xh[rs1] & ~xh[rs2]; xl[rd] = xl[rs1] & ~xl[rs2];' },
