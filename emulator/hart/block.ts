@@ -5,11 +5,16 @@
 /**
  * Runs the region for the hart `h` whose fetch page is at VA (vpLo, vpHi), `retired` being its count
  * at entry, for as long as its blocks each fit before `end` and it stays in the region. Writes
- * h.retired and returns the next pc as an offset from the fetch page (any int32; the loop refetches
- * outside 0..4095), or REENTER when the pc is already in h.pc (a trap, a far jump). A trap the MMU
- * throws leaves h.pc and h.retired at the faulting instruction.
+ * h.retired and returns the next pc as an offset from the fetch page (within ±2^30 + 4096; the loop
+ * refetches outside 0..4095), or REENTER when the pc is already in h.pc (a trap, a far jump), or
+ * MISS + the offset of an instruction the region left before, for the interpreter to run (a load or
+ * store its fast path could not do). A trap thrown inside leaves h.pc and h.retired at the trapping
+ * instruction.
  */
 export type BlockFn = (h: object, vpLo: number, vpHi: number, retired: number, end: number) => number;
+
+/** Added to the offset of an instruction a region leaves before (above any other offset it returns, an int32). */
+export const MISS = 0x60000000;
 
 export interface Block {
   readonly run: BlockFn;

@@ -19,6 +19,7 @@ import { makeDecoder, type Decoder } from '../isa/decode.js';
 import type { Hart } from './hart.js';
 import { MAX_OPS, OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 import { compileWithHelpers, expand, REENTER, setPcAt, STATE, SYNC, uses } from './pieces.js';
+import { MISS } from './block.js';
 
 /** Runs instructions until `end` have retired in total or an event needs Hart.run. */
 export type RunFast = (h: Hart, end: number) => void;
@@ -74,9 +75,11 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
             entered[0]++; entered[1] += h.retired - retired;
             retired = h.retired;
             if (off === ${REENTER}) continue outer;
+            // MISS + off: the region left before the instruction at off for the interpreter to run (a
+            // load or store its fast path cannot do); any other offset is where it went next.
+            if (off >= ${MISS}) off -= ${MISS}; else head = true;
             // A CSR write in the region moved the fetch translation: refetch at the pc it left at.
             if (mmu.generation !== h.fetchGen) { ${setPcAt('off')} h.retired = retired; continue outer; }
-            head = true;
             if (retired >= end || (h.events !== 0 && h.mustLeave())) break;
             continue;
           }

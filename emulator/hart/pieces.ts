@@ -92,14 +92,21 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
 }
 
 /**
+ * How a translated region (translator.ts) expands what the interpreter does inline: `sync` is its
+ * $sync (the registers it keeps in locals written back first), `miss` what a $slow path becomes
+ * (leaving the region before the instruction, for the interpreter to run it).
+ */
+export interface RegionExpansion { readonly sync: string; readonly miss: string }
+
+/**
  * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc
  * (the interpreter's `continue outer`, a return of REENTER elsewhere); `break` ends a piece early.
- * `observed`: whether loads and stores check for the debugger's observers (the interpreter's do;
- * translated regions never run while one is installed, see Hart.run).
+ * In a region (`region` given) loads and stores do not check for the debugger's observers
+ * (regions never run while one is installed, see Hart.run).
  */
-export function expand(run: string, leave: string, observed = true): string {
+export function expand(run: string, leave: string, region?: RegionExpansion): string {
   let s = run
-    .replaceAll('$sync', SYNC)
+    .replaceAll('$sync', region?.sync ?? SYNC)
     // The carry out of the low word is (lo <u a): every value stays an int32 for V8 (an unsigned sum
     // past 2^32 made it deoptimize the loop for "lost precision").
     .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')
@@ -110,10 +117,15 @@ export function expand(run: string, leave: string, observed = true): string {
   s = expandCall(s, 'window', (a) => {
     const [size, access] = a.split(',').map((x) => x.trim());
     if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $window(${a}): the access is LOAD or STORE`);
-    const guards = [observed ? `h.${access === 'LOAD' ? 'load' : 'store'}Observer === undefined` : '', size === '1' ? '' : `(lo & 0xfff) <= ${4096 - Number(size)}`];
+    const guards = [region === undefined ? `h.${access === 'LOAD' ? 'load' : 'store'}Observer === undefined` : '', size === '1' ? '' : `(lo & 0xfff) <= ${4096 - Number(size)}`];
     const guard = guards.filter((g) => g !== '').join(' && ');
-    return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o')}`;
+    // A region's store also leaves to the interpreter when the page is marked (code, watched or
+    // reserved): storeMarked then runs with everything written back, and the region holds no call.
+    const unmarked = region !== undefined && access === 'STORE' ? (page: string): string => `marks[${page} >>> 12] === 0` : undefined;
+    return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o', unmarked)}`;
   });
+  // After a store at window offset o: a marked page learns of it (never in a region: see $window).
+  s = expandCall(s, 'stored', (size) => region !== undefined ? '' : `if (marks[o >>> 12] !== 0) { ${SYNC} storeMarked(h, o + ramBase, ${size}); }`);
   // x[rd] = (ah:al) << s, >>u s, >>s s (s in 0..63), and x[rd] = pc + delta: pasted, so where s or
   // the pc is a constant (a translated region) the cases fold away, and nothing is passed the
   // register file.
@@ -123,6 +135,7 @@ export function expand(run: string, leave: string, observed = true): string {
   // The fetch page's VA plus off has no carry (off < 4096); the delta's may carry into the high half.
   s = expandCall(s, 'link', (delta) =>
     `{ const base_ = vpLo + off, lo_ = (base_ + (${delta})) | 0; xh[rd] = (vpHi + ((${delta}) >> 31) + ((lo_ >>> 0) < (base_ >>> 0) ? 1 : 0)) | 0; xl[rd] = lo_; }`);
+  s = expandCall(s, 'slow', (stmts) => `if (o < 0) { ${region?.miss ?? `${SYNC} ${stmts} break;`} }`);
   s = expandCall(s, 'setw', (v) => `{ const v_ = (${v}) | 0; xl[rd] = v_; xh[rd] = v_ >> 31; }`);
   s = expandCall(s, 'set64', (v) => `{ const v_ = ${v}; xl[rd] = loOf(v_); xh[rd] = hiOf(v_); }`);
   s = expandCall(s, 'trap', (a) => `{ ${SYNC} h.raise(${a}); ${leave}; }`);

@@ -20,9 +20,10 @@
 // buffer fills) and hot code is translated again.
 
 import type { InsnDef } from '../isa/table.js';
-import type { Block, BlockFn, RegionSlot } from './block.js';
+import { MISS, type Block, type BlockFn, type RegionSlot } from './block.js';
 import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
-import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses } from './pieces.js';
+import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses, type RegionExpansion } from './pieces.js';
+import { bindOperands, loadLocals, localize, reloadLocals, storeLocals } from './locals.js';
 import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 
 /**
@@ -59,10 +60,24 @@ export interface TierStats {
   bytes: number;
 }
 
+/** The registers a region's pieces use, and those they write (locals.ts). */
+interface Regs { used: Set<number>; written: Set<number> }
+
+/** Placeholders for writing the locals back to the register file and reading them again: known once all blocks are. */
+const FLUSH = '/*flush*/', RELOAD = '/*reload*/';
+
+/**
+ * How the pieces leave a region: every exit goes through the region's end, which writes the locals
+ * back. A $slow path leaves before its instruction, returning MISS + off: the loop runs it interpreted.
+ */
+const LEAVE = `{ at = ${REENTER}; break dispatch; }`;
+const REGION: RegionExpansion = {
+  sync: `${FLUSH} ${SYNC} out = true;`,
+  miss: `h.retired = retired; at = ${MISS} + off; break dispatch;`,
+};
+
 /** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
 const transfers = (run: string): boolean => /\bd\s*=(?!=)/.test(run) || run.includes('$goto') || run.includes('$reenter');
-/** Whether a piece calls out of the block (memory beyond the fast window, devices, helpers that sync). */
-const callsOut = (run: string): boolean => run.includes('$sync') || run.includes('$window(');
 
 export class Translator implements BlockKeeper {
   private readonly counts = { compiled: 0, evicted: 0, invalidated: 0, compileMs: 0, live: 0, bytes: 0 };
@@ -113,16 +128,19 @@ export class Translator implements BlockKeeper {
    * The source of the region entered at slot idx, and its entry block's length; undefined when no
    * block can start there. A region is the blocks of one page reachable from the entry through
    * branches and jumps with targets known at translation (jalr's is not), run in one function: a
-   * loop over a switch on the pc offset, so a loop within the page never leaves it.
+   * loop over a switch on the pc offset, so a loop within the page never leaves it. The registers
+   * its instructions name live in locals (locals.ts) from entry to exit: every way out of the
+   * region goes through its end, which writes them back.
    */
   source(page: CodePage, idx: number): { source: string; n: number } | undefined {
     const blocks = new Map<number, { text: string; n: number }>();
+    const regs: Regs = { used: new Set(), written: new Set() };
     const todo = [idx * 2];
     let insns = 0;
     while (todo.length > 0 && insns < MAX_REGION) {
       const start = todo.pop()!;
       if (blocks.has(start)) continue;
-      const b = this.block(page, start);
+      const b = this.block(page, start, regs);
       if (b === undefined) continue;
       blocks.set(start, b);
       insns += b.n;
@@ -130,30 +148,36 @@ export class Translator implements BlockKeeper {
     }
     const entry = blocks.get(idx * 2);
     if (entry === undefined) return undefined;
+    const used = [...regs.used].sort((x, y) => x - y), written = [...regs.written].sort((x, y) => x - y);
+    const text = [...blocks.values()].map((b) => b.text).join('\n')
+      .replaceAll(FLUSH, storeLocals(written)).replaceAll(RELOAD, reloadLocals(used));
     return {
       n: entry.n,
       source: `"use strict";
 return function region(h, vpLo, vpHi, r0, end) {
   const mmu = h.mmu, code = h.code, epoch = code.epoch, gen = mmu.generation;
   ${STATE}
+  ${loadLocals(used)}
   let rn = r0, at = ${idx * 2};
   dispatch: for (;;) {
     switch (at) {
-${[...blocks.values()].map((b) => b.text).join('\n')}
-      default: h.retired = rn; return at;
+${text}
+      default: h.retired = rn; break dispatch;
     }
   }
+  ${storeLocals(written)}
+  return at;
 };`,
     };
   }
 
   /**
    * One block of a region: the straight-line instructions from offset `start` to the first control
-   * transfer (included), a system instruction other than Zicsr, an undecoded slot, the page's end or MAX_BLOCK. Its
-   * case checks that all of it fits the budget, runs it, and sets `at` to where it went; `next` are
-   * the targets known now (a taken and a not-taken branch, a jal's, the instruction after).
+   * transfer (included), a system instruction other than Zicsr, an undecoded slot, the page's end
+   * or MAX_BLOCK. Its case checks that all of it fits the budget, runs it, and sets `at` to where it
+   * went; `next` are the targets known now (a taken and a not-taken branch, a jal's, the next one).
    */
-  private block(page: CodePage, start: number): { text: string; n: number; next: number[] } | undefined {
+  private block(page: CodePage, start: number, regs: Regs): { text: string; n: number; next: number[] } | undefined {
     const parts: string[] = [];
     let off = start, n = 0, next: number[] = [];
     for (; n < MAX_BLOCK && off < 4096; n++) {
@@ -163,22 +187,28 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
       const exec = def?.exec;
       if (exec === undefined || (exec.system === true && exec.stays !== true)) break;
       const run = exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
-      const out = callsOut(run);
-      // A piece's slow path (memory.ts, a device, an AMO) marks that it called out: only then can an
-      // event be pending or code have changed.
-      const body = exec.system === true ? `${SYNC} ${expand(run, `return ${REENTER}`, false)}`
-        : expand(out ? run.replaceAll('$sync', '$sync out = true;') : run, `return ${REENTER}`, false);
+      const rd = (w >>> RD_SHIFT) & 0x3f, rs1 = (w >>> RS1_SHIFT) & 0x1f, rs2 = (w >>> RS2_SHIFT) & 0x1f;
+      const system = exec.system === true;
+      // A piece that syncs may call out (memory.ts past the window, a device, an AMO, a CSR): it
+      // marks that it did, and only then are the locals reloaded and events or changed code looked for.
+      const out = system || run.includes('$sync');
+      const expanded = bindOperands(`${system ? `${FLUSH} ${SYNC} out = true; ` : ''}${expand(run, LEAVE, REGION)}`, rd, rs1, rs2);
+      const local = localize(expanded);
+      if (local) { for (const r of local.used) regs.used.add(r); for (const r of local.written) regs.written.add(r); }
+      // A piece that reaches the register file otherwise runs on it: written back before, read after.
+      const body = local ? local.text : `${FLUSH} ${expanded}`;
+      const after = [
+        local ? '' : RELOAD,
+        out ? `if (out) { ${local ? RELOAD : ''} if (h.events !== 0 || code.epoch !== epoch${system ? ' || mmu.generation !== gen' : ''}) { h.retired = retired + 1; at = off + d; break dispatch; } }` : '',
+      ].join(' ');
       const transfer = transfers(run);
       const loops = transfer && /\bd\s*=\s*im\s*;/.test(run) && off + im === start;
-      const leave = '{ h.retired = retired + 1; return off + d; }';
-      const exit = transfer ? `rn += ${n + 1}; at = off + d;${loops ? ` if (at === ${start}) continue;` : ''} continue dispatch;`
-        : exec.system === true ? `if (h.events !== 0 || code.epoch !== epoch || mmu.generation !== gen) ${leave}`
-        : out ? `if (out && (h.events !== 0 || code.epoch !== epoch)) ${leave}` : '';
-      parts.push(`{ // ${def.mnemonic}
-  const off = ${off}, rd = ${(w >>> RD_SHIFT) & 0x3f}, rs1 = ${(w >>> RS1_SHIFT) & 0x1f}, rs2 = ${(w >>> RS2_SHIFT) & 0x1f}, im = ${im}, len = ${len}, retired = rn + ${n};${uses(body, 'bits') ? ` const bits = ${page.bits[i]};` : ''}
+      const exit = transfer ? `rn += ${n + 1}; at = off + d;${loops ? ` if (at === ${start}) continue;` : ''} continue dispatch;` : '';
+      parts.push(`{ // ${def!.mnemonic}
+  const off = ${off}, rd = ${rd}, rs1 = ${rs1}, rs2 = ${rs2}, im = ${im}, len = ${len}, retired = rn + ${n};${uses(body, 'bits') ? ` const bits = ${page.bits[i]};` : ''}
   let d = len;${out ? ' let out = false;' : ''}
   do { ${body} } while (false);
-  ${exit}
+  ${after} ${exit}
 }`);
       off += len;
       if (transfer) {
@@ -195,7 +225,7 @@ ${[...blocks.values()].map((b) => b.text).join('\n')}
 
   /** A block's case; `loops`: its branch may come back to its start, which then runs again without the dispatch. */
   private caseText(start: number, n: number, parts: string[], tail: string, loops: boolean): string {
-    const body = `if (rn + ${n} > end) { h.retired = rn; return ${start}; }
+    const body = `if (rn + ${n} > end) { h.retired = rn; break dispatch; }
 ${parts.join('\n')}
 ${tail}`;
     return `      case ${start}: ${loops ? `for (;;) {\n${body}\n}` : `{\n${body}\n}`}`;

@@ -238,12 +238,14 @@ export class Mmu implements WalkContext {
    * needs its offset in the fast window (so a hit costs no call, no pc write-back and no
    * floating-point address): with the VA in `lo`/`hi` and FAST_NAMES in scope, sets `out` (an int32
    * variable holding -1) to the window offset on a hit whose page lies in the window, and leaves it
-   * at -1 otherwise (a miss, or a page elsewhere: translate() then decides and counts). Kept beside
-   * translate() so the fast cache's layout is known in one file.
+   * at -1 otherwise (a miss, or a page elsewhere: translate() then decides and counts). `also`, a
+   * further condition on the page's window offset (the caller's own reason to take the slow path),
+   * is tested before the hit is counted. Kept beside translate() so the fast cache's layout is known
+   * in one file.
    */
-  static windowSource(access: AccessType, out: string): string {
+  static windowSource(access: AccessType, out: string, also?: (page: string) => string): string {
     return `{ const i_ = seg[${access}] + ((lo >>> 12) & ${FAST_MASK});
-      if (tagLo[i_] === (lo & ~0xfff) && tagHi[i_] === hi) { ${out} = fastRam[i_]; if (${out} >= 0) { ${out} += lo & 0xfff; mmu.stats.hits++; } } }`;
+      if (tagLo[i_] === (lo & ~0xfff) && tagHi[i_] === hi) { const p_ = fastRam[i_]; if (p_ >= 0${also === undefined ? '' : ` && ${also('p_')}`}) { ${out} = p_ + (lo & 0xfff); mmu.stats.hits++; } } }`;
   }
 
   /**

@@ -9,7 +9,7 @@
 //
 // The builders are shared with d.ts: `x` is the format letter (s or d) in the fpu's function names.
 
-import { CODE_CHECK, RESERVATION, type Semantics } from './semantics.js';
+import { RESERVATION, type Semantics } from './semantics.js';
 
 const ILLEGAL = '{ $sync throw new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0)); }';
 /** FS = Off: illegal. Names F for the rest of the piece. */
@@ -40,7 +40,7 @@ export const fload = (size: 4 | 8): Semantics => {
   return {
     run: `${FS_ON} $ea
     $window(${size}, LOAD)
-    if (o < 0) { $sync load(h, lo, hi, ${size}, true, 32); ${fromSink} break; }
+    $slow(load(h, lo, hi, ${size}, true, 32); ${fromSink})
     F.f[2 * rd] = ram.getInt32(o, true); F.f[2 * rd + 1] = ${size === 4 ? '-1' : 'ram.getInt32(o + 4, true)'}; ${DIRTY}`,
   };
 };
@@ -50,10 +50,10 @@ export const fstore = (size: 4 | 8): Semantics => ({
   run: `${FS_ON} $ea
     const vlo = F.f[2 * rs2], vhi = ${size === 4 ? '0' : 'F.f[2 * rs2 + 1]'};
     $window(${size}, STORE)
-    if (o < 0) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
+    $slow(store(h, lo, hi, ${size}, vlo, vhi);)
     ${RESERVATION(size)}
     ram.setInt32(o, vlo, true);${size === 8 ? ' ram.setInt32(o + 4, vhi, true);' : ''}
-    ${CODE_CHECK(size)}`,
+    $stored(${size})`,
 });
 
 /** Everything F and D have alike, for format letter x; `mv` is fmv's integer-side letter (w, d). */

@@ -1,13 +1,13 @@
 // RV64I (unprivileged spec chapters 2 and 4): integer computation on 32-bit halves, branches as a
 // pc delta, loads and stores through the RAM fast window with the MMU's checks, fences.
 
-import { CODE_CHECK, RESERVATION, type Semantics } from './semantics.js';
+import { RESERVATION, type Semantics } from './semantics.js';
 
 /** A load of `size` bytes: the fast window read `fast` (at offset o), else memory.ts (which may fault or reach a device: sync first). */
 const ld = (size: number, signed: boolean, fast: string): Semantics => ({
   run: `$ea
     $window(${size}, LOAD)
-    if (o < 0) { $sync load(h, lo, hi, ${size}, ${signed}, rd); break; }
+    $slow(load(h, lo, hi, ${size}, ${signed}, rd);)
     ${fast}`,
 });
 
@@ -16,10 +16,10 @@ const st = (size: number, fast: string): Semantics => ({
   run: `$ea
     const vlo = xl[rs2], vhi = xh[rs2];
     $window(${size}, STORE)
-    if (o < 0) { $sync store(h, lo, hi, ${size}, vlo, vhi); break; }
+    $slow(store(h, lo, hi, ${size}, vlo, vhi);)
     ${RESERVATION(size)}
     ${fast}
-    ${CODE_CHECK(size)}`,
+    $stored(${size})`,
 });
 
 const branch = (cond: string): Semantics => ({ run: `if (${cond}) d = im;` });

@@ -23,7 +23,11 @@
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
 //   $window(size, LOAD|STORE)  let o: the offset in RAM's fast window (`ram`) of that access at
 //                (lo, hi) when the MMU's fast cache holds its page there and it crosses no page, else
-//                -1: the piece then does the access through memory.ts (load, store), after $sync
+//                -1, when the piece's following $slow(stmts) does the access through memory.ts
+//   $stored(size)  after a store of size bytes at window offset o: a page holding decoded code (or
+//                watched, or reserved by another hart) learns of it
+//   $slow(stmts) when $window gave -1: $sync, stmts, and the piece ends (a translated region
+//                leaves before the instruction instead, for the interpreter to run it)
 //   $shl(al, ah, s) $shr(...) $sar(...)  x[rd] = (ah:al) shifted by s (0..63)
 //   $link(delta) x[rd] = this instruction's pc + delta, at 64 bits
 //   $setw(v)     x[rd] = sign-extended 32-bit v
@@ -53,5 +57,3 @@ export const staying = (run: string): Semantics => ({ run, system: true, stays: 
 export const RESERVATION = (size: number): string =>
   `if (h.resValid && o + ramBase < h.resAddr + 8 && o + ramBase + ${size} > h.resAddr) h.resValid = false;`;
 
-/** After a store at window offset o: a page holding decoded code (or a watch mark) learns of it. */
-export const CODE_CHECK = (size: number): string => `if (marks[o >>> 12] !== 0) { $sync storeMarked(h, o + ramBase, ${size}); }`;
