@@ -24,7 +24,7 @@ import { MISS, type Block, type BlockFn, type RegionSlot } from './block.js';
 import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
 import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses, type RegionExpansion } from './pieces.js';
 import { bindOperands, loadLocals, localize, reloadLocals, storeLocals } from './locals.js';
-import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
+import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, SINK, WIDE_BIT } from './slot.js';
 
 /**
  * Entries at a block head before it is translated; the interpreter runs it until then. High on
@@ -37,7 +37,7 @@ export const HOT = 65536;
 /** The longest block, in instructions. */
 export const MAX_BLOCK = 64;
 /** A region stops growing past this many instructions: the optimizing compiler's time grows with it. */
-export const MAX_REGION = 16;
+export const MAX_REGION = 48;
 /**
  * Translated source, in characters, kept before every region is dropped: V8 keeps a function's
  * source while it lives, and a region of stores and FP stores runs to 80 KB.
@@ -180,6 +180,8 @@ ${text}
   private block(page: CodePage, start: number, regs: Regs): { text: string; n: number; next: number[] } | undefined {
     const parts: string[] = [];
     let off = start, n = 0, next: number[] = [];
+    /** The register an auipc just before set, and its value as an offset from the page (a call's target base). */
+    let linked: { reg: number; at: number } | undefined;
     for (; n < MAX_BLOCK && off < 4096; n++) {
       const i = off >> 1, w = page.info[i]!;
       if (w === 0) break; // not decoded yet (never run), or a 4-byte instruction crossing the page end
@@ -213,10 +215,13 @@ ${text}
       off += len;
       if (transfer) {
         n++;
-        // d = im: a branch or jal, whose target is known; any other transfer's (jalr) is not.
-        next = /\bd\s*=\s*im\s*;/.test(run) ? [off - len + im, off] : [];
+        // d = im: a branch or jal, whose target is known; a jalr's is when an auipc just before set
+        // its base (a call: auipc ra, hi; jalr ra, lo(ra)). The return lands after it.
+        const called = def!.mnemonic === 'jalr' && linked?.reg === rs1 ? linked.at + im : undefined;
+        next = /\bd\s*=\s*im\s*;/.test(run) ? [off - len + im, off] : called !== undefined ? [called & ~1, off] : [];
         return { text: this.caseText(start, n, parts, '', loops), n, next };
       }
+      linked = def!.mnemonic === 'auipc' && rd !== SINK ? { reg: rd, at: off - len + im } : undefined;
     }
     if (n === 0) return undefined;
     // Stopped before a system instruction (not Zicsr), an undecoded slot, the page end or at MAX_BLOCK: go on there.
