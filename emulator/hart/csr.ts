@@ -147,7 +147,7 @@ function records(): CsrRecord[] {
     halfCsr('sstatus', {
       lo: (h) => h.mstatus & SSTATUS_MASK_LO,
       hi: (h) => SSTATUS_HI | sdBit(h.mstatus),
-      writeLo: (h, v) => { h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE); h.privChanged(); },
+      writeLo: (h, v) => { const before = h.mstatus; h.mstatus = (h.mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE); h.privChanged(before); },
     }),
     halfCsr('sie', {
       lo: (h) => h.mie & h.mideleg, hi: HI0,
@@ -189,8 +189,9 @@ function records(): CsrRecord[] {
       writeLo: (h, v) => {
         let w = v;
         if (((w & MSTATUS_MPP) >>> 11) === 2) w = (w & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP); // MPP=2 reserved: keep
+        const before = h.mstatus;
         h.mstatus = (h.mstatus & ~MSTATUS_WRITABLE) | (w & MSTATUS_WRITABLE);
-        h.privChanged();
+        h.privChanged(before);
       },
     }),
     csr('misa', { read: () => MISA, write: () => { /* WARL: fixed */ } }),

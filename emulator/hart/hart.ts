@@ -308,11 +308,13 @@ export class Hart {
 
   /**
    * After any change of priv, mstatus or menvcfg: tell the MMU (whose generation then moves if the
-   * fetch translation may differ, so the interpreter refetches) and recheck interrupts.
+   * fetch translation may differ, so the interpreter refetches) and recheck interrupts. `before`:
+   * mstatus before a CSR write, which needs the recheck only when it set MIE or SIE (clearing one
+   * makes no interrupt takeable; a kernel toggles SIE around every lock).
    */
-  privChanged(): void {
+  privChanged(before?: number): void {
     this.mmu.setPrivilege(this.priv, this.mstatus, (this.menvcfg & MENVCFG_ADUE) !== 0n);
-    this.events |= EV_IRQ;
+    if (before === undefined || (this.mstatus & ~before & (MSTATUS_MIE | MSTATUS_SIE)) !== 0) this.events |= EV_IRQ;
   }
 
   /** The translation tier's counts (undefined with --tier interp). */
