@@ -79,6 +79,10 @@ function body(table: readonly InsnDef[]): number[] {
       continue;
     }
     out.push(word(d, values));
+    // A shift by an immediate also by 0 and past 31 (where it has 6 bits): the semantics branch on
+    // the amount, and a branch never taken here would deoptimize the loop when first met.
+    const shamt = d.fields.find((f) => FIELDS[f].syntax === 'shamt');
+    if (shamt !== undefined) for (const v of shamt === 'shamt5' ? [0, 31] : [0, 31, 40]) out.push(word(d, { ...values, [shamt]: v }));
   }
   return out;
 }
