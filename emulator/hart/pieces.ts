@@ -94,9 +94,10 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
 /**
  * How a translated region (translator.ts) expands what the interpreter does inline: `sync` is its
  * $sync (the registers it keeps in locals written back first), `miss` what a $slow path becomes
- * (leaving the region before the instruction, for the interpreter to run it).
+ * (leaving the region before the instruction, for the interpreter to run it), `hit` how it counts a
+ * fast-cache hit.
  */
-export interface RegionExpansion { readonly sync: string; readonly miss: string }
+export interface RegionExpansion { readonly sync: string; readonly miss: string; readonly hit: string }
 
 /**
  * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc
@@ -122,7 +123,7 @@ export function expand(run: string, leave: string, region?: RegionExpansion): st
     // A region's store also leaves to the interpreter when the page is marked (code, watched or
     // reserved): storeMarked then runs with everything written back, and the region holds no call.
     const unmarked = region !== undefined && access === 'STORE' ? (page: string): string => `marks[${page} >>> 12] === 0` : undefined;
-    return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o', unmarked)}`;
+    return `let o = -1; ${guard === '' ? '' : `if (${guard}) `}${Mmu.windowSource(access === 'LOAD' ? LOAD : STORE, 'o', unmarked, region?.hit)}`;
   });
   // After a store at window offset o: a marked page learns of it (never in a region: see $window).
   s = expandCall(s, 'stored', (size) => region !== undefined ? '' : `if (marks[o >>> 12] !== 0) { ${SYNC} storeMarked(h, o + ramBase, ${size}); }`);

@@ -74,7 +74,12 @@ const LEAVE = `{ at = ${REENTER}; break dispatch; }`;
 const REGION: RegionExpansion = {
   sync: `${FLUSH} ${SYNC} out = true;`,
   miss: `h.retired = retired; at = ${MISS} + off; break dispatch;`,
+  // Fast-cache hits are counted in a local, added to the MMU's count with the registers' write-back.
+  hit: 'hits++;',
 };
+
+/** The locals written back: the registers the region writes, and its fast-cache hits. */
+const writeBack = (written: readonly number[]): string => `${storeLocals(written)} mmu.stats.hits += hits; hits = 0;`;
 
 /** Whether a piece may move the pc itself (a branch or jump sets d; $goto, $reenter re-enter). */
 const transfers = (run: string): boolean => /\bd\s*=(?!=)/.test(run) || run.includes('$goto') || run.includes('$reenter');
@@ -150,7 +155,7 @@ export class Translator implements BlockKeeper {
     if (entry === undefined) return undefined;
     const used = [...regs.used].sort((x, y) => x - y), written = [...regs.written].sort((x, y) => x - y);
     const text = [...blocks.values()].map((b) => b.text).join('\n')
-      .replaceAll(FLUSH, storeLocals(written)).replaceAll(RELOAD, reloadLocals(used));
+      .replaceAll(FLUSH, writeBack(written)).replaceAll(RELOAD, reloadLocals(used));
     return {
       n: entry.n,
       source: `"use strict";
@@ -158,14 +163,14 @@ return function region(h, vpLo, vpHi, r0, end) {
   const mmu = h.mmu, code = h.code, epoch = code.epoch, gen = mmu.generation;
   ${STATE}
   ${loadLocals(used)}
-  let rn = r0, at = ${idx * 2};
+  let rn = r0, at = ${idx * 2}, hits = 0;
   dispatch: for (;;) {
     switch (at) {
 ${text}
       default: h.retired = rn; break dispatch;
     }
   }
-  ${storeLocals(written)}
+  ${writeBack(written)}
   return at;
 };`,
     };

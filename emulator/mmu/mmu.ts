@@ -240,12 +240,12 @@ export class Mmu implements WalkContext {
    * variable holding -1) to the window offset on a hit whose page lies in the window, and leaves it
    * at -1 otherwise (a miss, or a page elsewhere: translate() then decides and counts). `also`, a
    * further condition on the page's window offset (the caller's own reason to take the slow path),
-   * is tested before the hit is counted. Kept beside translate() so the fast cache's layout is known
-   * in one file.
+   * is tested before the hit is counted; `hit` counts it (a caller may count in a local and add the
+   * sum to stats.hits later). Kept beside translate() so the fast cache's layout is known in one file.
    */
-  static windowSource(access: AccessType, out: string, also?: (page: string) => string): string {
+  static windowSource(access: AccessType, out: string, also?: (page: string) => string, hit = 'mmu.stats.hits++;'): string {
     return `{ const i_ = seg[${access}] + ((lo >>> 12) & ${FAST_MASK});
-      if (tagLo[i_] === (lo & ~0xfff) && tagHi[i_] === hi) { const p_ = fastRam[i_]; if (p_ >= 0${also === undefined ? '' : ` && ${also('p_')}`}) { ${out} = p_ + (lo & 0xfff); mmu.stats.hits++; } } }`;
+      if (tagLo[i_] === (lo & ~0xfff) && tagHi[i_] === hi) { const p_ = fastRam[i_]; if (p_ >= 0${also === undefined ? '' : ` && ${also('p_')}`}) { ${out} = p_ + (lo & 0xfff); ${hit} } } }`;
   }
 
   /**

@@ -7,7 +7,7 @@ import { BY_MNEMONIC } from '../../../emulator/isa/table.js';
 
 /** The piece of `mnemonic` expanded as in a region, its operands bound. */
 const piece = (mnemonic: string, rd: number, rs1: number, rs2: number): string =>
-  bindOperands(expand(BY_MNEMONIC.get(mnemonic)!.exec!.run, '{ at = -1; break dispatch; }', { sync: '/*flush*/', miss: 'break dispatch;' }), rd, rs1, rs2);
+  bindOperands(expand(BY_MNEMONIC.get(mnemonic)!.exec!.run, '{ at = -1; break dispatch; }', { sync: '/*flush*/', miss: 'break dispatch;', hit: '' }), rd, rs1, rs2);
 
 /** Runs a localized piece over a register file given as halves; returns the file after it. */
 function runLocal(text: string, used: Iterable<number>, written: Iterable<number>, file: Int32Array[], im: number): Int32Array[] {
