@@ -58,6 +58,9 @@ export interface HartOptions {
   hot?: number;
 }
 
+/** The jump cache's entries (a power of two). */
+const JUMPS = 64;
+
 export type Tier = 'interp' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'jit'];
 /**
@@ -202,16 +205,21 @@ export class Hart {
   private trapStreak = 0;
 
   // Fetch translation cache (interpreter.ts): the VA page the pc is on (halves), its code page, and
-  // the MMU generation it was translated under (-1: none yet); and the physical page before it, so a
-  // call to another page and the return from it (a kernel crosses pages all the time) find their
-  // code page without the decode cache's map.
+  // the MMU generation it was translated under (-1: none yet).
   fetchVaLo = 0;
   fetchVaHi = 0;
   fetchPage: CodePage;
   fetchGen = -1;
   private fetchPa = -1;
-  private prevPa = -1;
-  private prevPage: CodePage;
+  // The jump cache: recent fetch pages by VA page (direct-mapped), each with the code page it
+  // translated to and the MMU generation then (any change of translation, privilege or PMP moves
+  // it), so the calls and returns between pages a kernel makes all the time find their code page
+  // again without the MMU's walk of its caches or the decode cache's map.
+  private readonly jumpLo = new Int32Array(JUMPS).fill(1); // 1: no page (page tags are multiples of 4096)
+  private readonly jumpHi = new Int32Array(JUMPS);
+  private readonly jumpGen = new Float64Array(JUMPS).fill(-1);
+  private readonly jumpPa = new Float64Array(JUMPS);
+  private readonly jumpPage: CodePage[];
 
   constructor(opts: HartOptions) {
     this.bus = opts.bus;
@@ -227,7 +235,8 @@ export class Hart {
     this.tier = opts.tier ?? processTier;
     if (this.tier === 'jit') this.code.blocks ??= new Translator(this.interpreter.table, opts.hot ?? processHot);
     this.loop = this.tier === 'jit' ? this.interpreter.runTiered : this.interpreter.runFast;
-    this.fetchPage = this.prevPage = this.code.scratchPage;
+    this.fetchPage = this.code.scratchPage;
+    this.jumpPage = new Array<CodePage>(JUMPS).fill(this.code.scratchPage);
     this.mstatus = 0;
     this.privChanged();
   }
@@ -403,23 +412,29 @@ export class Hart {
 
   /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
   refillFetch(lo: number, hi: number): void {
-    // Always through the MMU: its checks and its counters. A page in its fast cache holds for the
-    // whole page; after a miss, translate() decides whether it now does.
-    const whole = this.mmu.wholePage(lo, hi, FETCH);
-    const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
-    if (!whole && !this.mmu.wholePage(lo, hi, FETCH)) {
-      // PMP allows the page only in part: a view of it that checks every fetch (decode-cache.ts).
-      this.fetchPage = this.code.pageAt(pa, true);
-      this.fetchPa = -1;
-    } else if (pa !== this.fetchPa) {
-      const curPa = this.fetchPa, cur = this.fetchPage;
-      this.fetchPage = pa === this.prevPa ? this.prevPage : this.code.pageAt(pa);
-      if (curPa >= 0) { this.prevPa = curPa; this.prevPage = cur; }
-      this.fetchPa = pa;
+    const vaLo = lo & ~0xfff, gen = this.mmu.generation, k = (lo >>> 12) & (JUMPS - 1);
+    if (this.jumpLo[k] === vaLo && this.jumpHi[k] === hi && this.jumpGen[k] === gen) {
+      this.mmu.stats.hits++; // a cached translation used, as translate() counts one
+      this.fetchPage = this.jumpPage[k]!;
+      this.fetchPa = this.jumpPa[k]!;
+    } else {
+      // Through the MMU: its checks and its counters. A page in its fast cache holds for the whole
+      // page; after a miss, translate() decides whether it now does.
+      const whole = this.mmu.wholePage(lo, hi, FETCH);
+      const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
+      if (!whole && !this.mmu.wholePage(lo, hi, FETCH)) {
+        // PMP allows the page only in part: a view of it that checks every fetch (decode-cache.ts).
+        this.fetchPage = this.code.pageAt(pa, true);
+        this.fetchPa = -1;
+      } else {
+        if (pa !== this.fetchPa) { this.fetchPage = this.code.pageAt(pa); this.fetchPa = pa; }
+        this.jumpLo[k] = vaLo; this.jumpHi[k] = hi; this.jumpGen[k] = gen;
+        this.jumpPa[k] = pa; this.jumpPage[k] = this.fetchPage;
+      }
     }
-    this.fetchVaLo = lo & ~0xfff;
+    this.fetchVaLo = vaLo;
     this.fetchVaHi = hi;
-    this.fetchGen = this.mmu.generation;
+    this.fetchGen = gen;
   }
 
   // ------------------------------------------------------------------ traps
