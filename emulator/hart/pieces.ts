@@ -114,7 +114,7 @@ export function expand(run: string, leave: string, region?: RegionExpansion): st
     .replaceAll('$reenter', `{ h.retired = retired + 1; ${leave}; }`);
   // The fast window's offset of the access at (lo, hi) (let o), or -1 to go the whole way through
   // memory.ts: when the MMU's fast cache misses, the page is not in the window, the access crosses a
-  // page, or (`observed`) a debugger observes accesses.
+  // page, or (outside regions) a debugger observes accesses.
   s = expandCall(s, 'window', (a) => {
     const [size, access] = a.split(',').map((x) => x.trim());
     if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $window(${a}): the access is LOAD or STORE`);

@@ -21,7 +21,6 @@ export interface HartMmu {
   // The fast cache, which the interpreter's loads and stores read inline (Mmu.windowSource).
   readonly fastTagLo: Int32Array;
   readonly fastTagHi: Int32Array;
-  readonly fastPage: Float64Array;
   readonly fastRam: Int32Array;
   readonly seg: Int32Array;
   readonly stats: { hits: number };
