@@ -15,7 +15,7 @@ const lname = (half: string, n: number): string => `x${n}${half === 'xl' ? 'l' :
 
 /** `xl[rd]`, `xh[rs2]`, ... with the operand numbers written in. */
 export function bindOperands(text: string, rd: number, rs1: number, rs2: number): string {
-  return text.replace(/\b(xl|xh)\[(rd|rs1|rs2)\]/g, (_m, half: string, op: string) => `${half}[${op === 'rd' ? rd : op === 'rs1' ? rs1 : rs2}]`);
+  return text.replace(/(?<![.\w$])(xl|xh)\[(rd|rs1|rs2)\]/g, (_m, half: string, op: string) => `${half}[${op === 'rd' ? rd : op === 'rs1' ? rs1 : rs2}]`);
 }
 
 /** The end of the expression starting at i: the `;` or the unmatched closing bracket ending it. */
@@ -39,10 +39,10 @@ function exprEnd(text: string, i: number): number {
 export function localize(text: string): Localized | undefined {
   const used = new Set<number>(), written = new Set<number>();
   // Compound assignments and increments would need their own rewriting; no piece has them.
-  if (/\b(xl|xh)\[\d+\]\s*(?:[-+*/%&|^]|<<|>>>?)=|\b(xl|xh)\[\d+\]\s*(?:\+\+|--)|(?:\+\+|--)\s*(xl|xh)\[/.test(text)) return undefined;
+  if (/(?<![.\w$])(xl|xh)\[\d+\]\s*(?:[-+*/%&|^]|<<|>>>?)=|(?<![.\w$])(xl|xh)\[\d+\]\s*(?:\+\+|--)|(?:\+\+|--)\s*(xl|xh)\[/.test(text)) return undefined;
   let out = '';
   let i = 0;
-  const access = /\b(xl|xh)\[(\d+)\](\s*=(?!=))?/g;
+  const access = /(?<![.\w$])(xl|xh)\[(\d+)\](\s*=(?!=))?/g;
   for (let m = access.exec(text); m !== null; m = access.exec(text)) {
     const half = m[1]!, n = Number(m[2]);
     out += text.slice(i, m.index);
@@ -65,15 +65,16 @@ export function localize(text: string): Localized | undefined {
     }
   }
   out += text.slice(i);
-  // The file handed over whole (fmv.x.d's helper), or an index not known now: not rewritable.
-  if (/\b(xl|xh)\b(?!\[(\d+)\])/.test(out.replace(/\b(xl|xh)\[32\]/g, ''))) return undefined;
+  // The file handed over whole (fmv.x.d's helper), reached through the hart, or an index not known
+  // now: not rewritable.
+  if (/(?<![.\w$])(xl|xh)\b(?!\[(\d+)\])/.test(out.replace(/(?<![.\w$])(xl|xh)\[32\]/g, '')) || /\bh\.(xl|xh)\b/.test(out)) return undefined;
   return { text: out, used, written };
 }
 
 /** A right-hand side: reads only (a nested assignment makes the piece not rewritable). */
 function localizeInner(rhs: string, used: Set<number>): string | undefined {
-  if (/\b(xl|xh)\[\d+\]\s*=(?!=)/.test(rhs)) return undefined;
-  return rhs.replace(/\b(xl|xh)\[(\d+)\]/g, (m, half: string, num: string) => {
+  if (/(?<![.\w$])(xl|xh)\[\d+\]\s*=(?!=)/.test(rhs)) return undefined;
+  return rhs.replace(/(?<![.\w$])(xl|xh)\[(\d+)\]/g, (m, half: string, num: string) => {
     const n = Number(num);
     if (n === SINK) return m;
     if (n === 0) return '0';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { bindOperands, loadLocals, localize, reloadLocals, storeLocals } from '../../../emulator/hart/locals.js';
 import { expand } from '../../../emulator/hart/pieces.js';
-import { BY_MNEMONIC } from '../../../emulator/isa/table.js';
+import { BY_MNEMONIC, TABLE } from '../../../emulator/isa/table.js';
 
 /** The piece of `mnemonic` expanded as in a region, its operands bound. */
 const piece = (mnemonic: string, rd: number, rs1: number, rs2: number): string =>
@@ -48,6 +48,24 @@ describe('registers in locals', () => {
   it('leaves a piece that hands the register file to a helper on the file', () => {
     expect(localize(piece('fmv.x.d', 5, 6, 0))).toBeUndefined();
     expect(localize('xl[5] += 1;')).toBeUndefined();
+  });
+
+  it('every instruction of the table, rewritten as a region would, is valid JavaScript', () => {
+    // What the translator pastes: the rewritten piece inside its block, with the names it reads.
+    const names = 'h, mmu, code, epoch, gen, xl, xh, marks, ram, ramBase, lowSize, seg, tagLo, tagHi, fastRam, vpLo, vpHi, rn, hits, F';
+    let rewritten = 0;
+    for (const d of TABLE) {
+      if (d.exec === undefined) continue;
+      for (const [rd, rs1, rs2] of [[5, 6, 7], [5, 5, 5], [32, 0, 0]] as const) {
+        const text = piece(d.mnemonic, rd, rs1, rs2), local = localize(text);
+        if (local !== undefined) rewritten++;
+        const body = `const off = 0, rd = ${rd}, rs1 = ${rs1}, rs2 = ${rs2}, im = 0, len = 4, retired = 0, bits = 0; let d = len, out = false, at = 0;
+          ${loadLocals([5, 6, 7])} dispatch: for (;;) { do { ${(local?.text ?? text).replaceAll('/*flush*/', '')} } while (false); break; }`;
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiling is the check
+        expect(() => new Function(names, body), `${d.mnemonic} x${rd}, x${rs1}, x${rs2}`).not.toThrow();
+      }
+    }
+    expect(rewritten).toBeGreaterThan(100);
   });
 
   it('writes back and reloads exactly the registers named', () => {
