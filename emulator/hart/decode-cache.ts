@@ -45,9 +45,6 @@ export interface BlockKeeper {
   dropped(page: CodePage): void;
 }
 
-/** pageAt's cache size (a power of two). */
-const RECENT = 256;
-
 /** The heat of every page of an interpreter-only machine: empty, never read. */
 const NO_HEAT = new Uint32Array(0);
 
@@ -64,9 +61,6 @@ interface Fetcher { readonly mmu: HartMmu }
 export class CodeCache {
   private readonly pages = new Map<number, CodePage>();
   private readonly checkedPages = new Map<number, CodePage>();
-  /** pageAt's cache of recent unchecked pages, by physical page number modulo RECENT. */
-  private readonly recentPa = new Float64Array(RECENT).fill(-1);
-  private readonly recent: (CodePage | undefined)[] = new Array<CodePage | undefined>(RECENT).fill(undefined);
   /** One byte per RAM page, checked on every RAM store: MARK_CODE when it has cached decodes,
    *  MARK_WATCH when stores to it are reported (HTIF tohost), MARK_RESERVED when a hart may hold an
    *  LR reservation in it (only with several harts; cleared lazily by the next store there). */
@@ -91,15 +85,9 @@ export class CodeCache {
    * its view never caches a decode and checks every fetch.
    */
   pageAt(pa: number, checked = false): CodePage {
-    // Code jumping between many pages (a kernel's calls) asks again and again: a direct-mapped cache first.
-    const k = (pa / 4096) & (RECENT - 1);
-    if (!checked && this.recentPa[k] === pa) return this.recent[k]!;
     const map = checked ? this.checkedPages : this.pages;
     let p = map.get(pa);
-    if (p) {
-      if (!checked) { this.recentPa[k] = pa; this.recent[k] = p; }
-      return p;
-    }
+    if (p) return p;
     const { ram, rom } = this.bus;
     if (ram.contains(pa, 1)) p = newPage(ram, pa - ram.base, checked, this.blocks !== undefined);
     else if (rom.contains(pa, 1)) p = newPage(rom, pa - rom.base, checked, this.blocks !== undefined);

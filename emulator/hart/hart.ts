@@ -210,7 +210,6 @@ export class Hart {
   fetchVaHi = 0;
   fetchPage: CodePage;
   fetchGen = -1;
-  private fetchPa = -1;
   // The jump cache: recent fetch pages by VA page (direct-mapped), each with the code page it
   // translated to and the MMU generation then (any change of translation, privilege or PMP moves
   // it), so the calls and returns between pages a kernel makes all the time find their code page
@@ -218,7 +217,6 @@ export class Hart {
   private readonly jumpLo = new Int32Array(JUMPS).fill(1); // 1: no page (page tags are multiples of 4096)
   private readonly jumpHi = new Int32Array(JUMPS);
   private readonly jumpGen = new Float64Array(JUMPS).fill(-1);
-  private readonly jumpPa = new Float64Array(JUMPS);
   private readonly jumpPage: CodePage[];
 
   constructor(opts: HartOptions) {
@@ -416,20 +414,15 @@ export class Hart {
     if (this.jumpLo[k] === vaLo && this.jumpHi[k] === hi && this.jumpGen[k] === gen) {
       this.mmu.stats.hits++; // a cached translation used, as translate() counts one
       this.fetchPage = this.jumpPage[k]!;
-      this.fetchPa = this.jumpPa[k]!;
     } else {
-      // Through the MMU: its checks and its counters. A page in its fast cache holds for the whole
-      // page; after a miss, translate() decides whether it now does.
-      const whole = this.mmu.wholePage(lo, hi, FETCH);
+      // Through the MMU: its checks and its counters.
       const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
-      if (!whole && !this.mmu.wholePage(lo, hi, FETCH)) {
+      if (this.mmu.wholePage(lo, hi, FETCH)) {
+        this.fetchPage = this.jumpPage[k] = this.code.pageAt(pa);
+        this.jumpLo[k] = vaLo; this.jumpHi[k] = hi; this.jumpGen[k] = gen;
+      } else {
         // PMP allows the page only in part: a view of it that checks every fetch (decode-cache.ts).
         this.fetchPage = this.code.pageAt(pa, true);
-        this.fetchPa = -1;
-      } else {
-        if (pa !== this.fetchPa) { this.fetchPage = this.code.pageAt(pa); this.fetchPa = pa; }
-        this.jumpLo[k] = vaLo; this.jumpHi[k] = hi; this.jumpGen[k] = gen;
-        this.jumpPa[k] = pa; this.jumpPage[k] = this.fetchPage;
       }
     }
     this.fetchVaLo = vaLo;
