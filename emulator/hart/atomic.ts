@@ -56,6 +56,18 @@ export function amo(h: Hart, size: number, op: number, rd: number, rs1: number, 
     return;
   }
   const al = v.getInt32(o, true), ah = wide ? v.getInt32(o + 4, true) : al >> 31;
+  const nl = amoValue(h, op, al, ah, bl, bh), nh = h.amoHi;
+  if (h.storeObserver !== undefined) h.storeObserver(lo, hi, size, BigInt.asUintN(size * 8, toBigU(nl, nh)));
+  storePa(h, pa, size, nl, nh);
+  xl[rd] = al; xh[rd] = ah;
+}
+
+/**
+ * What an AMO (not LR/SC) stores: `op` of memory's old value (al, ah) and the source (bl, bh), both
+ * as 64-bit halves (a word sign-extended). Returns the low half, the high half in h.amoHi. The one
+ * definition of the operations: amo() above and the pieces' fast path (semantics/a.ts) both use it.
+ */
+export function amoValue(h: Hart, op: number, al: number, ah: number, bl: number, bh: number): number {
   let nl: number, nh: number;
   switch (op) {
     case AMO_SWAP: nl = bl; nh = bh; break;
@@ -69,7 +81,6 @@ export function amo(h: Hart, size: number, op: number, rd: number, rs1: number, 
       nl = pickA ? al : bl; nh = pickA ? ah : bh;
     }
   }
-  if (h.storeObserver !== undefined) h.storeObserver(lo, hi, size, BigInt.asUintN(size * 8, toBigU(nl, nh)));
-  storePa(h, pa, size, nl, nh);
-  xl[rd] = al; xh[rd] = ah;
+  h.amoHi = nh;
+  return nl;
 }

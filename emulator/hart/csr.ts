@@ -3,18 +3,18 @@
 // write lands (WARL rules and side effects). "Implemented" means "has a record": the access check,
 // the debugger's register list and the GDB target description all come from these records.
 //
-// The access rule common to all (`csrCheck`): privilege in csr[9:8], read-only when csr[11:10] = 3,
+// The access rule common to all (`csrAccess`): privilege in csr[9:8], read-only when csr[11:10] = 3,
 // then the record's gate (counter enables, TVM for satp, STCE for stimecmp). Any failure — an
 // unimplemented CSR included — is illegal-instruction with tval = the instruction bits (OpenSBI
 // probes CSRs this way).
 
 import { CSR_NUMBERS } from '../isa/csrs.js';
-import { CAUSE, Trap } from '../isa/trap.js';
 import type { Hart } from './hart.js';
 import {
-  SINK, X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
+  X_MCAUSE, X_MEPC, X_MSCRATCH, X_MTVAL, X_MTVEC, X_SCAUSE, X_SEPC, X_SSCRATCH, X_STVAL, X_STVEC,
 } from './slot.js';
 import { EV_IRQ } from './events.js';
+import { hiOf, loOf, toBigU } from './int64.js';
 import {
   ENVCFG_CBO, MEDELEG_MASK, MENVCFG_MASK, MENVCFG_STCE, MIE_MASK, MIP_SEIP, MIP_SSIP, MIP_STIP, MSTATUS_FS, MSTATUS_HI, MSTATUS_MPP,
   MSTATUS_TVM, MSTATUS_WRITABLE, PRV_M, PRV_S, PRV_U, SSTATUS_HI, SSTATUS_MASK_LO, SSTATUS_WRITABLE, S_INTERRUPTS, sdBit,
@@ -274,16 +274,14 @@ function records(): CsrRecord[] {
 /** This hart's CSRs. */
 export const CSRS: readonly CsrRecord[] = records();
 
-function illegal(bits: number): Trap {
-  return new Trap(CAUSE.ILLEGAL_INSN, BigInt(bits >>> 0));
-}
-
-/** The access rule; returns the record. Throws illegal-instruction. */
-export function csrCheck(h: Hart, csr: number, write: boolean, bits: number): CsrRecord {
+/**
+ * The access rule: the record of CSR `csr` when this access is allowed (privilege in csr[9:8],
+ * read-only when csr[11:10] = 3, then the record's gate), else undefined: illegal instruction.
+ */
+export function csrAccess(h: Hart, csr: number, write: boolean): CsrRecord | undefined {
   const r = h.csrs.get(csr);
-  if (r === undefined || h.priv < ((csr >>> 8) & 3) || (write && (csr >>> 10) === 3)) throw illegal(bits);
-  if (r.gate !== undefined && !r.gate(h)) throw illegal(bits);
-  return r;
+  if (r === undefined || h.priv < ((csr >>> 8) & 3) || (write && (csr >>> 10) === 3)) return undefined;
+  return r.gate !== undefined && !r.gate(h) ? undefined : r;
 }
 
 /** Reads an implemented CSR (the debugger's path: no access check). */
@@ -299,24 +297,22 @@ export function csrWrite(h: Hart, csr: number, value: bigint): void {
 }
 
 /**
- * A Zicsr instruction (kind 0 csrrw, 1 csrrs, 2 csrrc; `imm`: the source is zimm, not x[rs1]).
- * csrrw with rd = x0 does not read; csrrs/csrrc with rs1 = x0 (or zimm = 0) do not write.
+ * A Zicsr instruction on an allowed record (csrAccess; kind 0 csrrw, 1 csrrs, 2 csrrc) with the
+ * source (sl, sh): x[rs1] or the zimm. `writes`: csrrw always, csrrs/csrrc unless rs1 = x0 or
+ * zimm = 0; `reads`: all but csrrw with rd = x0. Returns the old value's low half, its high half
+ * in h.csrHi: it takes and gives values, never the register file, so a translated region keeps
+ * its registers in locals across it.
  */
-export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: number, im: number, bits: number): void {
-  const csr = im & 0xfff, zimm = im >>> 12;
-  const writes = kind === 0 || (imm ? zimm !== 0 : rs1 !== 0);
-  const reads = !(kind === 0 && rd === SINK);
-  const r = csrCheck(h, csr, writes, bits);
+export function csrDo(h: Hart, r: CsrRecord, kind: number, writes: boolean, reads: boolean, sl: number, sh: number): number {
   if (r.pair !== undefined) {
     const x = h.x64, k = 2 * r.pair, oldLo = x[k]!, oldHi = x[k + 1]!;
     if (writes) {
-      const sl = imm ? zimm : h.xl[rs1]!, sh = imm ? 0 : h.xh[rs1]!;
       if (kind === 0) r.writePair!(h, sl, sh);
       else if (kind === 1) r.writePair!(h, oldLo | sl, oldHi | sh);
       else r.writePair!(h, oldLo & ~sl, oldHi & ~sh);
     }
-    if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
-    return;
+    h.csrHi = oldHi;
+    return oldLo;
   }
   const hv = r.halves;
   if (hv !== undefined) {
@@ -324,14 +320,15 @@ export function csrInsn(h: Hart, kind: number, imm: boolean, rd: number, rs1: nu
     // half cannot reach a writable bit.
     const oldLo = hv.lo(h), oldHi = hv.hi(h);
     if (writes && hv.writeLo !== undefined) {
-      const sl = imm ? zimm : h.xl[rs1]!, base = kind === 0 || hv.rmwLo === undefined ? oldLo : hv.rmwLo(h);
+      const base = kind === 0 || hv.rmwLo === undefined ? oldLo : hv.rmwLo(h);
       hv.writeLo(h, kind === 0 ? sl : kind === 1 ? base | sl : base & ~sl);
     }
-    if (rd !== SINK) { h.xl[rd] = oldLo; h.xh[rd] = oldHi; }
-    return;
+    h.csrHi = oldHi;
+    return oldLo;
   }
-  const src = imm ? BigInt(zimm) : h.reg(rs1);
+  const src = toBigU(sl, sh);
   const old = reads ? r.read(h) : 0n;
   if (writes && r.write !== undefined) r.write(h, BigInt.asUintN(64, kind === 0 ? src : kind === 1 ? old | src : old & ~src));
-  if (rd !== SINK) h.setReg(rd, old);
+  h.csrHi = hiOf(old);
+  return loOf(old);
 }

@@ -25,7 +25,7 @@ import {
 import { hiOf, loOf, toBig, toBigU, toNum } from './int64.js';
 import {
   MENVCFG_ADUE, MENVCFG_STCE, MIP_STIP, MSTATUS_HI, MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV,
-  MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, PRV_M, PRV_S, sdBit,
+  MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_SUM, PRV_M, PRV_S, sdBit,
 } from './mstatus.js';
 
 let defaultInterpreter: Interpreter | undefined;
@@ -127,6 +127,10 @@ export class Hart {
   readonly lowView: DataView;
 
   // --- CSR state (csr.ts has the rules) ---
+  /** The high half of the old value the last Zicsr instruction read (csrDo returns the low half). */
+  csrHi = 0;
+  /** The high half of the value the last AMO computed (amoValue returns the low half). */
+  amoHi = 0;
   /** mstatus[31:0]; the upper half is the constant MSTATUS_HI, SD derived from FS (sdBit). */
   mstatus = 0;
   mie = 0;
@@ -158,6 +162,8 @@ export class Hart {
   mcounteren = 0; scounteren = 0;
   mcountinhibit = 0;
   menvcfg = 0n; senvcfg = 0n;
+  /** menvcfg.ADUE, as privChanged last read it. */
+  private adue = false;
   stimecmp = (1n << 64n) - 1n;
   /** mcycle/minstret = retired + offset (frozen while inhibited). */
   cycleOffset = 0n; instretOffset = 0n;
@@ -317,10 +323,15 @@ export class Hart {
    * After any change of priv, mstatus or menvcfg: tell the MMU (whose generation then moves if the
    * fetch translation may differ, so the interpreter refetches) and recheck interrupts. `before`:
    * mstatus before a CSR write, which needs the recheck only when it set MIE or SIE (clearing one
-   * makes no interrupt takeable; a kernel toggles SIE around every lock).
+   * makes no interrupt takeable; a kernel toggles SIE around every lock), and menvcfg is as it was
+   * (its ADUE bit, a bigint's, is then not read again).
    */
   privChanged(before?: number): void {
-    this.mmu.setPrivilege(this.priv, this.mstatus, (this.menvcfg & MENVCFG_ADUE) !== 0n);
+    if (before === undefined) this.adue = (this.menvcfg & MENVCFG_ADUE) !== 0n;
+    // What the MMU reads of mstatus (MPRV, MPP, SUM, MXR): told only when it may have changed.
+    if (before === undefined || ((this.mstatus ^ before) & (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)) !== 0) {
+      this.mmu.setPrivilege(this.priv, this.mstatus, this.adue);
+    }
     if (before === undefined || (this.mstatus & ~before & (MSTATUS_MIE | MSTATUS_SIE)) !== 0) this.events |= EV_IRQ;
   }
 
@@ -408,16 +419,34 @@ export class Hart {
     this.enterTrap(cause, false, tvalLo, tvalHi, this.pcLo, this.pcHi);
   }
 
-  /** Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch fault. */
+  /**
+   * The jump cache's code page for the VA page (lo, hi) (lo page-aligned) in the MMU's current
+   * generation, or undefined. The one lookup rule: refillFetch, the translator (which pages a region
+   * may reach) and a region's guard at a block on another page (jumpsTo) all use it.
+   */
+  jumpPageAt(lo: number, hi: number): CodePage | undefined {
+    const k = (lo >>> 12) & (JUMPS - 1);
+    return this.jumpLo[k] === lo && this.jumpHi[k] === hi && this.jumpGen[k] === this.mmu.generation ? this.jumpPage[k] : undefined;
+  }
+
+  /** Whether fetching from the VA page (lo, hi) reaches `page` now, as the jump cache knows (regions' guard). */
+  jumpsTo(lo: number, hi: number, page: CodePage): boolean { return this.jumpPageAt(lo, hi) === page; }
+
+  /**
+   * Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch
+   * fault. A jump-cache hit is the hart's own cache, not the MMU's: it counts in no MMU statistic,
+   * so a region that crosses pages without coming here counts the same.
+   */
   refillFetch(lo: number, hi: number): void {
-    const vaLo = lo & ~0xfff, gen = this.mmu.generation, k = (lo >>> 12) & (JUMPS - 1);
-    if (this.jumpLo[k] === vaLo && this.jumpHi[k] === hi && this.jumpGen[k] === gen) {
-      this.mmu.stats.hits++; // a cached translation used, as translate() counts one
-      this.fetchPage = this.jumpPage[k]!;
+    const vaLo = lo & ~0xfff, gen = this.mmu.generation;
+    const cached = this.jumpPageAt(vaLo, hi);
+    if (cached !== undefined) {
+      this.fetchPage = cached;
     } else {
       // Through the MMU: its checks and its counters.
       const pa = this.mmu.translate(lo, hi, 2, FETCH) - (lo & 0xfff);
       if (this.mmu.wholePage(lo, hi, FETCH)) {
+        const k = (lo >>> 12) & (JUMPS - 1);
         this.fetchPage = this.jumpPage[k] = this.code.pageAt(pa);
         this.jumpLo[k] = vaLo; this.jumpHi[k] = hi; this.jumpGen[k] = gen;
       } else {

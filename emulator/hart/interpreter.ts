@@ -19,7 +19,7 @@ import { makeDecoder, type Decoder } from '../isa/decode.js';
 import type { Hart } from './hart.js';
 import { MAX_OPS, OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, WIDE_BIT } from './slot.js';
 import { compileWithHelpers, expand, REENTER, setPcAt, STATE, SYNC, uses } from './pieces.js';
-import { MISS } from './block.js';
+import { MISS, MISSED } from './block.js';
 
 /** Runs instructions until `end` have retired in total or an event needs Hart.run. */
 export type RunFast = (h: Hart, end: number) => void;
@@ -68,16 +68,17 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
           let b = page.blocks[idx];
           // The run's first instruction is counted only when it follows a trap or an xRET: the budget
           // of a slice (a timer's deadline) ends anywhere, and its next start is no block head.
-          if (b === undefined && counted && ++page.heat[idx] >= hot) b = tier.translate(page, idx);
+          if (b === undefined && counted && ++page.heat[idx] >= hot) b = tier.translate(page, idx, h, vpLo, vpHi);
           counted = true;
           if (b !== null && b !== undefined && retired + b.n <= end) {
             off = b.run(h, vpLo, vpHi, retired, end);
-            entered[0]++; entered[1] += h.retired - retired;
-            retired = h.retired;
+            const now = h.retired;
+            ent++; ins += now - retired;
+            retired = now;
             if (off === ${REENTER}) continue outer;
             // MISS + off: the region left before the instruction at off for the interpreter to run (a
             // load or store its fast path cannot do); any other offset is where it went next.
-            if (off >= ${MISS}) off -= ${MISS}; else head = true;
+            if (off >= ${MISSED}) off -= ${MISS}; else head = true;
             // A CSR write in the region moved the fetch translation: refetch at the pc it left at.
             if (mmu.generation !== h.fetchGen) { ${setPcAt('off')} h.retired = retired; continue outer; }
             if (retired >= end || (h.events !== 0 && h.mustLeave())) break;
@@ -88,7 +89,9 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
   const mmu = h.mmu, code = h.code;
   // RAM's first chunk (all of RAM up to 1 GiB) is the fast window; memory.ts takes the rest of RAM and the devices.
   ${STATE}
-  ${tiered ? 'const tier = code.blocks, entered = tier.entered, hot = tier.hot;' : ''}
+  ${tiered ? `const tier = code.blocks, entered = tier.entered, hot = tier.hot;
+  // Regions entered and the instructions they retired, added to the tier's counts when the loop returns.
+  let ent = 0, ins = 0;` : ''}
   let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpLo = 0, vpHi = 0, off = 0;
   // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
   // far jump) checks them as the boundary check at the loop's end would.
@@ -96,7 +99,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
   outer: for (;;) {
     try {
       retired = h.retired;
-      if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) return;
+      if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) { ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}return; }
       const reentered = reentry;
       reentry = true;
       if (h.pcHi !== h.fetchVaHi || ((h.pcLo ^ h.fetchVaLo) & ~0xfff) !== 0 || mmu.generation !== h.fetchGen) h.refillFetch(h.pcLo, h.pcHi);
@@ -127,9 +130,9 @@ ${cases}
       }
       // off may have left the page (a jump as the last instruction): the carry into the high half.
       ${setPcAt('off')} h.retired = retired;
-      return;
+      ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}return;
     } catch (e) {
-      if (!(e instanceof Trap)) throw e;
+      if (!(e instanceof Trap)) { ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}throw e; }
       h.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : h.pcBig());
     }
   }

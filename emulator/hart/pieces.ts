@@ -10,8 +10,9 @@ import { Mmu } from '../mmu/mmu.js';
 import { EV_IRQ } from './events.js';
 import { hiOf, loOf, lt, ltu, mulhu32, toBig, toBigU } from './int64.js';
 import { load, loadPa, store, storeMarked, storePa } from './memory.js';
-import { amo, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
-import { csrInsn } from './csr.js';
+import { amo, amoValue, AMO_ADD, AMO_AND, AMO_LR, AMO_MAX, AMO_MAXU, AMO_MIN, AMO_MINU, AMO_OR, AMO_SC, AMO_SWAP, AMO_XOR } from './atomic.js';
+import { csrAccess, csrDo } from './csr.js';
+import { SINK } from './slot.js';
 import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U } from './mstatus.js';
 import { bswap32, ctz32, orcb32, pop32, rotr64, shadd } from './bitmanip.js';
 import { cbo, CBO_CLEAN, CBO_FLUSH, CBO_INVAL, CBO_ZERO } from './cbo.js';
@@ -22,8 +23,8 @@ export const HELPERS = {
   CAUSE, Trap, EV_IRQ, LOAD, STORE,
   lt, ltu, toBig, toBigU, loOf, hiOf, mulhu32,
   load, loadPa, store, storePa, storeMarked,
-  amo, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
-  csrInsn, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
+  amo, amoValue, AMO_LR, AMO_SC, AMO_SWAP, AMO_ADD, AMO_XOR, AMO_AND, AMO_OR, AMO_MIN, AMO_MAX, AMO_MINU, AMO_MAXU,
+  csrAccess, csrDo, SINK, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW, PRV_M, PRV_S, PRV_U,
   // Zba/Zbb/Zbs, Zicbom/Zicboz
   shadd, rotr64, ctz32, pop32, bswap32, orcb32, cbo, CBO_INVAL, CBO_CLEAN, CBO_FLUSH, CBO_ZERO,
   // F/D: the exact operations (emulator/fpu), called as FPU.fadd_s(h.fpu, ...)
@@ -95,9 +96,9 @@ function expandCall(src: string, name: string, f: (args: string) => string): str
  * How a translated region (translator.ts) expands what the interpreter does inline: `sync` is its
  * $sync (the registers it keeps in locals written back first), `miss` what a $slow path becomes
  * (leaving the region before the instruction, for the interpreter to run it), `hit` how it counts a
- * fast-cache hit.
+ * fast-cache hit; `here` its $here.
  */
-export interface RegionExpansion { readonly sync: string; readonly miss: string; readonly hit: string }
+export interface RegionExpansion { readonly sync: string; readonly here: string; readonly miss: string; readonly hit: string }
 
 /**
  * Expands the macros semantics.ts documents. `leave` is how a piece re-enters the loop at h.pc
@@ -108,6 +109,7 @@ export interface RegionExpansion { readonly sync: string; readonly miss: string;
 export function expand(run: string, leave: string, region?: RegionExpansion): string {
   let s = run
     .replaceAll('$sync', region?.sync ?? SYNC)
+    .replaceAll('$here', region?.here ?? SYNC)
     // The carry out of the low word is (lo <u a): every value stays an int32 for V8 (an unsigned sum
     // past 2^32 made it deoptimize the loop for "lost precision").
     .replaceAll('$ea', 'const lo = (xl[rs1] + im) | 0, hi = (xh[rs1] + (im >> 31) + ((lo >>> 0) < (xl[rs1] >>> 0) ? 1 : 0)) | 0;')

@@ -15,11 +15,14 @@
 //   control    d              how far the pc moves: len unless a piece sets it (taken branch, jump)
 //   memory     mmu ram ramBase lowSize marks  the MMU and RAM's fast window (see hart/memory.ts);
 //              seg tagLo tagHi fastRam the MMU's fast cache, which $window reads
-//   helpers    everything hart/pieces.ts passes in (lt, ltu, load, store, csrInsn, ...)
+//   helpers    everything hart/pieces.ts passes in (lt, ltu, load, store, csrDo, SINK, ...)
 //
 // Macros the compiler expands before anything else:
 //   $sync        write pc and the retired count back to the hart: before anything that can trap or
-//                look at them (the MMU, devices, CSRs)
+//                look at them (the MMU, devices, CSRs); a translated region writes its registers
+//                back too, and reads them again after, as the helper may take or give any of them
+//   $here        $sync for helpers given and giving only values (no register file): a region keeps
+//                its registers in locals across it
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
 //   $window(size, LOAD|STORE)  let o: the offset in RAM's fast window (`ram`) of that access at
 //                (lo, hi) when the MMU's fast cache holds its page there and it crosses no page, else

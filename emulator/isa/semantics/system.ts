@@ -4,8 +4,17 @@
 
 import { staying, system, type Semantics } from './semantics.js';
 
-/** Zicsr: kind 0 rw, 1 rs, 2 rc; the source is x[rs1] or the 5-bit zimm. */
-const csr = (kind: number, imm: boolean): Semantics => staying(`csrInsn(h, ${kind}, ${imm}, rd, rs1, im, bits);`);
+/**
+ * Zicsr: kind 0 rw, 1 rs, 2 rc; the source is x[rs1] or the 5-bit zimm (im = csr | zimm << 12).
+ * csrrw always writes, csrrs/csrrc only with a source register other than x0 or a zimm other than
+ * 0; all but csrrw x0 read. The helpers take and give values ($here: no register leaves the piece).
+ */
+const csr = (kind: number, imm: boolean): Semantics => {
+  const writes = kind === 0 ? 'true' : imm ? '(im >>> 12) !== 0' : 'rs1 !== 0';
+  return staying(`$here const r_ = csrAccess(h, im & 0xfff, ${writes});
+    if (r_ === undefined) $trap(CAUSE.ILLEGAL_INSN, bits, 0)
+    xl[rd] = csrDo(h, r_, ${kind}, ${writes}, ${kind === 0 ? 'rd !== SINK' : 'true'}, ${imm ? 'im >>> 12, 0' : 'xl[rs1], xh[rs1]'}); xh[rd] = h.csrHi;`);
+};
 
 export const SYSTEM: Readonly<Record<string, Semantics>> = {
   ecall: system('$trap(CAUSE.ECALL_U + h.priv, 0, 0)'),

@@ -7,7 +7,7 @@ import { BY_MNEMONIC, TABLE } from '../../../emulator/isa/table.js';
 
 /** The piece of `mnemonic` expanded as in a region, its operands bound. */
 const piece = (mnemonic: string, rd: number, rs1: number, rs2: number): string =>
-  bindOperands(expand(BY_MNEMONIC.get(mnemonic)!.exec!.run, '{ at = -1; break dispatch; }', { sync: '/*flush*/', miss: 'break dispatch;', hit: '' }), rd, rs1, rs2);
+  bindOperands(expand(BY_MNEMONIC.get(mnemonic)!.exec!.run, '{ at = -1; break dispatch; }', { sync: '/*flush*/', here: '', miss: 'break dispatch;', hit: '' }), rd, rs1, rs2);
 
 /** Runs a localized piece over a register file given as halves; returns the file after it. */
 function runLocal(text: string, used: Iterable<number>, written: Iterable<number>, file: Int32Array[], im: number): Int32Array[] {
@@ -43,6 +43,13 @@ describe('registers in locals', () => {
     const srai = localize(piece('srai', 8, 6, 0))!;
     const [l3, h3] = runLocal(srai.text, srai.used, srai.written, [l2!, h2!], 0);
     expect([l3![8], h3![8]]).toEqual([-1, 0x7fffffff]); // a shift by 0 copies
+  });
+
+  it('keeps a Zicsr instruction on locals: its helpers take the source and give the old value', () => {
+    const csrrw = localize(piece('csrrw', 9, 9, 0))!;
+    expect(csrrw.text).not.toMatch(/\bx[lh]\[/);
+    expect(csrrw.text).toMatch(/x9l = \(\s*csrDo\(h, r_, 0, true, .*, x9l, x9h\)\)/);
+    expect([...csrrw.written]).toEqual([9]);
   });
 
   it('leaves a piece that hands the register file to a helper on the file', () => {

@@ -166,6 +166,94 @@ describe('the translation tier gives the interpreter\'s results', () => {
     expect(state(jit)).toEqual(state(interp));
   });
 
+  it('a region follows a call onto another page, and goes when that page\'s code is written', () => {
+    // f is on the next page; pass 100 of 200 stores "li a0, 2" over its first instruction (no fence.i).
+    // Translated after a few passes (f decoded by then), the loop's region holds f: the call and its
+    // return stay inside, so regions are entered a few times, not once a pass.
+    const src = `
+      li s0, 0
+      li s1, 200
+      li s4, 100
+      la s7, shared
+    loop:
+      jal ra, f
+      add s0, s0, a0
+      addi s1, s1, -1
+      bne s1, s4, 1f
+      la t0, f
+      la t1, f2
+      lw t2, 0(t1)
+      sw t2, 0(t0)
+    1: bnez s1, loop
+      sd s0, 0(s7)
+      ${exitWith(0)}
+      .balign 4096
+    f: li a0, 1
+      ret
+    f2: li a0, 2
+      ${DATA}`;
+    const interp = runAsm(src, { rvc: false, tier: 'interp' }), jit = runAsm(src, { rvc: false, tier: 'jit', hot: 3 });
+    expect(interp.exitCode).toBe(0);
+    expect(word(interp, 0)).toBe(100n * 1n + 100n * 2n);
+    expect(state(jit)).toEqual(state(interp));
+    const t = jit.hart.tierStats!;
+    expect(t.insns).toBeGreaterThan(1000);
+    expect(t.executed).toBeLessThan(40); // 200 or more if each call left the region
+    expect(t.invalidated).toBeGreaterThan(0); // f's page written: the loop's region, on the page before, went too
+  });
+
+  it('a region reaching a page whose VA is remapped to other code runs the new code, and is translated again', () => {
+    // The routine at VA 0x40000000 calls .+4096 (VA 0x40001000) 50 times; that VA maps page_a
+    // (returns 1), then page_b (returns 2), and the routine runs again. The routine's region holds
+    // page_a's code, guarded by the jump cache: after sfence.vma the guard leaves the region, and
+    // once the jump cache holds page_b there, the region is stale: dropped, and translated anew.
+    const src = `
+      ${WALK_TO_L0}
+      ${setPte('l0', 0, 'routine', 0xcb)}   # V R X A D
+      ${setPte('l0', 1, 'page_a', 0xcb)}
+      ${ENTER_S}
+    s_main:
+      li s0, 0x40000000
+      li s1, 0
+      jalr ra, 0(s0)
+      ${setPte('l0', 1, 'page_b', 0xcb)}    # the same VA, other code
+      sfence.vma
+      jalr ra, 0(s0)
+      la t1, shared
+      sd s1, 0(t1)
+      ${exitWith(0)}
+      ${SV39_TABLES}
+    routine:
+      mv s3, ra
+      li s2, 50
+    1: jal ra, .+4096
+      add s1, s1, a0
+      addi s2, s2, -1
+      bnez s2, 1b
+      jr s3
+      .balign 4096
+    page_a: nop
+      nop
+      nop
+      li a0, 1
+      ret
+      .balign 4096
+    page_b: nop
+      nop
+      nop
+      li a0, 2
+      ret
+      .balign 4096
+    shared: .zero 64`;
+    const interp = runAsm(src, { rvc: false, tier: 'interp' }), jit = runAsm(src, { rvc: false, tier: 'jit', hot: 3 });
+    expect(interp.exitCode).toBe(0);
+    expect(word(interp, 0)).toBe(50n * 1n + 50n * 2n);
+    expect(state(jit)).toEqual(state(interp));
+    const t = jit.hart.tierStats!;
+    expect(t.executed).toBeLessThan(20); // each run of the routine stayed in a region, but for the exits at the remap
+    expect(t.invalidated).toBe(1); // the stale region
+  });
+
   it('a trap in the middle of a block: mepc, minstret and the registers before and after the faulting load', () => {
     const src = `
       la t0, handler
@@ -292,7 +380,7 @@ describe('the translation tier gives the interpreter\'s results', () => {
   });
 
   it('past the cap every region is dropped, and the code is translated again', () => {
-    // Each function on its own page: a region of its own.
+    // Each function on its own page: a region reaches four of them at most (MAX_FOREIGN).
     const fns = Array.from({ length: 12 }, (_, i) => `f${i}: addi a0, a0, ${i + 1}\n      ret\n      .balign 4096`).join('\n');
     const src = `
       li s1, 40
@@ -309,7 +397,7 @@ describe('the translation tier gives the interpreter\'s results', () => {
     const run = (tier: Tier): { m: Virt; value: bigint } => {
       const linked = linkAsm(`  .text\n  .globl _start\n_start:\n${src}`, 'c.s');
       const m = new Virt({ mem: 16 << 20, output: () => {}, tier, hot: 1 });
-      if (tier === 'jit') m.hart.code.blocks = new Translator(TABLE, 1, 10_000); // a few regions' source
+      if (tier === 'jit') m.hart.code.blocks = new Translator(TABLE, 1, 30_000); // a few regions' source
       m.boot(bootImage(readElf(linked.elf, 'c.elf')));
       m.run(1_000_000);
       return { m, value: m.ram.view.getBigUint64(Number(linked.symbols.get('shared')!) - 0x8000_0000, true) };
@@ -320,7 +408,7 @@ describe('the translation tier gives the interpreter\'s results', () => {
     expect(b.m.hart.retired).toBe(a.m.hart.retired);
     const t = b.m.hart.tierStats!;
     expect(t.evicted).toBeGreaterThan(0);
-    expect(t.bytes).toBeLessThanOrEqual(10_000);
+    expect(t.bytes).toBeLessThanOrEqual(30_000);
     expect(t.live).toBeGreaterThan(0);
   });
 });
