@@ -65,7 +65,8 @@ export type Tier = 'interp' | 'jit';
 export const TIERS: readonly Tier[] = ['interp', 'jit'];
 /**
  * The default: both are exact, and jit is the faster where time goes, on long runs (xv6 usertests
- * 1.26×, compiled C 1.1–2.1×), 0–30 % slower than the interpreter on a short Linux boot (README).
+ * 1.6–2.1×; the bench's compiled C 0.9–5.0× over a short 60 M instructions), 0–30 % slower than the
+ * interpreter on a short Linux boot (README).
  */
 export const DEFAULT_TIER: Tier = 'jit';
 let processTier: Tier = DEFAULT_TIER, processHot = HOT;

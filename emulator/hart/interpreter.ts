@@ -60,6 +60,8 @@ function caseSource(op: number, d: InsnDef, hot: boolean): string {
  */
 function runSource(table: readonly InsnDef[], tiered: boolean): string {
   const cases = table.map((d, op) => (d.exec && isHot(d) ? caseSource(op, d, true) : '')).filter((c) => c !== '').join('\n');
+  // Leaving the loop: the regions it entered and the instructions they retired go to the tier's counts.
+  const addCounts = tiered ? 'entered[0] += ent; entered[1] += ins; ' : '';
   const refill = `{ ${setPcAt('off')} h.retired = retired; h.refillFetch(h.pcLo, h.pcHi);
     page = h.fetchPage; info = page.info; imms = page.imm; vpLo = h.fetchVaLo; vpHi = h.fetchVaHi; off = h.pcLo & 0xfff; }`;
   const enterBlock = !tiered ? '' : `
@@ -77,7 +79,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
             retired = now;
             if (off === ${REENTER}) continue outer;
             // MISS + off: the region left before the instruction at off for the interpreter to run (a
-            // load or store its fast path cannot do); any other offset is where it went next.
+            // load, store or AMO its fast path cannot do); any other offset is where it went next.
             if (off >= ${MISSED}) off -= ${MISS}; else head = true;
             // A CSR write in the region moved the fetch translation: refetch at the pc it left at.
             if (mmu.generation !== h.fetchGen) { ${setPcAt('off')} h.retired = retired; continue outer; }
@@ -90,7 +92,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
   // RAM's first chunk (all of RAM up to 1 GiB) is the fast window; memory.ts takes the rest of RAM and the devices.
   ${STATE}
   ${tiered ? `const tier = code.blocks, entered = tier.entered, hot = tier.hot;
-  // Regions entered and the instructions they retired, added to the tier's counts when the loop returns.
+  // Regions entered and the instructions they retired, added to the tier's counts as the loop leaves.
   let ent = 0, ins = 0;` : ''}
   let retired = h.retired, page = h.fetchPage, info = page.info, imms = page.imm, vpLo = 0, vpHi = 0, off = 0;
   // Hart.run has handled the events before the first entry; a re-entry (after a trap, an xRET, a
@@ -99,7 +101,7 @@ function runSource(table: readonly InsnDef[], tiered: boolean): string {
   outer: for (;;) {
     try {
       retired = h.retired;
-      if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) { ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}return; }
+      if (reentry && (retired >= end || (h.events !== 0 && h.mustLeave()))) { ${addCounts}return; }
       const reentered = reentry;
       reentry = true;
       if (h.pcHi !== h.fetchVaHi || ((h.pcLo ^ h.fetchVaLo) & ~0xfff) !== 0 || mmu.generation !== h.fetchGen) h.refillFetch(h.pcLo, h.pcHi);
@@ -130,9 +132,9 @@ ${cases}
       }
       // off may have left the page (a jump as the last instruction): the carry into the high half.
       ${setPcAt('off')} h.retired = retired;
-      ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}return;
+      ${addCounts}return;
     } catch (e) {
-      if (!(e instanceof Trap)) { ${tiered ? 'entered[0] += ent; entered[1] += ins; ' : ''}throw e; }
+      if (!(e instanceof Trap)) { ${addCounts}throw e; }
       h.takeTrap(e.cause, false, e.tval, e.epc !== undefined ? e.epc : h.pcBig());
     }
   }

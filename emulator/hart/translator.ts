@@ -1,7 +1,7 @@
 // The translation tier: a hot entry slot of a code page becomes a region, one JavaScript function
-// holding the page's blocks reachable from it by branches and jumps whose targets are known (a block:
+// holding the blocks reachable from it by branches, jumps and calls whose targets are known (a block:
 // straight-line instructions up to the first control transfer), run as a loop over a switch on the
-// pc offset. Each instruction is its semantics piece with its operands, pc offset and retired count
+// pc's offset from the entry page. Each instruction is its semantics piece with its operands, pc offset and retired count
 // as constants: no decode, no dispatch and no per-instruction budget check is left; what stays is
 // exactly the interpreter's semantics, pasted from the same pieces (pieces.ts).
 //
@@ -9,9 +9,11 @@
 //  - each block's case first checks that all of it fits the budget (`end`), so budgets, quanta and
 //    timer deadlines fall between blocks, never inside one;
 //  - a piece that can trap writes pc and retired back first ($sync) as in the interpreter;
-//  - after any instruction that calls out (a load or store past the fast window, an AMO, a device
-//    access) it leaves at the next instruction when an event is pending (a device raised an
-//    interrupt, a stop) or any decode was dropped (the store hit code, perhaps its own block);
+//  - a load, store or AMO its fast path cannot do (past the fast window, a device, a page holding
+//    code) leaves the region before it, for the interpreter to run;
+//  - after any instruction that calls out (LR/SC, a cache-block operation, a CSR) it leaves at the
+//    next instruction when an event is pending (a device raised an interrupt, a stop) or any decode
+//    was dropped (the store hit code, perhaps its own block);
 //  - a region holds no system instruction but Zicsr's (`stays`), after which it leaves if the MMU's
 //    generation moved (privilege, satp, PMP: the loop refetches), an event is pending or code changed;
 //  - a region is keyed by its entry's physical page, which the loop's fetch translation vouched for;
