@@ -29,7 +29,7 @@ export function amo(h: Hart, size: number, op: number, rd: number, rs1: number, 
   if ((lo & (size - 1)) !== 0) {
     throw new Trap(op === AMO_LR ? CAUSE.LOAD_MISALIGNED : CAUSE.STORE_MISALIGNED, BigInt.asUintN(64, toBig(lo, hi)));
   }
-  const v = h.bus.ram.view; // any chunk of RAM; AMOs are off the fast path
+  const v = h.bus.ram.view; // any chunk of RAM (the pieces' fast path takes the first chunk only)
   if (h.loadObserver !== undefined && op !== AMO_SC) h.loadObserver(lo, hi, size); // LR and AMOs read
   if (op === AMO_LR) {
     const pa = h.mmu.translate(lo, hi, size, LOAD, true);

@@ -8,8 +8,8 @@
  * at entry, for as long as its blocks each fit before `end` and it stays in the region. Writes
  * h.retired and returns the next pc as an offset from the fetch page (within ±(2^30 + REACH + 4096);
  * the loop refetches outside 0..4095), or REENTER when the pc is already in h.pc (a trap, a far jump), or
- * MISS + the offset of an instruction the region left before, for the interpreter to run (a load or
- * store its fast path could not do). A trap thrown inside leaves h.pc and h.retired at the trapping
+ * MISS + the offset of an instruction the region left before, for the interpreter to run (a load,
+ * store or AMO its fast path could not do). A trap thrown inside leaves h.pc and h.retired at the trapping
  * instruction.
  */
 export type BlockFn = (h: object, vpLo: number, vpHi: number, retired: number, end: number) => number;

@@ -423,15 +423,12 @@ export class Hart {
   /**
    * The jump cache's code page for the VA page (lo, hi) (lo page-aligned) in the MMU's current
    * generation, or undefined. The one lookup rule: refillFetch, the translator (which pages a region
-   * may reach) and a region's guard at a block on another page (jumpsTo) all use it.
+   * may reach) and a region's guard at a block on another page all use it.
    */
   jumpPageAt(lo: number, hi: number): CodePage | undefined {
     const k = (lo >>> 12) & (JUMPS - 1);
     return this.jumpLo[k] === lo && this.jumpHi[k] === hi && this.jumpGen[k] === this.mmu.generation ? this.jumpPage[k] : undefined;
   }
-
-  /** Whether fetching from the VA page (lo, hi) reaches `page` now, as the jump cache knows (regions' guard). */
-  jumpsTo(lo: number, hi: number, page: CodePage): boolean { return this.jumpPageAt(lo, hi) === page; }
 
   /**
    * Translates the page of the pc (lo, hi) for fetch and selects its code page. Throws the fetch

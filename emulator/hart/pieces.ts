@@ -118,9 +118,10 @@ export function expand(run: string, leave: string, region?: RegionExpansion): st
   // memory.ts: when the MMU's fast cache misses, the page is not in the window, the access crosses a
   // page, or (outside regions) a debugger observes accesses.
   s = expandCall(s, 'window', (a) => {
-    const [size, access] = a.split(',').map((x) => x.trim());
+    const args = splitArgs(a, a.split(',').length >= 3 ? 3 : 2);
+    const [size, access, also] = args;
     if (access !== 'LOAD' && access !== 'STORE') throw new Error(`isa: $window(${a}): the access is LOAD or STORE`);
-    const guards = [region === undefined ? `h.${access === 'LOAD' ? 'load' : 'store'}Observer === undefined` : '', size === '1' ? '' : `(lo & 0xfff) <= ${4096 - Number(size)}`];
+    const guards = [region === undefined ? `h.${access === 'LOAD' ? 'load' : 'store'}Observer === undefined` : '', size === '1' ? '' : `(lo & 0xfff) <= ${4096 - Number(size)}`, also ?? ''];
     const guard = guards.filter((g) => g !== '').join(' && ');
     // A region's store also leaves to the interpreter when the page is marked (code, watched or
     // reserved): storeMarked then runs with everything written back, and the region holds no call.

@@ -54,7 +54,7 @@ export const MAX_REGION = 48;
  * source (a trial with regions of 160 instructions ran xv6 6× slower).
  */
 export const MAX_SOURCE = 48_000;
-/** Pages besides its entry's a region may reach (no farther than block.ts's REACH). */
+/** How many pages besides its entry's a region may reach (each within block.ts's REACH of it). */
 export const MAX_FOREIGN = 4;
 /**
  * Translated source, in characters, kept before every region is dropped: V8 keeps a function's
@@ -92,7 +92,8 @@ const FLUSH = '/*flush*/', RELOAD = '/*reload*/';
 
 /**
  * How the pieces leave a region: every exit goes through the region's end, which writes the locals
- * back. A $slow path leaves before its instruction, returning MISS + off: the loop runs it interpreted.
+ * back. A $slow path leaves before its instruction, returning MISS + its offset from the entry page:
+ * the loop runs it interpreted.
  */
 const LEAVE = `{ at = ${REENTER}; break dispatch; }`;
 const region = (base: number): RegionExpansion => ({
@@ -288,9 +289,9 @@ ${text}
       const run = exec.run, len = 2 + ((w >>> (WIDE_BIT - 1)) & 2), im = page.imm[i]!;
       const rd = (w >>> RD_SHIFT) & 0x3f, rs1 = (w >>> RS1_SHIFT) & 0x1f, rs2 = (w >>> RS2_SHIFT) & 0x1f;
       const system = exec.system === true;
-      // A piece that syncs may call out (memory.ts past the window, a device, an AMO, a CSR): it
-      // marks that it did, and only then are events or changed code looked for. A $sync hands the
-      // helper the register file (written back before, read again after); a $here only values.
+      // A piece that syncs may call out (LR/SC, a cache-block operation, a CSR): it marks that it
+      // did, and only then are events or changed code looked for. A $sync hands the helper the
+      // register file (written back before, read again after); a $here only values.
       const here = run.includes('$here'), file = run.includes('$sync') || (system && !here);
       const out = system || file || here;
       const expanded = bindOperands(`${system && !here ? `${FLUSH} ${SYNC} out = true; ` : ''}${expand(run, LEAVE, expansion)}`, rd, rs1, rs2);
@@ -340,7 +341,8 @@ ${text}
     const label = base + start;
     const guard = foreign < 0 ? '' : `if (v${foreign}Lo === 1) {
   const lo_ = (vpLo + ${base}) | 0, hi_ = (vpHi + ${base >> 31} + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0;
-  if (!h.jumpsTo(lo_, hi_, P${foreign})) { if (h.jumpPageAt(lo_, hi_) !== undefined) stale(); h.retired = rn; at = ${label}; break dispatch; }
+  const p_ = h.jumpPageAt(lo_, hi_);
+  if (p_ !== P${foreign}) { if (p_ !== undefined) stale(); h.retired = rn; at = ${label}; break dispatch; }
   v${foreign}Lo = lo_; v${foreign}Hi = hi_;
 }
 `;
@@ -355,14 +357,22 @@ ${guard}${loops ? `for (;;) {\n${body}\n}` : body}
   /** BlockKeeper: the page's code changed. */
   dropped(page: CodePage): void {
     this.counts.invalidated += this.release(page);
+    // And every region holding code from it, which lives on a page reaching into it (those pages'
+    // own code did not change: the pages reaching them keep their regions).
+    const reaching = this.reaching.get(page);
+    if (reaching !== undefined) {
+      this.reaching.delete(page);
+      for (const p of reaching) this.counts.invalidated += this.release(p);
+    }
   }
 
   /** Drops every block (the cap was reached). */
   evictAll(): void {
     for (const p of this.withBlocks) this.counts.evicted += this.release(p);
+    this.reaching.clear();
   }
 
-  /** Drops a page's regions and those of the pages reaching into it; returns how many. */
+  /** Drops a page's regions; returns how many. */
   private release(page: CodePage): number {
     let n = 0;
     for (const b of page.blocks) if (b) { n++; this.counts.bytes -= b.size; }
@@ -370,11 +380,6 @@ ${guard}${loops ? `for (;;) {\n${body}\n}` : body}
     page.heat.fill(0);
     this.withBlocks.delete(page);
     this.counts.live -= n;
-    const reaching = this.reaching.get(page);
-    if (reaching !== undefined) {
-      this.reaching.delete(page);
-      for (const p of reaching) n += this.release(p);
-    }
     return n;
   }
 }

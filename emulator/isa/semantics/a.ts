@@ -15,8 +15,7 @@ const reserve = (size: 4 | 8, op: string): Semantics => ({ run: `$sync amo(h, ${
 const amo = (size: 4 | 8, op: string): Semantics => ({
   run: `$ea
     const bl = xl[rs2], bh = ${size === 8 ? 'xh[rs2]' : 'bl >> 31'};
-    $window(${size}, STORE)
-    if ((lo & ${size - 1}) !== 0 || h.loadObserver !== undefined) o = -1;
+    $window(${size}, STORE, (lo & ${size - 1}) === 0 && h.loadObserver === undefined)
     $slow(amo(h, ${size}, AMO_${op}, rd, rs1, rs2);)
     ${RESERVATION(size)}
     const al = ram.getInt32(o, true), ah = ${size === 8 ? 'ram.getInt32(o + 4, true)' : 'al >> 31'};

@@ -24,9 +24,10 @@
 //   $here        $sync for helpers given and giving only values (no register file): a region keeps
 //                its registers in locals across it
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
-//   $window(size, LOAD|STORE)  let o: the offset in RAM's fast window (`ram`) of that access at
-//                (lo, hi) when the MMU's fast cache holds its page there and it crosses no page, else
-//                -1, when the piece's following $slow(stmts) does the access through memory.ts
+//   $window(size, LOAD|STORE[, cond])  let o: the offset in RAM's fast window (`ram`) of that
+//                access at (lo, hi) when the MMU's fast cache holds its page there, it crosses no page
+//                (and cond holds, looked at first), else -1, when the piece's following $slow(stmts)
+//                does the access through memory.ts
 //   $stored(size)  after a store of size bytes at window offset o: a page holding decoded code (or
 //                watched, or reserved by another hart) learns of it
 //   $slow(stmts) when $window gave -1: $sync, stmts, and the piece ends (a translated region
