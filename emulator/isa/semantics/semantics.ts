@@ -26,8 +26,8 @@
 //   $ea          const lo, hi: the effective address x[rs1] + im as halves
 //   $window(size, LOAD|STORE[, cond])  let o: the offset in RAM's fast window (`ram`) of that
 //                access at (lo, hi) when the MMU's fast cache holds its page there, it crosses no page
-//                (and cond holds, looked at first), else -1, when the piece's following $slow(stmts)
-//                does the access through memory.ts
+//                and cond (tested before the lookup) holds, else -1, when the piece's following
+//                $slow(stmts) does the access through memory.ts
 //   $stored(size)  after a store of size bytes at window offset o: a page holding decoded code (or
 //                watched, or reserved by another hart) learns of it
 //   $slow(stmts) when $window gave -1: $sync, stmts, and the piece ends (a translated region
