@@ -127,11 +127,13 @@ export class Hart {
   readonly lowSize: number;
   readonly lowView: DataView;
 
-  // --- CSR state (csr.ts has the rules) ---
-  /** The high half of the old value the last Zicsr instruction read (csrDo returns the low half). */
+  // --- The high halves of what two helpers return (the low half is their return value) ---
+  /** The old value the last Zicsr instruction read (csr.ts's csrDo). */
   csrHi = 0;
-  /** The high half of the value the last AMO computed (amoValue returns the low half). */
+  /** The value the last AMO computed (atomic.ts's amoValue). */
   amoHi = 0;
+
+  // --- CSR state (csr.ts has the rules) ---
   /** mstatus[31:0]; the upper half is the constant MSTATUS_HI, SD derived from FS (sdBit). */
   mstatus = 0;
   mie = 0;

@@ -53,9 +53,15 @@ export const SYNC = 'h.pcLo = vpLo + off; h.pcHi = vpHi; h.retired = retired;';
 /** "Re-enter the loop at h.pc", as the out-of-line function and a translated block return it (pcs are even). */
 export const REENTER = -1;
 
-/** h.pc = the fetch page + o (any int32 offset), as halves: the 64-bit add of a sign-extended o. */
-export const setPcAt = (o: string): string =>
-  `{ const o_ = ${o}, lo_ = (vpLo + o_) | 0; h.pcLo = lo_; h.pcHi = (vpHi + (o_ >> 31) + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0; }`;
+/**
+ * `const lo_, hi_` = the fetch page's VA (vpLo, vpHi) + o (any int32 offset, an expression), as
+ * halves: the 64-bit add of a sign-extended o, its carry (lo_ <u vpLo) kept in int32s.
+ */
+export const vaPlus = (o: string): string =>
+  `const o_ = ${o}, lo_ = (vpLo + o_) | 0, hi_ = (vpHi + (o_ >> 31) + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0;`;
+
+/** h.pc = the fetch page + o (any int32 offset). */
+export const setPcAt = (o: string): string => `{ ${vaPlus(o)} h.pcLo = lo_; h.pcHi = hi_; }`;
 
 /** A shift's expansion: its arguments (al, ah, s) bound first (rd may be rs1), then by s. */
 function shift(args: string, below32: string, from32: string): string {

@@ -29,7 +29,7 @@
 import type { InsnDef } from '../isa/table.js';
 import { MISS, REACH, type Block, type BlockFn, type RegionSlot } from './block.js';
 import { NO_BLOCKS, SCRATCH, type BlockKeeper, type CodePage } from './decode-cache.js';
-import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses, type RegionExpansion } from './pieces.js';
+import { compileWithHelpers, expand, REENTER, STATE, SYNC, uses, vaPlus, type RegionExpansion } from './pieces.js';
 import { bindOperands, loadLocals, localize, reloadLocals, storeLocals } from './locals.js';
 import { OP_MASK, RD_SHIFT, RS1_SHIFT, RS2_SHIFT, SINK, WIDE_BIT } from './slot.js';
 
@@ -144,6 +144,7 @@ export class Translator implements BlockKeeper {
     if (page.checked) return undefined; // each fetch of such a page is checked: interpreted
     if (page.info[idx] === 0) return undefined; // not decoded again yet since a store dropped it: later
     const t0 = performance.now();
+    // The code page at the entry page's VA + base: what a guard (vaPlus) will look up, looked up now.
     const src = this.source(page, idx, (base) => {
       const lo = (vpLo + base) | 0, hi = (vpHi + (base >> 31) + ((lo >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0;
       return h.jumpPageAt(lo, hi);
@@ -204,7 +205,7 @@ export class Translator implements BlockKeeper {
    * never leave it. The registers its instructions name live in locals (locals.ts) from entry to
    * exit: every way out of the region goes through its end, which writes them back.
    */
-  source(page: CodePage, idx: number, pageAt: (base: number) => CodePage | undefined = () => undefined):
+  source(page: CodePage, idx: number, pageAt: (base: number) => CodePage | undefined):
     { source: string; n: number; foreign: CodePage[] } | undefined {
     const blocks = new Map<number, { text: string; n: number }>();
     const regs: Regs = { used: new Set(), written: new Set() };
@@ -340,7 +341,7 @@ ${text}
   private caseText({ base, foreign }: Place, start: number, n: number, parts: string[], tail: string, loops: boolean): string {
     const label = base + start;
     const guard = foreign < 0 ? '' : `if (v${foreign}Lo === 1) {
-  const lo_ = (vpLo + ${base}) | 0, hi_ = (vpHi + ${base >> 31} + ((lo_ >>> 0) < (vpLo >>> 0) ? 1 : 0)) | 0;
+  ${vaPlus(String(base))}
   const p_ = h.jumpPageAt(lo_, hi_);
   if (p_ !== P${foreign}) { if (p_ !== undefined) stale(); h.retired = rn; at = ${label}; break dispatch; }
   v${foreign}Lo = lo_; v${foreign}Hi = hi_;
